@@ -1,0 +1,142 @@
+//! Integrators (fixed-step RK4, adaptive Dormand–Prince 5(4)) and stop conditions.
+//!
+//! Every ray ends with exactly one [`EndReason`]; events (distance, scale factor, plane, core)
+//! are located, not merely detected, so the end state lies on the event surface.
+
+mod driver;
+pub mod tableau;
+
+pub use driver::{integrate, RayOutcome};
+
+use crate::metric::Halt;
+
+/// Why a ray ended (physics.md §8). The order is the `labels` order of the run file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EndReason {
+    DistanceReached,
+    ScaleFactorReached,
+    PlaneCrossed,
+    AffineSpanReached,
+    StepLimit,
+    LeftGrid,
+    EnteredCore,
+    WeakFieldViolated,
+    NonFinite,
+    StepUnderflow,
+    StartInvalid,
+    Cancelled,
+}
+
+impl EndReason {
+    pub const ALL: [EndReason; 12] = [
+        EndReason::DistanceReached,
+        EndReason::ScaleFactorReached,
+        EndReason::PlaneCrossed,
+        EndReason::AffineSpanReached,
+        EndReason::StepLimit,
+        EndReason::LeftGrid,
+        EndReason::EnteredCore,
+        EndReason::WeakFieldViolated,
+        EndReason::NonFinite,
+        EndReason::StepUnderflow,
+        EndReason::StartInvalid,
+        EndReason::Cancelled,
+    ];
+
+    /// snake_case label used in files and summaries.
+    pub fn label(self) -> &'static str {
+        match self {
+            EndReason::DistanceReached => "distance_reached",
+            EndReason::ScaleFactorReached => "scale_factor_reached",
+            EndReason::PlaneCrossed => "plane_crossed",
+            EndReason::AffineSpanReached => "affine_span_reached",
+            EndReason::StepLimit => "step_limit",
+            EndReason::LeftGrid => "left_grid",
+            EndReason::EnteredCore => "entered_core",
+            EndReason::WeakFieldViolated => "weak_field_violated",
+            EndReason::NonFinite => "non_finite",
+            EndReason::StepUnderflow => "step_underflow",
+            EndReason::StartInvalid => "start_invalid",
+            EndReason::Cancelled => "cancelled",
+        }
+    }
+
+    /// Index in [`EndReason::ALL`] (the value stored in run files).
+    pub fn code(self) -> i32 {
+        Self::ALL.iter().position(|&r| r == self).expect("every reason is listed") as i32
+    }
+
+    pub fn from_code(code: i32) -> Option<EndReason> {
+        usize::try_from(code).ok().and_then(|i| Self::ALL.get(i).copied())
+    }
+
+    pub(crate) fn from_halt(h: Halt) -> EndReason {
+        match h {
+            Halt::LeftGrid => EndReason::LeftGrid,
+            Halt::WeakFieldViolated => EndReason::WeakFieldViolated,
+        }
+    }
+}
+
+/// How long each RK4 step is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepRule {
+    /// A constant affine step dλ [s] (convergence and reversibility tests; may be negative).
+    Affine(f64),
+    /// A target comoving length Δs [m]: dλ = Δs/|u| at the start of each step.
+    Comoving(f64),
+}
+
+/// The integration method.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Method {
+    Rk4(StepRule),
+    /// Adaptive DOPRI5 with relative tolerance `rtol`; `initial_step_m` is the first trial step
+    /// (comoving length) and `length_scale_m` sets the absolute tolerances (physics.md §8).
+    Dopri5 { rtol: f64, initial_step_m: f64, length_scale_m: f64 },
+}
+
+/// A plane through `point_offset_m` (observer-relative) with normal `normal`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plane {
+    pub point_offset_m: [f64; 3],
+    pub normal: [f64; 3],
+}
+
+/// When a ray stops; the first condition met wins. Leaving the grid always ends a ray.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StopConditions {
+    /// |x − x_obs| ≥ this [m].
+    pub distance_m: Option<f64>,
+    /// a ≤ this.
+    pub scale_factor: Option<f64>,
+    pub plane: Option<Plane>,
+    /// λ ≥ this [s].
+    pub affine_span_s: Option<f64>,
+    /// The user's step count (ends with `StepLimit`).
+    pub steps: Option<u64>,
+    /// The safety limit (also ends with `StepLimit`, reported, never silent).
+    pub max_steps: u64,
+}
+
+impl Default for StopConditions {
+    fn default() -> Self {
+        StopConditions {
+            distance_m: None,
+            scale_factor: None,
+            plane: None,
+            affine_span_s: None,
+            steps: None,
+            max_steps: 1_000_000,
+        }
+    }
+}
+
+/// Method, stop conditions and recording cadence of one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Integration {
+    pub method: Method,
+    pub stop: StopConditions,
+    /// Record every k-th accepted step (initial and final states are always recorded).
+    pub record_every: u64,
+}

@@ -1,0 +1,226 @@
+//! Spherically symmetric lens profiles: analytic Φ and ∇Φ (physics.md §5), and their sum.
+//!
+//! Each profile returns Φ and (dΦ/dr)/r together, so that ∇Φ = (dΦ/dr / r)·(x − x_L) needs no
+//! division by r: cored profiles reach their r → 0 limit (∇Φ → 0) analytically.
+
+use crate::units::{dot, sub, C2};
+
+/// Profile shape with its lengths in metres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Profile {
+    /// Φ = −GM/r.
+    Point,
+    /// Uniform density inside `radius_m`, point mass outside; C¹ at the surface.
+    UniformSphere { radius_m: f64 },
+    /// NFW with M = mass inside `radius_m` (virial radius) and scale radius radius/concentration.
+    Nfw { radius_m: f64, concentration: f64 },
+    /// Φ = −GM/√(r² + a_p²).
+    Plummer { scale_m: f64 },
+}
+
+/// One lens: a profile, its GM [m³/s²], centre [m] and core radius [m] (rays entering it end).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lens {
+    pub profile: Profile,
+    pub gm: f64,
+    pub center_m: [f64; 3],
+    pub core_radius_m: f64,
+}
+
+/// m(y) = ln(1 + y) − y/(1 + y), the NFW enclosed-mass shape, with its small-y series.
+pub fn nfw_m(y: f64) -> f64 {
+    if y < 1e-4 {
+        y * y * (0.5 - y * (2.0 / 3.0 - 0.75 * y))
+    } else {
+        (1.0 + y).ln() - y / (1.0 + y)
+    }
+}
+
+/// m(y)/y³ for the NFW gradient; diverges as 1/(2y) at the centre, where ∇Φ is a finite cusp.
+fn nfw_m_over_y3(y: f64) -> f64 {
+    if y < 1e-4 {
+        (0.5 - y * (2.0 / 3.0 - 0.75 * y)) / y
+    } else {
+        nfw_m(y) / (y * y * y)
+    }
+}
+
+impl Lens {
+    /// (Φ [m²/s²], (dΦ/dr)/r [s⁻²]) at distance r [m] from the centre.
+    #[inline]
+    pub fn phi_and_g_over_r(&self, r: f64) -> (f64, f64) {
+        let gm = self.gm;
+        match self.profile {
+            Profile::Point => (-gm / r, gm / (r * r * r)),
+            Profile::UniformSphere { radius_m } => {
+                if r < radius_m {
+                    let r3 = radius_m * radius_m * radius_m;
+                    (-gm * (3.0 * radius_m * radius_m - r * r) / (2.0 * r3), gm / r3)
+                } else {
+                    (-gm / r, gm / (r * r * r))
+                }
+            }
+            Profile::Plummer { scale_m } => {
+                let q = r * r + scale_m * scale_m;
+                let sq = q.sqrt();
+                (-gm / sq, gm / (q * sq))
+            }
+            Profile::Nfw { radius_m, concentration } => {
+                let rn = radius_m / concentration;
+                let norm = gm / nfw_m(concentration);
+                let y = r / rn;
+                let ln_over_y = if y < 1e-4 { 1.0 - y * (0.5 - y / 3.0) } else { (1.0 + y).ln() / y };
+                let phi = -norm * ln_over_y / rn;
+                let g_over_r = if r == 0.0 { 0.0 } else { norm * nfw_m_over_y3(y) / (rn * rn * rn) };
+                (phi, g_over_r)
+            }
+        }
+    }
+
+    /// Φ and ∇Φ at x [m].
+    #[inline]
+    pub fn phi_and_gradient(&self, x: [f64; 3]) -> (f64, [f64; 3]) {
+        let d = sub(x, self.center_m);
+        let r = dot(d, d).sqrt();
+        let (phi, g) = self.phi_and_g_over_r(r);
+        (phi, [g * d[0], g * d[1], g * d[2]])
+    }
+
+    /// Mass fraction projected inside impact parameter b (for Born predictions), where closed.
+    pub fn projected_mass_fraction(&self, b_m: f64) -> Option<f64> {
+        match self.profile {
+            Profile::Point => Some(1.0),
+            Profile::UniformSphere { radius_m } => Some(if b_m < radius_m {
+                1.0 - (1.0 - (b_m / radius_m).powi(2)).powf(1.5)
+            } else {
+                1.0
+            }),
+            Profile::Plummer { scale_m } => Some(b_m * b_m / (b_m * b_m + scale_m * scale_m)),
+            Profile::Nfw { .. } => None,
+        }
+    }
+
+    /// Depth of the potential at the centre in units of c² (for the weak-field warning).
+    pub fn central_phi_over_c2(&self) -> f64 {
+        let r = match self.profile {
+            Profile::Point => self.core_radius_m,
+            _ => 0.0,
+        };
+        self.phi_and_g_over_r(r).0 / C2
+    }
+}
+
+/// How the lens potentials evolve: Φ(x, η) = g(η)·Φ₀(x), with Φ′ = g′Φ₀ (physics.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeDependence {
+    /// g ≡ 1 (default): no ISW, all invariants hold.
+    Frozen,
+    /// g = 1/a: comoving Poisson equation with a fixed physical mass; g′ = −gℋ.
+    FixedPhysicalMass,
+}
+
+impl TimeDependence {
+    /// (g, g′/ℋ-free form): returns (g, dg/dη) given a and ℋ.
+    #[inline]
+    pub fn factor(&self, a: f64, conformal_hubble: f64) -> (f64, f64) {
+        match self {
+            TimeDependence::Frozen => (1.0, 0.0),
+            TimeDependence::FixedPhysicalMass => {
+                let g = 1.0 / a;
+                (g, -g * conformal_hubble)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{gm_from_msun, MPC_M};
+
+    fn lens(profile: Profile) -> Lens {
+        Lens { profile, gm: gm_from_msun(1e15), center_m: [0.0; 3], core_radius_m: 0.0 }
+    }
+
+    /// The gradient of each profile equals the numerical derivative of its potential.
+    #[test]
+    fn gradient_is_derivative_of_potential() {
+        let r0 = 3.0 * MPC_M;
+        for l in [
+            lens(Profile::Point),
+            lens(Profile::UniformSphere { radius_m: r0 }),
+            lens(Profile::Nfw { radius_m: r0, concentration: 5.0 }),
+            lens(Profile::Plummer { scale_m: r0 }),
+        ] {
+            for r_mpc in [0.1, 0.5, 2.9, 3.1, 10.0] {
+                let x = [0.3 * r_mpc * MPC_M, -0.4 * r_mpc * MPC_M, 0.866 * r_mpc * MPC_M];
+                let (_, g) = l.phi_and_gradient(x);
+                for axis in 0..3 {
+                    let h = 1e-4 * r_mpc * MPC_M;
+                    let mut xp = x;
+                    let mut xm = x;
+                    xp[axis] += h;
+                    xm[axis] -= h;
+                    let fd = (l.phi_and_gradient(xp).0 - l.phi_and_gradient(xm).0) / (2.0 * h);
+                    let scale = dot(g, g).sqrt();
+                    assert!((fd - g[axis]).abs() < 1e-6 * scale, "{:?} r={r_mpc} axis {axis}", l.profile);
+                }
+            }
+        }
+    }
+
+    /// Gauss: r²·dΦ/dr/G is the enclosed mass; it reaches M at R (sphere, NFW) and tends to M (Plummer).
+    #[test]
+    fn enclosed_mass_reaches_total() {
+        let r0 = 3.0 * MPC_M;
+        let enclosed = |l: &Lens, r: f64| l.phi_and_g_over_r(r).1 * r * r * r / l.gm;
+        let s = lens(Profile::UniformSphere { radius_m: r0 });
+        assert!((enclosed(&s, r0) - 1.0).abs() < 1e-14);
+        assert!((enclosed(&s, 0.5 * r0) - 0.125).abs() < 1e-14);
+        let n = lens(Profile::Nfw { radius_m: r0, concentration: 5.0 });
+        assert!((enclosed(&n, r0) - 1.0).abs() < 1e-12);
+        let p = lens(Profile::Plummer { scale_m: r0 });
+        assert!((enclosed(&p, 1e4 * r0) - 1.0).abs() < 1e-7);
+    }
+
+    #[test]
+    fn centres_are_finite_and_match_closed_forms() {
+        let r0 = 3.0 * MPC_M;
+        let s = lens(Profile::UniformSphere { radius_m: r0 });
+        let (phi, g) = s.phi_and_gradient([0.0; 3]);
+        assert!((phi / (-1.5 * s.gm / r0) - 1.0).abs() < 1e-15);
+        assert_eq!(g, [0.0; 3]);
+        let n = lens(Profile::Nfw { radius_m: r0, concentration: 4.0 });
+        let (phi, g) = n.phi_and_gradient([0.0; 3]);
+        let rn = r0 / 4.0;
+        assert!((phi / (-n.gm / (nfw_m(4.0) * rn)) - 1.0).abs() < 1e-15);
+        assert_eq!(g, [0.0; 3]);
+        // Series and closed form of m(y) agree at the switch.
+        let y: f64 = 0.999_999e-4;
+        let closed = (1.0 + y).ln() - y / (1.0 + y);
+        assert!((nfw_m(y) / closed - 1.0).abs() < 1e-7);
+        // Continuity of Φ and ∇Φ at the sphere surface (C¹).
+        let inside = s.phi_and_g_over_r(r0 * (1.0 - 1e-12));
+        let outside = s.phi_and_g_over_r(r0 * (1.0 + 1e-12));
+        assert!((inside.0 / outside.0 - 1.0).abs() < 1e-10);
+        assert!((inside.1 / outside.1 - 1.0).abs() < 1e-10);
+    }
+
+    #[test]
+    fn projected_mass_fractions() {
+        let r0 = 3.0 * MPC_M;
+        let s = lens(Profile::UniformSphere { radius_m: r0 });
+        assert_eq!(s.projected_mass_fraction(4.0 * MPC_M), Some(1.0));
+        assert!((s.projected_mass_fraction(r0 * (1.0 - 1e-9)).unwrap() - 1.0).abs() < 1e-12);
+        let half = s.projected_mass_fraction(0.5 * r0).unwrap();
+        assert!((half - (1.0 - 0.75f64.powf(1.5))).abs() < 1e-15);
+    }
+
+    #[test]
+    fn physical_mass_time_dependence() {
+        let (g, gp) = TimeDependence::FixedPhysicalMass.factor(0.5, 3.0);
+        assert_eq!(g, 2.0);
+        assert_eq!(gp, -6.0);
+        assert_eq!(TimeDependence::Frozen.factor(0.5, 3.0), (1.0, 0.0));
+    }
+}

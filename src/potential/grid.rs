@@ -1,0 +1,247 @@
+//! Node-centred potential grid: node (i, j, k) sits at origin + (i, j, k)·dx with dx = L/N.
+//!
+//! Storage: an ndarray of shape (Nx, Ny, Nz, 4), C order (k fastest), each node holding
+//! [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] in f32 or f64. Lens grids store the analytic gradient; imported Φ gets
+//! central differences (one-sided second order on the faces). Queries interpolate all four
+//! components trilinearly with the same weights, in f64; a query is valid iff
+//! 0 ≤ (x − o)/dx ≤ N − 1 on every axis (physics.md §6).
+
+use super::{Field, StaticSample};
+use crate::lens::Lens;
+use ndarray::{Array3, Array4, Axis};
+use rayon::prelude::*;
+use thiserror::Error;
+
+/// Storage precision of grid values.
+pub trait GridScalar: Copy + Send + Sync + Default + 'static {
+    fn from_f64(v: f64) -> Self;
+    fn to_f64(self) -> f64;
+}
+
+impl GridScalar for f32 {
+    #[inline]
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl GridScalar for f64 {
+    #[inline]
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum GridError {
+    #[error("potential.nodes = {0} is invalid: at least 2 nodes per axis are needed")]
+    TooFewNodes(usize),
+    #[error("potential.size_mpc must be a finite number > 0 (got spacing {0} m)")]
+    BadSpacing(f64),
+    #[error("the grid would need {bytes} bytes ({nodes} nodes × 4 values), which cannot be allocated")]
+    TooLarge { nodes: usize, bytes: u128 },
+    #[error("imported potential has shape {got:?}, but potential.nodes asks for {want:?}")]
+    ShapeMismatch { got: [usize; 3], want: [usize; 3] },
+    #[error("imported potential holds a non-finite value at node {0:?}")]
+    NonFinite([usize; 3]),
+}
+
+/// Where the nodes are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridGeometry {
+    pub nodes: [usize; 3],
+    /// dx = L/N [m].
+    pub spacing_m: f64,
+    pub origin_m: [f64; 3],
+}
+
+impl GridGeometry {
+    /// A cube of `nodes` per axis and edge `size_m` (dx = size/nodes).
+    pub fn cube(nodes: usize, size_m: f64, origin_m: [f64; 3]) -> Result<Self, GridError> {
+        if nodes < 2 {
+            return Err(GridError::TooFewNodes(nodes));
+        }
+        let spacing_m = size_m / nodes as f64;
+        if !(spacing_m.is_finite() && spacing_m > 0.0) {
+            return Err(GridError::BadSpacing(spacing_m));
+        }
+        Ok(GridGeometry { nodes: [nodes; 3], spacing_m, origin_m })
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.iter().product()
+    }
+
+    /// Position of node (i, j, k) [m].
+    pub fn node_position(&self, i: usize, j: usize, k: usize) -> [f64; 3] {
+        [
+            self.origin_m[0] + i as f64 * self.spacing_m,
+            self.origin_m[1] + j as f64 * self.spacing_m,
+            self.origin_m[2] + k as f64 * self.spacing_m,
+        ]
+    }
+
+    /// True iff x lies in the valid (interpolable) region [o, o + (N − 1)dx] on every axis.
+    pub fn contains(&self, x_m: [f64; 3]) -> bool {
+        (0..3).all(|a| {
+            let rel = (x_m[a] - self.origin_m[a]) / self.spacing_m;
+            rel >= 0.0 && rel <= (self.nodes[a] - 1) as f64
+        })
+    }
+}
+
+/// A sampled field Φ₀ with stored gradient.
+#[derive(Debug, Clone)]
+pub struct Grid<T: GridScalar> {
+    pub geometry: GridGeometry,
+    data: Array4<T>,
+    inv_spacing: f64,
+}
+
+fn allocate<T: GridScalar>(geometry: &GridGeometry) -> Result<Array4<T>, GridError> {
+    let [nx, ny, nz] = geometry.nodes;
+    let nodes = geometry.node_count();
+    let bytes = nodes as u128 * 4 * std::mem::size_of::<T>() as u128;
+    let mut v: Vec<T> = Vec::new();
+    v.try_reserve_exact(nodes * 4).map_err(|_| GridError::TooLarge { nodes, bytes })?;
+    v.resize(nodes * 4, T::default());
+    Ok(Array4::from_shape_vec((nx, ny, nz, 4), v).expect("length matches shape"))
+}
+
+impl<T: GridScalar> Grid<T> {
+    /// Samples the analytic lens sum at every node, slab by slab in parallel (no coordinate meshes).
+    pub fn from_lenses(geometry: GridGeometry, lenses: &[Lens]) -> Result<Self, GridError> {
+        let mut data = allocate::<T>(&geometry)?;
+        data.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(|(i, mut slab)| {
+            let [_, ny, nz] = geometry.nodes;
+            let flat = slab.as_slice_mut().expect("C-order slab is contiguous");
+            for j in 0..ny {
+                for k in 0..nz {
+                    let x = geometry.node_position(i, j, k);
+                    let mut phi = 0.0;
+                    let mut g = [0.0; 3];
+                    for lens in lenses {
+                        let (p, gl) = lens.phi_and_gradient(x);
+                        phi += p;
+                        g[0] += gl[0];
+                        g[1] += gl[1];
+                        g[2] += gl[2];
+                    }
+                    let base = (j * nz + k) * 4;
+                    flat[base] = T::from_f64(phi);
+                    flat[base + 1] = T::from_f64(g[0]);
+                    flat[base + 2] = T::from_f64(g[1]);
+                    flat[base + 3] = T::from_f64(g[2]);
+                }
+            }
+        });
+        Ok(Self::from_data(geometry, data))
+    }
+
+    /// Builds from node values of Φ (C order), with central-difference gradients in the interior and
+    /// second-order one-sided differences on the outer planes; both exact for linear fields.
+    pub fn from_potential(geometry: GridGeometry, phi: &Array3<f64>) -> Result<Self, GridError> {
+        let shape = phi.shape();
+        let got = [shape[0], shape[1], shape[2]];
+        if got != geometry.nodes {
+            return Err(GridError::ShapeMismatch { got, want: geometry.nodes });
+        }
+        if got.iter().any(|&n| n < 3) {
+            return Err(GridError::TooFewNodes(*got.iter().min().unwrap_or(&0)));
+        }
+        if let Some((idx, _)) = phi.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(GridError::NonFinite([idx.0, idx.1, idx.2]));
+        }
+        let mut data = allocate::<T>(&geometry)?;
+        let h = geometry.spacing_m;
+        let derivative = |axis: usize, idx: [usize; 3]| -> f64 {
+            let n = got[axis];
+            let at = |offset: isize| {
+                let mut p = idx;
+                p[axis] = (idx[axis] as isize + offset) as usize;
+                phi[(p[0], p[1], p[2])]
+            };
+            let i = idx[axis];
+            if i == 0 {
+                (-3.0 * at(0) + 4.0 * at(1) - at(2)) / (2.0 * h)
+            } else if i == n - 1 {
+                (3.0 * at(0) - 4.0 * at(-1) + at(-2)) / (2.0 * h)
+            } else {
+                (at(1) - at(-1)) / (2.0 * h)
+            }
+        };
+        data.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(|(i, mut slab)| {
+            let flat = slab.as_slice_mut().expect("C-order slab is contiguous");
+            for j in 0..got[1] {
+                for k in 0..got[2] {
+                    let base = (j * got[2] + k) * 4;
+                    flat[base] = T::from_f64(phi[(i, j, k)]);
+                    for axis in 0..3 {
+                        flat[base + 1 + axis] = T::from_f64(derivative(axis, [i, j, k]));
+                    }
+                }
+            }
+        });
+        Ok(Self::from_data(geometry, data))
+    }
+
+    fn from_data(geometry: GridGeometry, data: Array4<T>) -> Self {
+        Grid { inv_spacing: 1.0 / geometry.spacing_m, geometry, data }
+    }
+
+    /// The stored node values, shape (Nx, Ny, Nz, 4): [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ].
+    pub fn data(&self) -> &Array4<T> {
+        &self.data
+    }
+
+    /// Bytes held by the node values.
+    pub fn memory_bytes(&self) -> usize {
+        self.data.len() * std::mem::size_of::<T>()
+    }
+
+    /// Cell index and fraction along one axis, or None outside [0, N − 1].
+    #[inline(always)]
+    fn locate(&self, x: f64, axis: usize) -> Option<(usize, f64)> {
+        let rel = (x - self.geometry.origin_m[axis]) * self.inv_spacing;
+        let last = (self.geometry.nodes[axis] - 1) as f64;
+        // The negated form also rejects NaN.
+        if !(rel >= 0.0 && rel <= last) {
+            return None;
+        }
+        let i0 = (rel as usize).min(self.geometry.nodes[axis] - 2);
+        Some((i0, rel - i0 as f64))
+    }
+}
+
+impl<T: GridScalar> Field for Grid<T> {
+    #[inline]
+    fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
+        let (i, fx) = self.locate(x_m[0], 0)?;
+        let (j, fy) = self.locate(x_m[1], 1)?;
+        let (k, fz) = self.locate(x_m[2], 2)?;
+        let [_, ny, nz] = self.geometry.nodes;
+        let flat = self.data.as_slice().expect("grid data is contiguous");
+        let mut acc = [0.0f64; 4];
+        for (di, wx) in [(0usize, 1.0 - fx), (1, fx)] {
+            for (dj, wy) in [(0usize, 1.0 - fy), (1, fy)] {
+                let w = wx * wy;
+                // Nodes k and k + 1 are adjacent in memory: eight values in a row.
+                let base = (((i + di) * ny + (j + dj)) * nz + k) * 4;
+                let row = &flat[base..base + 8];
+                let (w0, w1) = (w * (1.0 - fz), w * fz);
+                for c in 0..4 {
+                    acc[c] += w0 * row[c].to_f64() + w1 * row[4 + c].to_f64();
+                }
+            }
+        }
+        Some(StaticSample { phi: acc[0], gradient: [acc[1], acc[2], acc[3]] })
+    }
+}
