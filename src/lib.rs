@@ -6,12 +6,19 @@
 //! `docs/physics.md` of the project; units are SI inside, Mpc/M☉/degrees only in configs.
 //! Left out: peculiar velocities (z_Dop), curved FLRW, time-snapshot grids.
 
+pub mod config;
+mod config_validate;
+pub mod cli;
 pub mod cosmology;
 pub mod integrate;
+pub mod io;
 pub mod lens;
 pub mod metric;
 pub mod observables;
 pub mod potential;
 pub mod rays;
+pub mod setup;
 pub mod trace;
 pub mod units;
+
+pub use config_validate::{allowed, WEAK_FIELD_LIMIT};

@@ -1,1 +1,111 @@
-fn main(){}
+//! The `excalibur` binary: clap dispatch to the visualizer or the headless commands.
+
+use clap::{Parser, Subcommand};
+use excalibur::cli::{self, CliError, RunOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "excalibur", version, about = "Light bending in cosmology: photon geodesics through perturbed FLRW and Schwarzschild")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the visualizer on CONFIG (default configs/default.toml).
+    Gui {
+        config: Option<PathBuf>,
+        /// Render the finished run, save a PNG of the whole window and exit.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// With --screenshot: take it after N frames instead of when the run finishes.
+        #[arg(long)]
+        frames: Option<u32>,
+    },
+    /// Headless run: build the potential, trace the rays, write HDF5.
+    Run {
+        config: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Override a config key by dotted path, e.g. --set potential.nodes=128 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Worker threads (0 = all cores); overrides the config's `threads`.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Trace only shard I of N (e.g. 3/16), for job arrays; join with `merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+        /// Print a JSON summary on stdout.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar or summary on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Join shard outputs into one file identical to the unsharded run.
+    Merge {
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print what a run file holds.
+    Inspect { file: PathBuf },
+    /// Validate a config and print it fully resolved, as TOML.
+    Check {
+        config: PathBuf,
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        None => gui(PathBuf::from("configs/default.toml"), None, None),
+        Some(Command::Gui { config, screenshot, frames }) => {
+            gui(config.unwrap_or_else(|| PathBuf::from("configs/default.toml")), screenshot, frames)
+        }
+        Some(Command::Run { config, output, sets, threads, shard, force, json, quiet }) => {
+            cli::run(&RunOptions { config, output, sets, threads, shard, force, json, quiet })
+        }
+        Some(Command::Merge { parts, output, force }) => cli::merge(&parts, &output, force),
+        Some(Command::Inspect { file }) => cli::inspect(&file).map(|s| print!("{s}")),
+        Some(Command::Check { config, sets }) => cli::check(&config, &sets).map(|s| print!("{s}")),
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui(_config: PathBuf, _shot: Option<PathBuf>, _frames: Option<u32>) -> Result<(), CliError> {
+    Err(CliError::input("this excalibur was built without the visualizer (cargo feature `gui`); use `excalibur run`"))
+}
+
+#[cfg(feature = "gui")]
+fn gui(config: PathBuf, shot: Option<PathBuf>, frames: Option<u32>) -> Result<(), CliError> {
+    excalibur::app::run(config, shot, frames)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.status as u8)
+        }
+    }
+}

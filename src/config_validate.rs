@@ -1,0 +1,215 @@
+//! Validation of a parsed [`RunConfig`]: every physical parameter against its allowed range,
+//! with the key path in the error (physics.md and interface.md §2).
+
+use crate::config::*;
+
+fn bad(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError { file: String::new(), key: key.into(), message: message.into() }
+}
+
+fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(bad(key, format!("{v} is not allowed: must be a finite number > 0")))
+    }
+}
+
+fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
+    if v.iter().all(|x| x.is_finite()) {
+        Ok(())
+    } else {
+        Err(bad(key, format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)")))
+    }
+}
+
+/// Largest |Φ|/c² accepted as weak field (physics.md §3.1).
+pub const WEAK_FIELD_LIMIT: f64 = 1e-3;
+
+impl RunConfig {
+    /// Checks every parameter; the first problem is returned with its key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = &self.cosmology;
+        if c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw {
+            crate::cosmology::Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r).map_err(|e| {
+                let key = match &e {
+                    crate::cosmology::CosmologyError::Invalid { key, .. } => format!("cosmology.{key}"),
+                    _ => "cosmology.omega_m".into(),
+                };
+                bad(key, e.to_string())
+            })?;
+        }
+        for (i, l) in self.lenses.iter().enumerate() {
+            self.validate_lens(i, l)?;
+        }
+        self.validate_potential()?;
+        finite3("observer.position_mpc", self.observer.position_mpc)?;
+        self.validate_rays()?;
+        self.validate_integration()?;
+        if self.spacetime.metric == Metric::Schwarzschild {
+            if self.lenses.len() != 1 || self.lenses[0].profile != ProfileKind::Point {
+                return Err(bad("lenses", "spacetime.metric = \"schwarzschild\" needs exactly one lens with profile = \"point\""));
+            }
+            if self.potential.mode != PotentialMode::Analytic {
+                return Err(bad("potential.mode", "spacetime.metric = \"schwarzschild\" is exact and needs potential.mode = \"analytic\""));
+            }
+        }
+        if self.output.path.as_os_str().is_empty() {
+            return Err(bad("output.path", "must name a file"));
+        }
+        Ok(())
+    }
+
+    fn validate_lens(&self, i: usize, l: &LensConfig) -> Result<(), ConfigError> {
+        let k = |name: &str| format!("lenses.{i}.{name}");
+        positive(&k("mass_msun"), l.mass_msun)?;
+        finite3(&k("center_mpc"), l.center_mpc)?;
+        if l.profile != ProfileKind::Point {
+            positive(&k("radius_mpc"), l.radius_mpc)?;
+        }
+        if l.profile == ProfileKind::Nfw {
+            positive(&k("concentration"), l.concentration)?;
+        }
+        let core = l.core_radius_mpc.unwrap_or(if l.profile == ProfileKind::Point { POINT_CORE_DEFAULT_MPC } else { 0.0 });
+        if !(core.is_finite() && core >= 0.0) || (l.profile == ProfileKind::Point && core <= 0.0) {
+            let range = if l.profile == ProfileKind::Point { "> 0 for a point lens" } else { ">= 0" };
+            return Err(bad(k("core_radius_mpc"), format!("{core} is not allowed: must be a finite number {range} (Mpc)")));
+        }
+        if self.spacetime.metric == Metric::PerturbedFlrw {
+            let lens = crate::setup::lens_si(l);
+            let depth = lens.central_phi_over_c2().abs();
+            if depth > WEAK_FIELD_LIMIT {
+                return Err(bad(
+                    k("mass_msun"),
+                    format!(
+                        "|Φ|/c² = {depth:.3e} at the centre (or core) exceeds the weak-field limit {WEAK_FIELD_LIMIT:e}: \
+                         perturbed FLRW does not apply. Lower the mass, enlarge radius_mpc (or core_radius_mpc), or \
+                         use spacetime.metric = \"schwarzschild\" with a point lens"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_potential(&self) -> Result<(), ConfigError> {
+        let p = &self.potential;
+        if p.mode != PotentialMode::Grid {
+            return Ok(());
+        }
+        if p.nodes < 2 {
+            return Err(bad("potential.nodes", format!("{} is not allowed: at least 2 nodes per axis", p.nodes)));
+        }
+        if p.nodes > 4096 {
+            return Err(bad("potential.nodes", format!("{} is not allowed: at most 4096 per axis", p.nodes)));
+        }
+        positive("potential.size_mpc", p.size_mpc)?;
+        finite3("potential.origin_mpc", p.origin_mpc)?;
+        if p.dataset.is_empty() {
+            return Err(bad("potential.dataset", "must name a dataset path, e.g. \"Phi\""));
+        }
+        let dx = p.size_mpc / p.nodes as f64;
+        let hi = |a: usize| p.origin_mpc[a] + (p.nodes - 1) as f64 * dx;
+        let o = self.observer.position_mpc;
+        if (0..3).any(|a| !(o[a] >= p.origin_mpc[a] && o[a] <= hi(a))) {
+            return Err(bad(
+                "observer.position_mpc",
+                format!(
+                    "{o:?} lies outside the grid's valid region [{:?}, {:?}] Mpc (nodes span origin to origin + (nodes-1)·size/nodes)",
+                    p.origin_mpc,
+                    [hi(0), hi(1), hi(2)]
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate_rays(&self) -> Result<(), ConfigError> {
+        let r = &self.rays;
+        finite3("rays.toward_mpc", r.toward_mpc)?;
+        let axis: Vec<f64> = (0..3).map(|a| r.toward_mpc[a] - self.observer.position_mpc[a]).collect();
+        if axis.iter().all(|v| *v == 0.0) {
+            return Err(bad("rays.toward_mpc", "must differ from observer.position_mpc (it sets the axis direction)"));
+        }
+        match r.pattern {
+            PatternKind::ConeGrid | PatternKind::ConeRandom => {
+                if !(r.half_angle_deg.is_finite() && r.half_angle_deg > 0.0 && r.half_angle_deg <= 90.0) {
+                    return Err(bad("rays.half_angle_deg", format!("{} is not allowed: must lie in (0, 90] degrees", r.half_angle_deg)));
+                }
+            }
+            PatternKind::Beam => {}
+        }
+        match r.pattern {
+            PatternKind::ConeGrid => {
+                if r.n_theta < 1 || r.n_theta > 10_000 {
+                    return Err(bad("rays.n_theta", format!("{} is not allowed: must lie in [1, 10000]", r.n_theta)));
+                }
+                if r.n_phi < 1 || r.n_phi > 10_000 {
+                    return Err(bad("rays.n_phi", format!("{} is not allowed: must lie in [1, 10000]", r.n_phi)));
+                }
+            }
+            PatternKind::ConeRandom => {
+                if r.count < 1 || r.count > 100_000_000 {
+                    return Err(bad("rays.count", format!("{} is not allowed: must lie in [1, 1e8]", r.count)));
+                }
+            }
+            PatternKind::Beam => {
+                if r.impact_mpc.is_empty() {
+                    return Err(bad("rays.impact_mpc", "a beam needs at least one impact parameter (Mpc)"));
+                }
+                if let Some(b) = r.impact_mpc.iter().find(|b| !(b.is_finite() && **b >= 0.0)) {
+                    return Err(bad("rays.impact_mpc", format!("{b} is not allowed: impact parameters must be finite and >= 0 (Mpc)")));
+                }
+                if r.n_phi < 1 || r.n_phi > 10_000 {
+                    return Err(bad("rays.n_phi", format!("{} is not allowed: must lie in [1, 10000]", r.n_phi)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_integration(&self) -> Result<(), ConfigError> {
+        let i = &self.integration;
+        positive("integration.step_mpc", i.step_mpc)?;
+        if i.method == MethodKind::Dopri5 && !(i.rtol.is_finite() && i.rtol >= 1e-15 && i.rtol <= 1e-2) {
+            return Err(bad("integration.rtol", format!("{} is not allowed: must lie in [1e-15, 1e-2]", i.rtol)));
+        }
+        if i.max_steps < 1 {
+            return Err(bad("integration.max_steps", "0 is not allowed: must be >= 1"));
+        }
+        if i.record_every < 1 {
+            return Err(bad("integration.record_every", "0 is not allowed: must be >= 1"));
+        }
+        let s = &i.stop;
+        if let Some(d) = s.distance_mpc {
+            positive("integration.stop.distance_mpc", d)?;
+        }
+        let lcdm = self.cosmology.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw;
+        if let Some(z) = s.redshift {
+            positive("integration.stop.redshift", z)?;
+            if !lcdm {
+                return Err(bad("integration.stop.redshift", "needs cosmology.model = \"lcdm\" (a static background never redshifts)"));
+            }
+            if s.scale_factor.is_some() {
+                return Err(bad("integration.stop.scale_factor", "give either redshift or scale_factor, not both"));
+            }
+        }
+        if let Some(a) = s.scale_factor {
+            if !(a.is_finite() && a > 0.0 && a < 1.0) {
+                return Err(bad("integration.stop.scale_factor", format!("{a} is not allowed: must lie in (0, 1)")));
+            }
+            if !lcdm {
+                return Err(bad("integration.stop.scale_factor", "needs cosmology.model = \"lcdm\""));
+            }
+        }
+        if s.steps == Some(0) {
+            return Err(bad("integration.stop.steps", "0 is not allowed: must be >= 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Allowed values of an enumerated key, for messages and the UI.
+pub fn allowed<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
+    all.iter().map(|v| format!("\"{}\"", name(*v))).collect::<Vec<_>>().join(" | ")
+}

@@ -1,0 +1,219 @@
+//! Turns a validated [`RunConfig`] into the objects the tracer needs, and runs it.
+//!
+//! The field (possibly a large grid) sits behind an `Arc` and is reused by [`Model::build`]
+//! when only ray or integration settings changed, so interactive edits do not rebuild grids.
+
+use crate::config::*;
+use crate::cosmology::{Background, Lcdm};
+use crate::integrate::{Integration, Method, StepRule, StopConditions};
+use crate::lens::{Lens, Profile, TimeDependence};
+use crate::metric::flrw::cores_of;
+use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
+use crate::potential::{AnalyticField, Grid, GridGeometry};
+use crate::rays::{Pattern, Ray};
+use crate::trace::{RunResult, Sink, Tracer};
+use crate::units::{gm_from_msun, normalize, sub, C2, MPC_M};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The potential, in whichever representation the config asked for.
+pub enum FieldData {
+    Analytic(AnalyticField),
+    GridF32(Grid<f32>),
+    GridF64(Grid<f64>),
+}
+
+impl FieldData {
+    pub fn grid_geometry(&self) -> Option<GridGeometry> {
+        match self {
+            FieldData::Analytic(_) => None,
+            FieldData::GridF32(g) => Some(g.geometry),
+            FieldData::GridF64(g) => Some(g.geometry),
+        }
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        match self {
+            FieldData::Analytic(_) => 0,
+            FieldData::GridF32(g) => g.memory_bytes(),
+            FieldData::GridF64(g) => g.memory_bytes(),
+        }
+    }
+}
+
+/// A lens config in SI units.
+pub fn lens_si(l: &LensConfig) -> Lens {
+    let r = l.radius_mpc * MPC_M;
+    let profile = match l.profile {
+        ProfileKind::Point => Profile::Point,
+        ProfileKind::UniformSphere => Profile::UniformSphere { radius_m: r },
+        ProfileKind::Nfw => Profile::Nfw { radius_m: r, concentration: l.concentration },
+        ProfileKind::Plummer => Profile::Plummer { scale_m: r },
+    };
+    let core = l.core_radius_mpc.unwrap_or(if l.profile == ProfileKind::Point { POINT_CORE_DEFAULT_MPC } else { 0.0 });
+    Lens { profile, gm: gm_from_msun(l.mass_msun), center_m: l.center_mpc.map(|c| c * MPC_M), core_radius_m: core * MPC_M }
+}
+
+/// Why a validated config still could not be set up (e.g. a missing potential file).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Field(String),
+}
+
+/// Everything needed to trace a config's rays.
+pub struct Model {
+    pub config: RunConfig,
+    pub background: Background,
+    pub lenses: Vec<Lens>,
+    pub field: Arc<FieldData>,
+    pub rays: Vec<Ray>,
+    pub integration: Integration,
+    /// Seconds spent building the field (0 when reused or analytic).
+    pub grid_build_s: f64,
+}
+
+fn field_inputs_equal(a: &RunConfig, b: &RunConfig) -> bool {
+    a.lenses == b.lenses && a.potential == b.potential
+}
+
+impl Model {
+    /// Builds from a config; `previous` lends its field when lens and potential settings match.
+    /// `base_dir` resolves a relative `potential.file`.
+    pub fn build(config: &RunConfig, base_dir: &Path, previous: Option<&Model>) -> Result<Model, SetupError> {
+        config.validate()?;
+        let config = config.resolved();
+        let background = match (config.spacetime.metric, config.cosmology.model) {
+            (Metric::PerturbedFlrw, CosmologyModel::Lcdm) => {
+                let c = &config.cosmology;
+                Background::Lcdm(Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r).map_err(|e| SetupError::Field(e.to_string()))?)
+            }
+            _ => Background::Static,
+        };
+        let lenses: Vec<Lens> = config.lenses.iter().map(lens_si).collect();
+        let start = Instant::now();
+        let (field, grid_build_s) = match previous.filter(|p| field_inputs_equal(&p.config, &config)) {
+            Some(p) => (p.field.clone(), 0.0),
+            None => {
+                let f = build_field(&config, &lenses, base_dir)?;
+                (Arc::new(f), start.elapsed().as_secs_f64())
+            }
+        };
+        let rays = pattern(&config).rays();
+        let integration = integration(&config, &background, field.grid_geometry());
+        Ok(Model { config, background, lenses, field, rays, integration, grid_build_s })
+    }
+
+    /// Traces `rays` (a subset of `self.rays`, e.g. one shard) on `threads` workers.
+    pub fn trace(&self, rays: &[Ray], threads: usize, sink: &dyn Sink, cancel: &AtomicBool) -> RunResult {
+        let observer_m = self.config.observer.position_mpc.map(|c| c * MPC_M);
+        if self.config.spacetime.metric == Metric::Schwarzschild {
+            let l = self.lenses[0];
+            let st = Schwarzschild { gm: l.gm, center_m: l.center_m, r_min_m: l.core_radius_m.max(l.gm / C2), observer_m };
+            return Tracer { spacetime: &st, lenses: &self.lenses, integration: self.integration }.run(rays, threads, sink, cancel);
+        }
+        let equations = match self.config.spacetime.equations {
+            EquationsKind::Exact => Equations::Exact,
+            EquationsKind::FirstOrder => Equations::FirstOrder,
+        };
+        let time = match self.config.potential.time_dependence {
+            TimeDependenceKind::Frozen => TimeDependence::Frozen,
+            TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
+        };
+        macro_rules! go {
+            ($f:expr) => {{
+                let st = PerturbedFlrw {
+                    field: $f,
+                    expansion: self.background.expansion(),
+                    time,
+                    equations,
+                    observer_m,
+                    eta_obs_s: self.background.eta_obs_s(),
+                    cores: cores_of(&self.lenses),
+                };
+                Tracer { spacetime: &st, lenses: &self.lenses, integration: self.integration }.run(rays, threads, sink, cancel)
+            }};
+        }
+        match &*self.field {
+            FieldData::Analytic(f) => go!(f),
+            FieldData::GridF32(g) => go!(g),
+            FieldData::GridF64(g) => go!(g),
+        }
+    }
+
+    /// The rays of shard `index` of `count` (contiguous blocks, in launch order).
+    pub fn shard(&self, index: usize, count: usize) -> &[Ray] {
+        let n = self.rays.len();
+        &self.rays[n * index / count..n * (index + 1) / count]
+    }
+}
+
+fn build_field(config: &RunConfig, lenses: &[Lens], base_dir: &Path) -> Result<FieldData, SetupError> {
+    let p = &config.potential;
+    if p.mode == PotentialMode::Analytic {
+        return Ok(FieldData::Analytic(AnalyticField { lenses: lenses.to_vec(), uniform: None }));
+    }
+    let geometry = GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))
+        .map_err(|e| SetupError::Config(ConfigError { file: String::new(), key: "potential.nodes".into(), message: e.to_string() }))?;
+    let fail = |e: crate::potential::grid::GridError| SetupError::Field(e.to_string());
+    match &p.file {
+        None => Ok(match p.precision {
+            Precision::F32 => FieldData::GridF32(Grid::from_lenses(geometry, lenses).map_err(fail)?),
+            Precision::F64 => FieldData::GridF64(Grid::from_lenses(geometry, lenses).map_err(fail)?),
+        }),
+        Some(file) => {
+            let path = if file.is_absolute() { file.clone() } else { base_dir.join(file) };
+            let scale = match p.phi_units {
+                PhiUnits::SquareMetresPerSquareSecond => 1.0,
+                PhiUnits::SpeedOfLightSquared => C2,
+            };
+            let phi = crate::io::read_potential(&path, &p.dataset, scale).map_err(|e| SetupError::Field(e.to_string()))?;
+            Ok(match p.precision {
+                Precision::F32 => FieldData::GridF32(Grid::from_potential(geometry, &phi).map_err(fail)?),
+                Precision::F64 => FieldData::GridF64(Grid::from_potential(geometry, &phi).map_err(fail)?),
+            })
+        }
+    }
+}
+
+fn pattern(config: &RunConfig) -> Pattern {
+    let r = &config.rays;
+    let axis = normalize(sub(r.toward_mpc, config.observer.position_mpc));
+    let half_angle_rad = r.half_angle_deg.to_radians();
+    match r.pattern {
+        PatternKind::ConeGrid => Pattern::ConeGrid { axis, half_angle_rad, n_theta: r.n_theta, n_phi: r.n_phi },
+        PatternKind::ConeRandom => Pattern::ConeRandom { axis, half_angle_rad, count: r.count, seed: r.seed },
+        PatternKind::Beam => Pattern::Beam { axis, impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(), n_phi: r.n_phi },
+    }
+}
+
+fn integration(config: &RunConfig, background: &Background, grid: Option<GridGeometry>) -> Integration {
+    let i = &config.integration;
+    let step_m = i.step_mpc * MPC_M;
+    let method = match i.method {
+        MethodKind::Rk4 => Method::Rk4(StepRule::Comoving(step_m)),
+        MethodKind::Dopri5 => Method::Dopri5 {
+            rtol: i.rtol,
+            initial_step_m: step_m,
+            length_scale_m: grid.map_or(MPC_M, |g| g.spacing_m.min(MPC_M)),
+        },
+    };
+    let scale_factor = i.stop.scale_factor.or(i.stop.redshift.map(|z| 1.0 / (1.0 + z)));
+    let _ = background;
+    Integration {
+        method,
+        stop: StopConditions {
+            distance_m: i.stop.distance_mpc.map(|d| d * MPC_M),
+            scale_factor,
+            plane: None,
+            affine_span_s: None,
+            steps: i.stop.steps,
+            max_steps: i.max_steps,
+        },
+        record_every: i.record_every,
+    }
+}
