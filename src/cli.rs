@@ -21,10 +21,16 @@ pub struct CliError {
 
 impl CliError {
     pub fn input(message: impl Into<String>) -> Self {
-        CliError { status: 2, message: message.into() }
+        CliError {
+            status: 2,
+            message: message.into(),
+        }
     }
     pub fn failure(message: impl Into<String>) -> Self {
-        CliError { status: 1, message: message.into() }
+        CliError {
+            status: 1,
+            message: message.into(),
+        }
     }
 }
 
@@ -44,17 +50,28 @@ impl From<io::IoError> for CliError {
 pub fn parse_overrides(sets: &[String]) -> Result<Vec<(String, String)>, CliError> {
     sets.iter()
         .map(|s| match s.split_once('=') {
-            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-            _ => Err(CliError::input(format!("--set {s}: expected KEY=VALUE, e.g. --set potential.nodes=128"))),
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(CliError::input(format!(
+                "--set {s}: expected KEY=VALUE, e.g. --set potential.nodes=128"
+            ))),
         })
         .collect()
 }
 
 /// Parses `--shard I/N` (0 ≤ I < N).
 pub fn parse_shard(text: &str) -> Result<(usize, usize), CliError> {
-    let bad = || CliError::input(format!("--shard {text}: expected I/N with 0 <= I < N, e.g. --shard 0/4"));
+    let bad = || {
+        CliError::input(format!(
+            "--shard {text}: expected I/N with 0 <= I < N, e.g. --shard 0/4"
+        ))
+    };
     let (i, n) = text.split_once('/').ok_or_else(bad)?;
-    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
     if n == 0 || i >= n {
         return Err(bad());
     }
@@ -81,7 +98,10 @@ struct ProgressSink {
 
 impl Sink for ProgressSink {
     fn finished(&self, r: &RayResult) {
-        let steps = self.steps.fetch_add(r.outcome.steps_accepted + r.outcome.steps_rejected, Ordering::Relaxed);
+        let steps = self.steps.fetch_add(
+            r.outcome.steps_accepted + r.outcome.steps_rejected,
+            Ordering::Relaxed,
+        );
         let rate = steps as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
         self.bar.set_message(format!("{:.3e} steps/s", rate));
         self.bar.inc(1);
@@ -100,12 +120,18 @@ fn base_dir(config: &Path) -> PathBuf {
 /// `excalibur run`.
 pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     let total_start = Instant::now();
-    let config = load_config(&opts.config, &opts.sets)?;
-    let output = opts.output.clone().unwrap_or_else(|| config.output.path.clone());
-    if output.exists() && !opts.force {
-        return Err(CliError::input(format!("{}: already exists; pass --force to overwrite it", output.display())));
-    }
     let shard = opts.shard.as_deref().map(parse_shard).transpose()?;
+    let config = load_config(&opts.config, &opts.sets)?;
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| config.output.path.clone());
+    if output.exists() && !opts.force {
+        return Err(CliError::input(format!(
+            "{}: already exists; pass --force to overwrite it",
+            output.display()
+        )));
+    }
     let threads = opts.threads.unwrap_or(config.threads);
     let model = Model::build(&config, &base_dir(&opts.config), None).map_err(|e| match e {
         SetupError::Config(c) => CliError::input(format!("{}: {}", opts.config.display(), c)),
@@ -118,13 +144,19 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
     let bar = if opts.quiet {
         ProgressBar::hidden()
     } else {
-        let b = ProgressBar::with_draw_target(Some(rays.len() as u64), ProgressDrawTarget::stderr());
+        let b =
+            ProgressBar::with_draw_target(Some(rays.len() as u64), ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} rays  {msg}  eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{bar:40} {pos}/{len} rays  {msg}  eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b
     };
-    let sink = ProgressSink { bar, steps: AtomicU64::new(0), start: Instant::now() };
+    let sink = ProgressSink {
+        bar,
+        steps: AtomicU64::new(0),
+        start: Instant::now(),
+    };
     let result = model.trace(rays, threads, &sink, &AtomicBool::new(false));
     sink.bar.finish_and_clear();
     let meta = RunMeta {
@@ -149,7 +181,11 @@ pub fn run(opts: &RunOptions) -> Result<(), CliError> {
 }
 
 fn end_reason_map(result: &RunResult) -> serde_json::Map<String, serde_json::Value> {
-    result.end_reason_counts().into_iter().map(|(e, n)| (e.label().to_string(), serde_json::Value::from(n))).collect()
+    result
+        .end_reason_counts()
+        .into_iter()
+        .map(|(e, n)| (e.label().to_string(), serde_json::Value::from(n)))
+        .collect()
 }
 
 fn json_summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
@@ -180,21 +216,45 @@ fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64, f64)> {
 }
 
 /// Observables summary lines shared by `run` and `inspect`.
-fn observables_lines<'a>(rays: impl Iterator<Item = (&'a crate::observables::Observables, EndReason)> + Clone) -> String {
+fn observables_lines<'a>(
+    rays: impl Iterator<Item = (&'a crate::observables::Observables, EndReason)> + Clone,
+) -> String {
     let mut s = String::new();
     let line = |name: &str, r: Option<(f64, f64, f64)>, unit: &str| match r {
-        Some((lo, mid, hi)) => format!("  {name:<22} min {lo:>12.5e}  median {mid:>12.5e}  max {hi:>12.5e} {unit}\n"),
+        Some((lo, mid, hi)) => {
+            format!("  {name:<22} min {lo:>12.5e}  median {mid:>12.5e}  max {hi:>12.5e} {unit}\n")
+        }
         None => format!("  {name:<22} (none)\n"),
     };
-    s += &line("deflection", range(rays.clone().map(|(o, _)| rad_to_arcsec(o.deflection_rad))), "arcsec");
-    s += &line("redshift z", range(rays.clone().map(|(o, _)| o.redshift)), "");
-    s += &line("time delay", range(rays.clone().map(|(o, _)| o.time_delay_s)), "s");
-    s += &line("null error (max)", range(rays.clone().map(|(o, _)| o.null_error_max)), "");
+    s += &line(
+        "deflection",
+        range(rays.clone().map(|(o, _)| rad_to_arcsec(o.deflection_rad))),
+        "arcsec",
+    );
+    s += &line(
+        "redshift z",
+        range(rays.clone().map(|(o, _)| o.redshift)),
+        "",
+    );
+    s += &line(
+        "time delay",
+        range(rays.clone().map(|(o, _)| o.time_delay_s)),
+        "s",
+    );
+    s += &line(
+        "null error (max)",
+        range(rays.clone().map(|(o, _)| o.null_error_max)),
+        "",
+    );
     s
 }
 
 fn end_reason_line(counts: &[(EndReason, usize)]) -> String {
-    counts.iter().map(|(e, n)| format!("{}={n}", e.label())).collect::<Vec<_>>().join(", ")
+    counts
+        .iter()
+        .map(|(e, n)| format!("{}={n}", e.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
@@ -213,7 +273,10 @@ fn summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> St
         result.integrate_s,
         total_s
     );
-    s += &format!("  end reasons: {}\n", end_reason_line(&result.end_reason_counts()));
+    s += &format!(
+        "  end reasons: {}\n",
+        end_reason_line(&result.end_reason_counts())
+    );
     s += &observables_lines(result.rays.iter().map(|r| (&r.observables, r.end())));
     s += &format!("  wrote {}\n", output.display());
     s
@@ -239,12 +302,23 @@ pub fn inspect(path: &Path) -> Result<String, CliError> {
             counts.push((e, n));
         }
     }
-    let mut s = format!("{}\n  title: {title}\n  metric: {}\n", path.display(), meta.metric);
-    s += &format!("  photons: {} (run total {})", rays.len(), meta.n_photons_total);
+    let mut s = format!(
+        "{}\n  title: {title}\n  metric: {}\n",
+        path.display(),
+        meta.metric
+    );
+    s += &format!(
+        "  photons: {} (run total {})",
+        rays.len(),
+        meta.n_photons_total
+    );
     if let Some((i, n)) = meta.shard {
         s += &format!(", shard {i}/{n}");
     }
-    s += &format!("\n  states: {}\n", rays.iter().map(|r| r.rows.len()).sum::<usize>());
+    s += &format!(
+        "\n  states: {}\n",
+        rays.iter().map(|r| r.rows.len()).sum::<usize>()
+    );
     s += &format!("  end reasons: {}\n", end_reason_line(&counts));
     s += &observables_lines(rays.iter().map(|r| (&r.observables, r.end)));
     s += "  config:\n";
@@ -260,7 +334,10 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), CliErr
         return Err(CliError::input("merge: give at least one shard file"));
     }
     if output.exists() && !force {
-        return Err(CliError::input(format!("{}: already exists; pass --force to overwrite it", output.display())));
+        return Err(CliError::input(format!(
+            "{}: already exists; pass --force to overwrite it",
+            output.display()
+        )));
     }
     let mut first: Option<RunMeta> = None;
     let mut all: Vec<StoredRay> = vec![];
@@ -268,15 +345,30 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), CliErr
     for p in parts {
         let (meta, rays) = io::read_run(p)?;
         let Some(shard) = meta.shard else {
-            return Err(CliError::input(format!("{}: not a shard file (no shard attribute)", p.display())));
+            return Err(CliError::input(format!(
+                "{}: not a shard file (no shard attribute)",
+                p.display()
+            )));
         };
         if let Some(f) = &first {
-            if f.config_toml != meta.config_toml || f.n_photons_total != meta.n_photons_total || f.shard.map(|s| s.1) != Some(shard.1) {
-                return Err(CliError::input(format!("{}: comes from a different run than {}", p.display(), parts[0].display())));
+            if f.config_toml != meta.config_toml
+                || f.n_photons_total != meta.n_photons_total
+                || f.shard.map(|s| s.1) != Some(shard.1)
+            {
+                return Err(CliError::input(format!(
+                    "{}: comes from a different run than {}",
+                    p.display(),
+                    parts[0].display()
+                )));
             }
         }
         if seen_shards.contains(&shard.0) {
-            return Err(CliError::input(format!("{}: shard {}/{} given twice", p.display(), shard.0, shard.1)));
+            return Err(CliError::input(format!(
+                "{}: shard {}/{} given twice",
+                p.display(),
+                shard.0,
+                shard.1
+            )));
         }
         seen_shards.push(shard.0);
         first.get_or_insert(meta);
@@ -284,7 +376,8 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), CliErr
     }
     let meta = first.expect("at least one part");
     all.sort_by_key(|r| r.id);
-    let complete = all.len() == meta.n_photons_total && all.iter().enumerate().all(|(i, r)| r.id == i);
+    let complete =
+        all.len() == meta.n_photons_total && all.iter().enumerate().all(|(i, r)| r.id == i);
     if !complete {
         let count = meta.shard.map_or(0, |s| s.1);
         let mut missing: Vec<usize> = (0..count).filter(|i| !seen_shards.contains(i)).collect();
@@ -295,8 +388,12 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), CliErr
             meta.n_photons_total
         )));
     }
-    let merged = RunMeta { shard: None, ..meta };
+    let merged = RunMeta {
+        shard: None,
+        ..meta
+    };
     let records: Vec<RayRecord> = all.iter().map(RayRecord::from).collect();
-    io::write_run(output, &merged, &records, force).map_err(|e| CliError::failure(e.to_string()))?;
+    io::write_run(output, &merged, &records, force)
+        .map_err(|e| CliError::failure(e.to_string()))?;
     Ok(())
 }

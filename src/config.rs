@@ -15,7 +15,11 @@ pub struct ConfigError {
 }
 
 fn err(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
-    ConfigError { file: String::new(), key: key.into(), message: message.into() }
+    ConfigError {
+        file: String::new(),
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 macro_rules! enum_str {
@@ -169,13 +173,22 @@ impl Default for RunConfig {
 
 impl Default for SpacetimeConfig {
     fn default() -> Self {
-        SpacetimeConfig { metric: Metric::PerturbedFlrw, equations: EquationsKind::Exact }
+        SpacetimeConfig {
+            metric: Metric::PerturbedFlrw,
+            equations: EquationsKind::Exact,
+        }
     }
 }
 
 impl Default for CosmologyConfig {
     fn default() -> Self {
-        CosmologyConfig { model: CosmologyModel::Lcdm, h0_km_s_mpc: 70.0, omega_m: 0.3, omega_lambda: 0.7, omega_r: 0.0 }
+        CosmologyConfig {
+            model: CosmologyModel::Lcdm,
+            h0_km_s_mpc: 70.0,
+            omega_m: 0.3,
+            omega_lambda: 0.7,
+            omega_r: 0.0,
+        }
     }
 }
 
@@ -210,7 +223,9 @@ impl Default for PotentialConfig {
 
 impl Default for ObserverConfig {
     fn default() -> Self {
-        ObserverConfig { position_mpc: [0.0; 3] }
+        ObserverConfig {
+            position_mpc: [0.0; 3],
+        }
     }
 }
 
@@ -237,14 +252,19 @@ impl Default for IntegrationConfig {
             rtol: 1e-10,
             max_steps: 1_000_000,
             record_every: 1,
-            stop: StopConfig { distance_mpc: Some(1500.0), ..Default::default() },
+            stop: StopConfig {
+                distance_mpc: Some(1500.0),
+                ..Default::default()
+            },
         }
     }
 }
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig { path: "runs/default.h5".into() }
+        OutputConfig {
+            path: "runs/default.h5".into(),
+        }
     }
 }
 
@@ -260,23 +280,46 @@ pub fn apply_override(root: &mut toml::Table, key: &str, value: &str) -> Result<
     };
     let parts: Vec<&str> = key.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(err(key, "--set needs a dotted key such as potential.nodes=128"));
+        return Err(err(
+            key,
+            "--set needs a dotted key such as potential.nodes=128",
+        ));
     }
-    let mut cur: &mut toml::Value = root
-        .entry(parts[0])
-        .or_insert_with(|| if parts.len() > 1 { toml::Value::Table(Default::default()) } else { parsed.clone() });
+    let mut cur: &mut toml::Value = root.entry(parts[0]).or_insert_with(|| {
+        if parts.len() > 1 {
+            toml::Value::Table(Default::default())
+        } else {
+            parsed.clone()
+        }
+    });
     for (n, part) in parts.iter().enumerate().skip(1) {
         let last = n == parts.len() - 1;
         cur = match cur {
-            toml::Value::Table(t) => {
-                t.entry(*part).or_insert_with(|| if last { parsed.clone() } else { toml::Value::Table(Default::default()) })
-            }
+            toml::Value::Table(t) => t.entry(*part).or_insert_with(|| {
+                if last {
+                    parsed.clone()
+                } else {
+                    toml::Value::Table(Default::default())
+                }
+            }),
             toml::Value::Array(a) => {
-                let i: usize = part.parse().map_err(|_| err(key, format!("`{part}` is not an array index")))?;
+                let i: usize = part
+                    .parse()
+                    .map_err(|_| err(key, format!("`{part}` is not an array index")))?;
                 let len = a.len();
-                a.get_mut(i).ok_or_else(|| err(key, format!("index {i} is out of range (the array has {len} entries)")))?
+                a.get_mut(i).ok_or_else(|| {
+                    err(
+                        key,
+                        format!("index {i} is out of range (the array has {len} entries)"),
+                    )
+                })?
             }
-            _ => return Err(err(key, format!("`{}` is not a table", parts[..n].join(".")))),
+            _ => {
+                return Err(err(
+                    key,
+                    format!("`{}` is not a table", parts[..n].join(".")),
+                ))
+            }
         };
     }
     *cur = parsed;
@@ -285,20 +328,33 @@ pub fn apply_override(root: &mut toml::Table, key: &str, value: &str) -> Result<
 
 impl RunConfig {
     /// Parses TOML text with overrides; `file` names the source in errors.
-    pub fn from_toml_str(text: &str, file: &str, overrides: &[(String, String)]) -> Result<RunConfig, ConfigError> {
+    pub fn from_toml_str(
+        text: &str,
+        file: &str,
+        overrides: &[(String, String)],
+    ) -> Result<RunConfig, ConfigError> {
         let with_file = |mut e: ConfigError| {
             e.file = file.to_string();
             e
         };
-        let mut table: toml::Table = toml::from_str(text).map_err(|e| with_file(err("(syntax)", e.message().to_string())))?;
+        let mut table: toml::Table = toml::from_str(text)
+            .map_err(|e| with_file(err("(syntax)", e.message().to_string())))?;
         for (k, v) in overrides {
             apply_override(&mut table, k, v).map_err(with_file)?;
         }
-        let config: RunConfig = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            let path = e.path().to_string();
-            let msg = e.into_inner().message().to_string();
-            with_file(err(if path == "." { "(top level)".to_string() } else { path }, msg))
-        })?;
+        let config: RunConfig = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let msg = e.into_inner().message().to_string();
+                with_file(err(
+                    if path == "." {
+                        "(top level)".to_string()
+                    } else {
+                        path
+                    },
+                    msg,
+                ))
+            })?;
         config.validate().map_err(with_file)?;
         Ok(config)
     }
@@ -306,7 +362,11 @@ impl RunConfig {
     /// Reads and validates a config file.
     pub fn load(path: &Path, overrides: &[(String, String)]) -> Result<RunConfig, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError { file: name.clone(), key: "(file)".into(), message: format!("cannot read: {e}") })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: name.clone(),
+            key: "(file)".into(),
+            message: format!("cannot read: {e}"),
+        })?;
         RunConfig::from_toml_str(&text, &name, overrides)
     }
 
@@ -320,10 +380,13 @@ impl RunConfig {
         let mut c = self.clone();
         for l in &mut c.lenses {
             if l.core_radius_mpc.is_none() {
-                l.core_radius_mpc = Some(if l.profile == ProfileKind::Point { POINT_CORE_DEFAULT_MPC } else { 0.0 });
+                l.core_radius_mpc = Some(if l.profile == ProfileKind::Point {
+                    POINT_CORE_DEFAULT_MPC
+                } else {
+                    0.0
+                });
             }
         }
         c
     }
 }
-

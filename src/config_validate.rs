@@ -4,14 +4,21 @@
 use crate::config::*;
 
 fn bad(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
-    ConfigError { file: String::new(), key: key.into(), message: message.into() }
+    ConfigError {
+        file: String::new(),
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(bad(key, format!("{v} is not allowed: must be a finite number > 0")))
+        Err(bad(
+            key,
+            format!("{v} is not allowed: must be a finite number > 0"),
+        ))
     }
 }
 
@@ -19,7 +26,10 @@ fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
     if v.iter().all(|x| x.is_finite()) {
         Ok(())
     } else {
-        Err(bad(key, format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)")))
+        Err(bad(
+            key,
+            format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)"),
+        ))
     }
 }
 
@@ -31,13 +41,16 @@ impl RunConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let c = &self.cosmology;
         if c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw {
-            crate::cosmology::Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r).map_err(|e| {
-                let key = match &e {
-                    crate::cosmology::CosmologyError::Invalid { key, .. } => format!("cosmology.{key}"),
-                    _ => "cosmology.omega_m".into(),
-                };
-                bad(key, e.to_string())
-            })?;
+            crate::cosmology::Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
+                .map_err(|e| {
+                    let key = match &e {
+                        crate::cosmology::CosmologyError::Invalid { key, .. } => {
+                            format!("cosmology.{key}")
+                        }
+                        _ => "cosmology.omega_m".into(),
+                    };
+                    bad(key, e.to_string())
+                })?;
         }
         for (i, l) in self.lenses.iter().enumerate() {
             self.validate_lens(i, l)?;
@@ -70,10 +83,23 @@ impl RunConfig {
         if l.profile == ProfileKind::Nfw {
             positive(&k("concentration"), l.concentration)?;
         }
-        let core = l.core_radius_mpc.unwrap_or(if l.profile == ProfileKind::Point { POINT_CORE_DEFAULT_MPC } else { 0.0 });
+        let core = l
+            .core_radius_mpc
+            .unwrap_or(if l.profile == ProfileKind::Point {
+                POINT_CORE_DEFAULT_MPC
+            } else {
+                0.0
+            });
         if !(core.is_finite() && core >= 0.0) || (l.profile == ProfileKind::Point && core <= 0.0) {
-            let range = if l.profile == ProfileKind::Point { "> 0 for a point lens" } else { ">= 0" };
-            return Err(bad(k("core_radius_mpc"), format!("{core} is not allowed: must be a finite number {range} (Mpc)")));
+            let range = if l.profile == ProfileKind::Point {
+                "> 0 for a point lens"
+            } else {
+                ">= 0"
+            };
+            return Err(bad(
+                k("core_radius_mpc"),
+                format!("{core} is not allowed: must be a finite number {range} (Mpc)"),
+            ));
         }
         if self.spacetime.metric == Metric::PerturbedFlrw {
             let lens = crate::setup::lens_si(l);
@@ -98,15 +124,24 @@ impl RunConfig {
             return Ok(());
         }
         if p.nodes < 2 {
-            return Err(bad("potential.nodes", format!("{} is not allowed: at least 2 nodes per axis", p.nodes)));
+            return Err(bad(
+                "potential.nodes",
+                format!("{} is not allowed: at least 2 nodes per axis", p.nodes),
+            ));
         }
         if p.nodes > 4096 {
-            return Err(bad("potential.nodes", format!("{} is not allowed: at most 4096 per axis", p.nodes)));
+            return Err(bad(
+                "potential.nodes",
+                format!("{} is not allowed: at most 4096 per axis", p.nodes),
+            ));
         }
         positive("potential.size_mpc", p.size_mpc)?;
         finite3("potential.origin_mpc", p.origin_mpc)?;
         if p.dataset.is_empty() {
-            return Err(bad("potential.dataset", "must name a dataset path, e.g. \"Phi\""));
+            return Err(bad(
+                "potential.dataset",
+                "must name a dataset path, e.g. \"Phi\"",
+            ));
         }
         let dx = p.size_mpc / p.nodes as f64;
         let hi = |a: usize| p.origin_mpc[a] + (p.nodes - 1) as f64 * dx;
@@ -127,14 +162,28 @@ impl RunConfig {
     fn validate_rays(&self) -> Result<(), ConfigError> {
         let r = &self.rays;
         finite3("rays.toward_mpc", r.toward_mpc)?;
-        let axis: Vec<f64> = (0..3).map(|a| r.toward_mpc[a] - self.observer.position_mpc[a]).collect();
+        let axis: Vec<f64> = (0..3)
+            .map(|a| r.toward_mpc[a] - self.observer.position_mpc[a])
+            .collect();
         if axis.iter().all(|v| *v == 0.0) {
-            return Err(bad("rays.toward_mpc", "must differ from observer.position_mpc (it sets the axis direction)"));
+            return Err(bad(
+                "rays.toward_mpc",
+                "must differ from observer.position_mpc (it sets the axis direction)",
+            ));
         }
         match r.pattern {
             PatternKind::ConeGrid | PatternKind::ConeRandom => {
-                if !(r.half_angle_deg.is_finite() && r.half_angle_deg > 0.0 && r.half_angle_deg <= 90.0) {
-                    return Err(bad("rays.half_angle_deg", format!("{} is not allowed: must lie in (0, 90] degrees", r.half_angle_deg)));
+                if !(r.half_angle_deg.is_finite()
+                    && r.half_angle_deg > 0.0
+                    && r.half_angle_deg <= 90.0)
+                {
+                    return Err(bad(
+                        "rays.half_angle_deg",
+                        format!(
+                            "{} is not allowed: must lie in (0, 90] degrees",
+                            r.half_angle_deg
+                        ),
+                    ));
                 }
             }
             PatternKind::Beam => {}
@@ -142,26 +191,46 @@ impl RunConfig {
         match r.pattern {
             PatternKind::ConeGrid => {
                 if r.n_theta < 1 || r.n_theta > 10_000 {
-                    return Err(bad("rays.n_theta", format!("{} is not allowed: must lie in [1, 10000]", r.n_theta)));
+                    return Err(bad(
+                        "rays.n_theta",
+                        format!("{} is not allowed: must lie in [1, 10000]", r.n_theta),
+                    ));
                 }
                 if r.n_phi < 1 || r.n_phi > 10_000 {
-                    return Err(bad("rays.n_phi", format!("{} is not allowed: must lie in [1, 10000]", r.n_phi)));
+                    return Err(bad(
+                        "rays.n_phi",
+                        format!("{} is not allowed: must lie in [1, 10000]", r.n_phi),
+                    ));
                 }
             }
             PatternKind::ConeRandom => {
                 if r.count < 1 || r.count > 100_000_000 {
-                    return Err(bad("rays.count", format!("{} is not allowed: must lie in [1, 1e8]", r.count)));
+                    return Err(bad(
+                        "rays.count",
+                        format!("{} is not allowed: must lie in [1, 1e8]", r.count),
+                    ));
                 }
             }
             PatternKind::Beam => {
                 if r.impact_mpc.is_empty() {
-                    return Err(bad("rays.impact_mpc", "a beam needs at least one impact parameter (Mpc)"));
+                    return Err(bad(
+                        "rays.impact_mpc",
+                        "a beam needs at least one impact parameter (Mpc)",
+                    ));
                 }
                 if let Some(b) = r.impact_mpc.iter().find(|b| !(b.is_finite() && **b >= 0.0)) {
-                    return Err(bad("rays.impact_mpc", format!("{b} is not allowed: impact parameters must be finite and >= 0 (Mpc)")));
+                    return Err(bad(
+                        "rays.impact_mpc",
+                        format!(
+                            "{b} is not allowed: impact parameters must be finite and >= 0 (Mpc)"
+                        ),
+                    ));
                 }
                 if r.n_phi < 1 || r.n_phi > 10_000 {
-                    return Err(bad("rays.n_phi", format!("{} is not allowed: must lie in [1, 10000]", r.n_phi)));
+                    return Err(bad(
+                        "rays.n_phi",
+                        format!("{} is not allowed: must lie in [1, 10000]", r.n_phi),
+                    ));
                 }
             }
         }
@@ -171,39 +240,66 @@ impl RunConfig {
     fn validate_integration(&self) -> Result<(), ConfigError> {
         let i = &self.integration;
         positive("integration.step_mpc", i.step_mpc)?;
-        if i.method == MethodKind::Dopri5 && !(i.rtol.is_finite() && i.rtol >= 1e-15 && i.rtol <= 1e-2) {
-            return Err(bad("integration.rtol", format!("{} is not allowed: must lie in [1e-15, 1e-2]", i.rtol)));
+        if i.method == MethodKind::Dopri5
+            && !(i.rtol.is_finite() && i.rtol >= 1e-15 && i.rtol <= 1e-2)
+        {
+            return Err(bad(
+                "integration.rtol",
+                format!("{} is not allowed: must lie in [1e-15, 1e-2]", i.rtol),
+            ));
         }
         if i.max_steps < 1 {
-            return Err(bad("integration.max_steps", "0 is not allowed: must be >= 1"));
+            return Err(bad(
+                "integration.max_steps",
+                "0 is not allowed: must be >= 1",
+            ));
         }
         if i.record_every < 1 {
-            return Err(bad("integration.record_every", "0 is not allowed: must be >= 1"));
+            return Err(bad(
+                "integration.record_every",
+                "0 is not allowed: must be >= 1",
+            ));
         }
         let s = &i.stop;
         if let Some(d) = s.distance_mpc {
             positive("integration.stop.distance_mpc", d)?;
         }
-        let lcdm = self.cosmology.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw;
+        let lcdm = self.cosmology.model == CosmologyModel::Lcdm
+            && self.spacetime.metric == Metric::PerturbedFlrw;
         if let Some(z) = s.redshift {
             positive("integration.stop.redshift", z)?;
             if !lcdm {
-                return Err(bad("integration.stop.redshift", "needs cosmology.model = \"lcdm\" (a static background never redshifts)"));
+                return Err(bad(
+                    "integration.stop.redshift",
+                    "needs cosmology.model = \"lcdm\" (a static background never redshifts)",
+                ));
             }
             if s.scale_factor.is_some() {
-                return Err(bad("integration.stop.scale_factor", "give either redshift or scale_factor, not both"));
+                return Err(bad(
+                    "integration.stop.scale_factor",
+                    "give either redshift or scale_factor, not both",
+                ));
             }
         }
         if let Some(a) = s.scale_factor {
             if !(a.is_finite() && a > 0.0 && a < 1.0) {
-                return Err(bad("integration.stop.scale_factor", format!("{a} is not allowed: must lie in (0, 1)")));
+                return Err(bad(
+                    "integration.stop.scale_factor",
+                    format!("{a} is not allowed: must lie in (0, 1)"),
+                ));
             }
             if !lcdm {
-                return Err(bad("integration.stop.scale_factor", "needs cosmology.model = \"lcdm\""));
+                return Err(bad(
+                    "integration.stop.scale_factor",
+                    "needs cosmology.model = \"lcdm\"",
+                ));
             }
         }
         if s.steps == Some(0) {
-            return Err(bad("integration.stop.steps", "0 is not allowed: must be >= 1"));
+            return Err(bad(
+                "integration.stop.steps",
+                "0 is not allowed: must be >= 1",
+            ));
         }
         Ok(())
     }
@@ -211,5 +307,8 @@ impl RunConfig {
 
 /// Allowed values of an enumerated key, for messages and the UI.
 pub fn allowed<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
-    all.iter().map(|v| format!("\"{}\"", name(*v))).collect::<Vec<_>>().join(" | ")
+    all.iter()
+        .map(|v| format!("\"{}\"", name(*v)))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }

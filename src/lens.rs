@@ -55,7 +55,10 @@ impl Lens {
             Profile::UniformSphere { radius_m } => {
                 if r < radius_m {
                     let r3 = radius_m * radius_m * radius_m;
-                    (-gm * (3.0 * radius_m * radius_m - r * r) / (2.0 * r3), gm / r3)
+                    (
+                        -gm * (3.0 * radius_m * radius_m - r * r) / (2.0 * r3),
+                        gm / r3,
+                    )
                 } else {
                     (-gm / r, gm / (r * r * r))
                 }
@@ -65,13 +68,24 @@ impl Lens {
                 let sq = q.sqrt();
                 (-gm / sq, gm / (q * sq))
             }
-            Profile::Nfw { radius_m, concentration } => {
+            Profile::Nfw {
+                radius_m,
+                concentration,
+            } => {
                 let rn = radius_m / concentration;
                 let norm = gm / nfw_m(concentration);
                 let y = r / rn;
-                let ln_over_y = if y < 1e-4 { 1.0 - y * (0.5 - y / 3.0) } else { (1.0 + y).ln() / y };
+                let ln_over_y = if y < 1e-4 {
+                    1.0 - y * (0.5 - y / 3.0)
+                } else {
+                    (1.0 + y).ln() / y
+                };
                 let phi = -norm * ln_over_y / rn;
-                let g_over_r = if r == 0.0 { 0.0 } else { norm * nfw_m_over_y3(y) / (rn * rn * rn) };
+                let g_over_r = if r == 0.0 {
+                    0.0
+                } else {
+                    norm * nfw_m_over_y3(y) / (rn * rn * rn)
+                };
                 (phi, g_over_r)
             }
         }
@@ -139,7 +153,12 @@ mod tests {
     use crate::units::{gm_from_msun, MPC_M};
 
     fn lens(profile: Profile) -> Lens {
-        Lens { profile, gm: gm_from_msun(1e15), center_m: [0.0; 3], core_radius_m: 0.0 }
+        Lens {
+            profile,
+            gm: gm_from_msun(1e15),
+            center_m: [0.0; 3],
+            core_radius_m: 0.0,
+        }
     }
 
     /// The gradient of each profile equals the numerical derivative of its potential.
@@ -149,11 +168,18 @@ mod tests {
         for l in [
             lens(Profile::Point),
             lens(Profile::UniformSphere { radius_m: r0 }),
-            lens(Profile::Nfw { radius_m: r0, concentration: 5.0 }),
+            lens(Profile::Nfw {
+                radius_m: r0,
+                concentration: 5.0,
+            }),
             lens(Profile::Plummer { scale_m: r0 }),
         ] {
             for r_mpc in [0.1, 0.5, 2.9, 3.1, 10.0] {
-                let x = [0.3 * r_mpc * MPC_M, -0.4 * r_mpc * MPC_M, 0.866 * r_mpc * MPC_M];
+                let x = [
+                    0.3 * r_mpc * MPC_M,
+                    -0.4 * r_mpc * MPC_M,
+                    0.866 * r_mpc * MPC_M,
+                ];
                 let (_, g) = l.phi_and_gradient(x);
                 for axis in 0..3 {
                     let h = 1e-4 * r_mpc * MPC_M;
@@ -163,7 +189,11 @@ mod tests {
                     xm[axis] -= h;
                     let fd = (l.phi_and_gradient(xp).0 - l.phi_and_gradient(xm).0) / (2.0 * h);
                     let scale = dot(g, g).sqrt();
-                    assert!((fd - g[axis]).abs() < 1e-6 * scale, "{:?} r={r_mpc} axis {axis}", l.profile);
+                    assert!(
+                        (fd - g[axis]).abs() < 1e-6 * scale,
+                        "{:?} r={r_mpc} axis {axis}",
+                        l.profile
+                    );
                 }
             }
         }
@@ -177,7 +207,10 @@ mod tests {
         let s = lens(Profile::UniformSphere { radius_m: r0 });
         assert!((enclosed(&s, r0) - 1.0).abs() < 1e-14);
         assert!((enclosed(&s, 0.5 * r0) - 0.125).abs() < 1e-14);
-        let n = lens(Profile::Nfw { radius_m: r0, concentration: 5.0 });
+        let n = lens(Profile::Nfw {
+            radius_m: r0,
+            concentration: 5.0,
+        });
         assert!((enclosed(&n, r0) - 1.0).abs() < 1e-12);
         let p = lens(Profile::Plummer { scale_m: r0 });
         assert!((enclosed(&p, 1e4 * r0) - 1.0).abs() < 1e-7);
@@ -190,7 +223,10 @@ mod tests {
         let (phi, g) = s.phi_and_gradient([0.0; 3]);
         assert!((phi / (-1.5 * s.gm / r0) - 1.0).abs() < 1e-15);
         assert_eq!(g, [0.0; 3]);
-        let n = lens(Profile::Nfw { radius_m: r0, concentration: 4.0 });
+        let n = lens(Profile::Nfw {
+            radius_m: r0,
+            concentration: 4.0,
+        });
         let (phi, g) = n.phi_and_gradient([0.0; 3]);
         let rn = r0 / 4.0;
         assert!((phi / (-n.gm / (nfw_m(4.0) * rn)) - 1.0).abs() < 1e-15);

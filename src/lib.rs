@@ -6,9 +6,9 @@
 //! `docs/physics.md` of the project; units are SI inside, Mpc/M☉/degrees only in configs.
 //! Left out: peculiar velocities (z_Dop), curved FLRW, time-snapshot grids.
 
+pub mod cli;
 pub mod config;
 mod config_validate;
-pub mod cli;
 pub mod cosmology;
 pub mod integrate;
 pub mod io;

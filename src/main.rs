@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "excalibur", version, about = "Light bending in cosmology: photon geodesics through perturbed FLRW and Schwarzschild")]
+#[command(
+    name = "excalibur",
+    version,
+    about = "Light bending in cosmology: photon geodesics through perturbed FLRW and Schwarzschild"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -70,13 +74,39 @@ enum Command {
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         None => gui(PathBuf::from("configs/default.toml"), None, None),
-        Some(Command::Gui { config, screenshot, frames }) => {
-            gui(config.unwrap_or_else(|| PathBuf::from("configs/default.toml")), screenshot, frames)
-        }
-        Some(Command::Run { config, output, sets, threads, shard, force, json, quiet }) => {
-            cli::run(&RunOptions { config, output, sets, threads, shard, force, json, quiet })
-        }
-        Some(Command::Merge { parts, output, force }) => cli::merge(&parts, &output, force),
+        Some(Command::Gui {
+            config,
+            screenshot,
+            frames,
+        }) => gui(
+            config.unwrap_or_else(|| PathBuf::from("configs/default.toml")),
+            screenshot,
+            frames,
+        ),
+        Some(Command::Run {
+            config,
+            output,
+            sets,
+            threads,
+            shard,
+            force,
+            json,
+            quiet,
+        }) => cli::run(&RunOptions {
+            config,
+            output,
+            sets,
+            threads,
+            shard,
+            force,
+            json,
+            quiet,
+        }),
+        Some(Command::Merge {
+            parts,
+            output,
+            force,
+        }) => cli::merge(&parts, &output, force),
         Some(Command::Inspect { file }) => cli::inspect(&file).map(|s| print!("{s}")),
         Some(Command::Check { config, sets }) => cli::check(&config, &sets).map(|s| print!("{s}")),
     }

@@ -42,12 +42,20 @@ pub fn of_ray<S: Spacetime>(st: &S, lenses: &[Lens], outcome: &RayOutcome) -> Ob
     let n_i = normalize(velocity(y0));
     let n_f = normalize(velocity(y1));
     let start = st.observer_m();
-    let start = [start[0] + y0[idx::X], start[1] + y0[idx::X + 1], start[2] + y0[idx::X + 2]];
+    let start = [
+        start[0] + y0[idx::X],
+        start[1] + y0[idx::X + 1],
+        start[2] + y0[idx::X + 2],
+    ];
     let (toward, impact) = match lenses.first() {
         Some(lens) => {
             let c = sub(lens.center_m, start);
             let along = dot(c, n_i);
-            let perp = [c[0] - along * n_i[0], c[1] - along * n_i[1], c[2] - along * n_i[2]];
+            let perp = [
+                c[0] - along * n_i[0],
+                c[1] - along * n_i[1],
+                c[2] - along * n_i[2],
+            ];
             let b = norm(perp);
             let dn = sub(n_f, n_i);
             (if b > 0.0 { dot(dn, perp) / b } else { 0.0 }, b)
@@ -100,7 +108,9 @@ pub fn einstein_radius_rad(
     let rs4 = 4.0 * gm / C2;
     let (chi_l, chi_s) = (lens_distance_m, source_distance_m);
     let theta2 = match (background, normalisation) {
-        (Background::Static, _) | (_, MassNormalisation::FrozenComoving) => rs4 * (chi_s - chi_l) / (chi_l * chi_s),
+        (Background::Static, _) | (_, MassNormalisation::FrozenComoving) => {
+            rs4 * (chi_s - chi_l) / (chi_l * chi_s)
+        }
         (Background::Lcdm(l), MassNormalisation::FixedPhysical) => {
             let a_of_chi = |chi: f64| l.a_of_eta(l.eta0_s() - chi / C_M_S).ok();
             let (a_l, a_s) = (a_of_chi(chi_l)?, a_of_chi(chi_s)?);
@@ -120,17 +130,39 @@ mod tests {
         // physics.md §9: b_E = θ_E D_l = 0.219 Mpc at (500, 1000) Mpc, 0.293 Mpc at (900, 1800).
         let gm = gm_from_msun(1e15);
         for (dl, ds, be) in [(500.0, 1000.0, 0.219), (900.0, 1800.0, 0.293)] {
-            let th = einstein_radius_rad(gm, dl * MPC_M, ds * MPC_M, &Background::Static, MassNormalisation::FrozenComoving)
-                .unwrap();
+            let th = einstein_radius_rad(
+                gm,
+                dl * MPC_M,
+                ds * MPC_M,
+                &Background::Static,
+                MassNormalisation::FrozenComoving,
+            )
+            .unwrap();
             assert!((th * dl - be).abs() < 0.0006, "{}", th * dl);
         }
         // In ΛCDM with a fixed physical mass the angle is larger by 1/√a_l (M → M/a_l).
         let l = crate::cosmology::Lcdm::new(70.0, 0.3, 0.7, 0.0).unwrap();
         let bg = Background::Lcdm(l.clone());
-        let frozen = einstein_radius_rad(gm, 500.0 * MPC_M, 1000.0 * MPC_M, &bg, MassNormalisation::FrozenComoving).unwrap();
-        let phys = einstein_radius_rad(gm, 500.0 * MPC_M, 1000.0 * MPC_M, &bg, MassNormalisation::FixedPhysical).unwrap();
+        let frozen = einstein_radius_rad(
+            gm,
+            500.0 * MPC_M,
+            1000.0 * MPC_M,
+            &bg,
+            MassNormalisation::FrozenComoving,
+        )
+        .unwrap();
+        let phys = einstein_radius_rad(
+            gm,
+            500.0 * MPC_M,
+            1000.0 * MPC_M,
+            &bg,
+            MassNormalisation::FixedPhysical,
+        )
+        .unwrap();
         let a_l = l.a_of_eta(l.eta0_s() - 500.0 * MPC_M / C_M_S).unwrap();
         assert!((phys / frozen - 1.0 / a_l.sqrt()).abs() < 1e-12);
-        assert!(einstein_radius_rad(gm, 2.0, 1.0, &bg, MassNormalisation::FrozenComoving).is_none());
+        assert!(
+            einstein_radius_rad(gm, 2.0, 1.0, &bg, MassNormalisation::FrozenComoving).is_none()
+        );
     }
 }

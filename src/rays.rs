@@ -22,9 +22,23 @@ pub struct Ray {
 /// How rays are laid out around the unit `axis`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pattern {
-    ConeGrid { axis: [f64; 3], half_angle_rad: f64, n_theta: usize, n_phi: usize },
-    ConeRandom { axis: [f64; 3], half_angle_rad: f64, count: usize, seed: u64 },
-    Beam { axis: [f64; 3], impacts_m: Vec<f64>, n_phi: usize },
+    ConeGrid {
+        axis: [f64; 3],
+        half_angle_rad: f64,
+        n_theta: usize,
+        n_phi: usize,
+    },
+    ConeRandom {
+        axis: [f64; 3],
+        half_angle_rad: f64,
+        count: usize,
+        seed: u64,
+    },
+    Beam {
+        axis: [f64; 3],
+        impacts_m: Vec<f64>,
+        n_phi: usize,
+    },
 }
 
 /// Name and version of the PRNG, recorded in run files.
@@ -77,10 +91,22 @@ impl Pattern {
         let mut rays = Vec::new();
         let mut push = |offset_m, direction, theta_rad, phi_rad, beam_offset_m| {
             let id = rays.len();
-            rays.push(Ray { id, offset_m, direction, theta_rad, phi_rad, beam_offset_m });
+            rays.push(Ray {
+                id,
+                offset_m,
+                direction,
+                theta_rad,
+                phi_rad,
+                beam_offset_m,
+            });
         };
         match self {
-            Pattern::ConeGrid { axis, half_angle_rad, n_theta, n_phi } => {
+            Pattern::ConeGrid {
+                axis,
+                half_angle_rad,
+                n_theta,
+                n_phi,
+            } => {
                 let t = normalize(*axis);
                 let (e1, e2) = screen_basis(t);
                 push([0.0; 3], t, 0.0, 0.0, 0.0);
@@ -92,7 +118,12 @@ impl Pattern {
                     }
                 }
             }
-            Pattern::ConeRandom { axis, half_angle_rad, count, seed } => {
+            Pattern::ConeRandom {
+                axis,
+                half_angle_rad,
+                count,
+                seed,
+            } => {
                 let t = normalize(*axis);
                 let (e1, e2) = screen_basis(t);
                 let mut rng = ChaCha8Rng::seed_from_u64(*seed);
@@ -106,7 +137,11 @@ impl Pattern {
                     push([0.0; 3], direction(t, e1, e2, theta, phi), theta, phi, 0.0);
                 }
             }
-            Pattern::Beam { axis, impacts_m, n_phi } => {
+            Pattern::Beam {
+                axis,
+                impacts_m,
+                n_phi,
+            } => {
                 let t = normalize(*axis);
                 let (e1, e2) = screen_basis(t);
                 for &b in impacts_m {
@@ -135,10 +170,23 @@ mod tests {
     #[test]
     fn seed_counting_table() {
         // physics.md §7: requested n → ⌊√n⌋ per axis → rays launched.
-        for (n, per_axis, launched) in [(1, 1, 1), (9, 3, 7), (25, 5, 21), (50, 7, 43), (100, 10, 91), (200, 14, 183), (500, 22, 463)] {
+        for (n, per_axis, launched) in [
+            (1, 1, 1),
+            (9, 3, 7),
+            (25, 5, 21),
+            (50, 7, 43),
+            (100, 10, 91),
+            (200, 14, 183),
+            (500, 22, 463),
+        ] {
             let k = (n as f64).sqrt().floor() as usize;
             assert_eq!(k, per_axis);
-            let p = Pattern::ConeGrid { axis: [1.0, 1.0, 1.0], half_angle_rad: 0.1, n_theta: k, n_phi: k };
+            let p = Pattern::ConeGrid {
+                axis: [1.0, 1.0, 1.0],
+                half_angle_rad: 0.1,
+                n_theta: k,
+                n_phi: k,
+            };
             assert_eq!(p.rays().len(), launched);
             assert_eq!(cone_grid_count(k, k), launched);
         }
@@ -148,9 +196,18 @@ mod tests {
     fn cone_directions_sit_at_their_angles() {
         let axis = normalize([1.0, 2.0, 3.0]);
         let alpha = 7.5f64.to_radians();
-        let p = Pattern::ConeGrid { axis, half_angle_rad: alpha, n_theta: 7, n_phi: 7 };
+        let p = Pattern::ConeGrid {
+            axis,
+            half_angle_rad: alpha,
+            n_theta: 7,
+            n_phi: 7,
+        };
         for r in p.rays() {
-            assert!((angle_between(axis, r.direction) - r.theta_rad).abs() < 1e-14, "ray {}", r.id);
+            assert!(
+                (angle_between(axis, r.direction) - r.theta_rad).abs() < 1e-14,
+                "ray {}",
+                r.id
+            );
             assert!((dot(r.direction, r.direction) - 1.0).abs() < 1e-15);
         }
         let rays = p.rays();
@@ -164,9 +221,16 @@ mod tests {
         let (e1, e2) = screen_basis([1.0, 0.0, 0.0]);
         assert!((e1[2] + 1.0).abs() < 1e-15 && e1[0].abs() < 1e-15);
         assert!((dot(e1, e2)).abs() < 1e-15);
-        for t in [[0.0, 0.0, 1.0], [0.0, 0.0, -1.0], normalize([1e-13, 0.0, -1.0]), normalize([-1.0, 3.0, 0.2])] {
+        for t in [
+            [0.0, 0.0, 1.0],
+            [0.0, 0.0, -1.0],
+            normalize([1e-13, 0.0, -1.0]),
+            normalize([-1.0, 3.0, 0.2]),
+        ] {
             let (e1, e2) = screen_basis(t);
-            assert!(dot(e1, t).abs() < 1e-12 && dot(e2, t).abs() < 1e-12 && dot(e1, e2).abs() < 1e-12);
+            assert!(
+                dot(e1, t).abs() < 1e-12 && dot(e2, t).abs() < 1e-12 && dot(e1, e2).abs() < 1e-12
+            );
         }
     }
 
@@ -175,21 +239,35 @@ mod tests {
     #[test]
     fn random_cone_is_uniform_in_solid_angle_and_seeded() {
         let alpha = 60f64.to_radians();
-        let p = Pattern::ConeRandom { axis: [0.0, 0.0, 1.0], half_angle_rad: alpha, count: 20000, seed: 7 };
+        let p = Pattern::ConeRandom {
+            axis: [0.0, 0.0, 1.0],
+            half_angle_rad: alpha,
+            count: 20000,
+            seed: 7,
+        };
         let rays = p.rays();
         let mid = 1.0 - 0.5 * (1.0 - alpha.cos());
         let inner = rays.iter().filter(|r| r.direction[2] > mid).count() as f64 / rays.len() as f64;
         assert!((inner - 0.5).abs() < 0.015, "inner fraction {inner}");
         assert!(rays.iter().all(|r| r.theta_rad <= alpha + 1e-15));
         assert_eq!(rays, p.rays());
-        let other = Pattern::ConeRandom { axis: [0.0, 0.0, 1.0], half_angle_rad: alpha, count: 20000, seed: 8 };
+        let other = Pattern::ConeRandom {
+            axis: [0.0, 0.0, 1.0],
+            half_angle_rad: alpha,
+            count: 20000,
+            seed: 8,
+        };
         assert_ne!(rays[0].direction, other.rays()[0].direction);
     }
 
     #[test]
     fn beam_offsets_are_perpendicular() {
         let axis = normalize([1.0, 1.0, 0.0]);
-        let p = Pattern::Beam { axis, impacts_m: vec![1.0, 5.0], n_phi: 4 };
+        let p = Pattern::Beam {
+            axis,
+            impacts_m: vec![1.0, 5.0],
+            n_phi: 4,
+        };
         let rays = p.rays();
         assert_eq!(rays.len(), 8);
         for r in &rays {

@@ -49,11 +49,25 @@ pub fn lens_si(l: &LensConfig) -> Lens {
     let profile = match l.profile {
         ProfileKind::Point => Profile::Point,
         ProfileKind::UniformSphere => Profile::UniformSphere { radius_m: r },
-        ProfileKind::Nfw => Profile::Nfw { radius_m: r, concentration: l.concentration },
+        ProfileKind::Nfw => Profile::Nfw {
+            radius_m: r,
+            concentration: l.concentration,
+        },
         ProfileKind::Plummer => Profile::Plummer { scale_m: r },
     };
-    let core = l.core_radius_mpc.unwrap_or(if l.profile == ProfileKind::Point { POINT_CORE_DEFAULT_MPC } else { 0.0 });
-    Lens { profile, gm: gm_from_msun(l.mass_msun), center_m: l.center_mpc.map(|c| c * MPC_M), core_radius_m: core * MPC_M }
+    let core = l
+        .core_radius_mpc
+        .unwrap_or(if l.profile == ProfileKind::Point {
+            POINT_CORE_DEFAULT_MPC
+        } else {
+            0.0
+        });
+    Lens {
+        profile,
+        gm: gm_from_msun(l.mass_msun),
+        center_m: l.center_mpc.map(|c| c * MPC_M),
+        core_radius_m: core * MPC_M,
+    }
 }
 
 /// Why a validated config still could not be set up (e.g. a missing potential file).
@@ -84,37 +98,69 @@ fn field_inputs_equal(a: &RunConfig, b: &RunConfig) -> bool {
 impl Model {
     /// Builds from a config; `previous` lends its field when lens and potential settings match.
     /// `base_dir` resolves a relative `potential.file`.
-    pub fn build(config: &RunConfig, base_dir: &Path, previous: Option<&Model>) -> Result<Model, SetupError> {
+    pub fn build(
+        config: &RunConfig,
+        base_dir: &Path,
+        previous: Option<&Model>,
+    ) -> Result<Model, SetupError> {
         config.validate()?;
         let config = config.resolved();
         let background = match (config.spacetime.metric, config.cosmology.model) {
             (Metric::PerturbedFlrw, CosmologyModel::Lcdm) => {
                 let c = &config.cosmology;
-                Background::Lcdm(Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r).map_err(|e| SetupError::Field(e.to_string()))?)
+                Background::Lcdm(
+                    Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
+                        .map_err(|e| SetupError::Field(e.to_string()))?,
+                )
             }
             _ => Background::Static,
         };
         let lenses: Vec<Lens> = config.lenses.iter().map(lens_si).collect();
         let start = Instant::now();
-        let (field, grid_build_s) = match previous.filter(|p| field_inputs_equal(&p.config, &config)) {
-            Some(p) => (p.field.clone(), 0.0),
-            None => {
-                let f = build_field(&config, &lenses, base_dir)?;
-                (Arc::new(f), start.elapsed().as_secs_f64())
-            }
-        };
+        let (field, grid_build_s) =
+            match previous.filter(|p| field_inputs_equal(&p.config, &config)) {
+                Some(p) => (p.field.clone(), 0.0),
+                None => {
+                    let f = build_field(&config, &lenses, base_dir)?;
+                    (Arc::new(f), start.elapsed().as_secs_f64())
+                }
+            };
         let rays = pattern(&config).rays();
         let integration = integration(&config, &background, field.grid_geometry());
-        Ok(Model { config, background, lenses, field, rays, integration, grid_build_s })
+        Ok(Model {
+            config,
+            background,
+            lenses,
+            field,
+            rays,
+            integration,
+            grid_build_s,
+        })
     }
 
     /// Traces `rays` (a subset of `self.rays`, e.g. one shard) on `threads` workers.
-    pub fn trace(&self, rays: &[Ray], threads: usize, sink: &dyn Sink, cancel: &AtomicBool) -> RunResult {
+    pub fn trace(
+        &self,
+        rays: &[Ray],
+        threads: usize,
+        sink: &dyn Sink,
+        cancel: &AtomicBool,
+    ) -> RunResult {
         let observer_m = self.config.observer.position_mpc.map(|c| c * MPC_M);
         if self.config.spacetime.metric == Metric::Schwarzschild {
             let l = self.lenses[0];
-            let st = Schwarzschild { gm: l.gm, center_m: l.center_m, r_min_m: l.core_radius_m.max(l.gm / C2), observer_m };
-            return Tracer { spacetime: &st, lenses: &self.lenses, integration: self.integration }.run(rays, threads, sink, cancel);
+            let st = Schwarzschild {
+                gm: l.gm,
+                center_m: l.center_m,
+                r_min_m: l.core_radius_m.max(l.gm / C2),
+                observer_m,
+            };
+            return Tracer {
+                spacetime: &st,
+                lenses: &self.lenses,
+                integration: self.integration,
+            }
+            .run(rays, threads, sink, cancel);
         }
         let equations = match self.config.spacetime.equations {
             EquationsKind::Exact => Equations::Exact,
@@ -135,7 +181,12 @@ impl Model {
                     eta_obs_s: self.background.eta_obs_s(),
                     cores: cores_of(&self.lenses),
                 };
-                Tracer { spacetime: &st, lenses: &self.lenses, integration: self.integration }.run(rays, threads, sink, cancel)
+                Tracer {
+                    spacetime: &st,
+                    lenses: &self.lenses,
+                    integration: self.integration,
+                }
+                .run(rays, threads, sink, cancel)
             }};
         }
         match &*self.field {
@@ -152,29 +203,55 @@ impl Model {
     }
 }
 
-fn build_field(config: &RunConfig, lenses: &[Lens], base_dir: &Path) -> Result<FieldData, SetupError> {
+fn build_field(
+    config: &RunConfig,
+    lenses: &[Lens],
+    base_dir: &Path,
+) -> Result<FieldData, SetupError> {
     let p = &config.potential;
     if p.mode == PotentialMode::Analytic {
-        return Ok(FieldData::Analytic(AnalyticField { lenses: lenses.to_vec(), uniform: None }));
+        return Ok(FieldData::Analytic(AnalyticField {
+            lenses: lenses.to_vec(),
+            uniform: None,
+        }));
     }
     let geometry = GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))
-        .map_err(|e| SetupError::Config(ConfigError { file: String::new(), key: "potential.nodes".into(), message: e.to_string() }))?;
+        .map_err(|e| {
+            SetupError::Config(ConfigError {
+                file: String::new(),
+                key: "potential.nodes".into(),
+                message: e.to_string(),
+            })
+        })?;
     let fail = |e: crate::potential::grid::GridError| SetupError::Field(e.to_string());
     match &p.file {
         None => Ok(match p.precision {
-            Precision::F32 => FieldData::GridF32(Grid::from_lenses(geometry, lenses).map_err(fail)?),
-            Precision::F64 => FieldData::GridF64(Grid::from_lenses(geometry, lenses).map_err(fail)?),
+            Precision::F32 => {
+                FieldData::GridF32(Grid::from_lenses(geometry, lenses).map_err(fail)?)
+            }
+            Precision::F64 => {
+                FieldData::GridF64(Grid::from_lenses(geometry, lenses).map_err(fail)?)
+            }
         }),
         Some(file) => {
-            let path = if file.is_absolute() { file.clone() } else { base_dir.join(file) };
+            let path = if file.is_absolute() {
+                file.clone()
+            } else {
+                base_dir.join(file)
+            };
             let scale = match p.phi_units {
                 PhiUnits::SquareMetresPerSquareSecond => 1.0,
                 PhiUnits::SpeedOfLightSquared => C2,
             };
-            let phi = crate::io::read_potential(&path, &p.dataset, scale).map_err(|e| SetupError::Field(e.to_string()))?;
+            let phi = crate::io::read_potential(&path, &p.dataset, scale)
+                .map_err(|e| SetupError::Field(e.to_string()))?;
             Ok(match p.precision {
-                Precision::F32 => FieldData::GridF32(Grid::from_potential(geometry, &phi).map_err(fail)?),
-                Precision::F64 => FieldData::GridF64(Grid::from_potential(geometry, &phi).map_err(fail)?),
+                Precision::F32 => {
+                    FieldData::GridF32(Grid::from_potential(geometry, &phi).map_err(fail)?)
+                }
+                Precision::F64 => {
+                    FieldData::GridF64(Grid::from_potential(geometry, &phi).map_err(fail)?)
+                }
             })
         }
     }
@@ -185,13 +262,31 @@ fn pattern(config: &RunConfig) -> Pattern {
     let axis = normalize(sub(r.toward_mpc, config.observer.position_mpc));
     let half_angle_rad = r.half_angle_deg.to_radians();
     match r.pattern {
-        PatternKind::ConeGrid => Pattern::ConeGrid { axis, half_angle_rad, n_theta: r.n_theta, n_phi: r.n_phi },
-        PatternKind::ConeRandom => Pattern::ConeRandom { axis, half_angle_rad, count: r.count, seed: r.seed },
-        PatternKind::Beam => Pattern::Beam { axis, impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(), n_phi: r.n_phi },
+        PatternKind::ConeGrid => Pattern::ConeGrid {
+            axis,
+            half_angle_rad,
+            n_theta: r.n_theta,
+            n_phi: r.n_phi,
+        },
+        PatternKind::ConeRandom => Pattern::ConeRandom {
+            axis,
+            half_angle_rad,
+            count: r.count,
+            seed: r.seed,
+        },
+        PatternKind::Beam => Pattern::Beam {
+            axis,
+            impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(),
+            n_phi: r.n_phi,
+        },
     }
 }
 
-fn integration(config: &RunConfig, background: &Background, grid: Option<GridGeometry>) -> Integration {
+fn integration(
+    config: &RunConfig,
+    background: &Background,
+    grid: Option<GridGeometry>,
+) -> Integration {
     let i = &config.integration;
     let step_m = i.step_mpc * MPC_M;
     let method = match i.method {
@@ -202,7 +297,10 @@ fn integration(config: &RunConfig, background: &Background, grid: Option<GridGeo
             length_scale_m: grid.map_or(MPC_M, |g| g.spacing_m.min(MPC_M)),
         },
     };
-    let scale_factor = i.stop.scale_factor.or(i.stop.redshift.map(|z| 1.0 / (1.0 + z)));
+    let scale_factor = i
+        .stop
+        .scale_factor
+        .or(i.stop.redshift.map(|z| 1.0 / (1.0 + z)));
     let _ = background;
     Integration {
         method,

@@ -48,7 +48,10 @@ pub struct RunResult {
 
 impl RunResult {
     pub fn steps_total(&self) -> u64 {
-        self.rays.iter().map(|r| r.outcome.steps_accepted + r.outcome.steps_rejected).sum()
+        self.rays
+            .iter()
+            .map(|r| r.outcome.steps_accepted + r.outcome.steps_rejected)
+            .sum()
     }
 
     /// (end reason, count) for the reasons that occur.
@@ -71,7 +74,7 @@ pub struct Tracer<'a, S: Spacetime> {
 impl<S: Spacetime> Tracer<'_, S> {
     /// Traces one ray, streaming its rows to `sink`.
     pub fn trace(&self, ray: &Ray, sink: &dyn Sink, cancel: &AtomicBool) -> RayResult {
-        let mut rows: Vec<Row> = Vec::new();
+        let mut rows: Vec<Row> = Vec::with_capacity(expected_rows(&self.integration));
         let mut sent = 0usize;
         let st = self.spacetime;
         let outcome = match st.launch(ray.offset_m, ray.direction) {
@@ -102,23 +105,58 @@ impl<S: Spacetime> Tracer<'_, S> {
         } else {
             observables::of_ray(st, self.lenses, &outcome)
         };
-        let result = RayResult { ray: *ray, outcome, rows, observables };
+        let result = RayResult {
+            ray: *ray,
+            outcome,
+            rows,
+            observables,
+        };
         sink.finished(&result);
         result
     }
 
     /// Traces all rays on a pool of `threads` workers (0 = all cores); output in launch order.
-    pub fn run(&self, rays: &[Ray], threads: usize, sink: &dyn Sink, cancel: &AtomicBool) -> RunResult {
+    pub fn run(
+        &self,
+        rays: &[Ray],
+        threads: usize,
+        sink: &dyn Sink,
+        cancel: &AtomicBool,
+    ) -> RunResult {
         use rayon::prelude::*;
         let start = Instant::now();
-        let work = || rays.par_iter().with_max_len(1).map(|r| self.trace(r, sink, cancel)).collect::<Vec<_>>();
+        let work = || {
+            rays.par_iter()
+                .with_max_len(1)
+                .map(|r| self.trace(r, sink, cancel))
+                .collect::<Vec<_>>()
+        };
         let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool.install(work),
             // Building a pool only fails when the OS refuses threads; run on the global pool then.
             Err(_) => work(),
         };
-        RunResult { rays: results, integrate_s: start.elapsed().as_secs_f64() }
+        RunResult {
+            rays: results,
+            integrate_s: start.elapsed().as_secs_f64(),
+        }
     }
+}
+
+/// A guess of the rows a ray will record, so that its buffer is allocated once (capped at 64 Ki rows).
+fn expected_rows(integration: &Integration) -> usize {
+    use crate::integrate::{Method, StepRule};
+    let stop = &integration.stop;
+    let by_distance = match (stop.distance_m, integration.method) {
+        (Some(d), Method::Rk4(StepRule::Comoving(ds))) if ds > 0.0 => (d / ds).ceil() as u64 + 1,
+        _ => u64::MAX,
+    };
+    let steps = stop
+        .steps
+        .unwrap_or(u64::MAX)
+        .min(stop.max_steps)
+        .min(by_distance);
+    (steps / integration.record_every.max(1)).min(1 << 16) as usize + 2
 }
 
 fn nan_observables() -> Observables {

@@ -21,17 +21,30 @@ fn v2_pure_flrw_redshift_distance() {
         (1299.0381057, 0.3287146727),
         (2000.0, 0.5343789219),
     ];
-    let Background::Lcdm(l) = &bg else { unreachable!() };
+    let Background::Lcdm(l) = &bg else {
+        unreachable!()
+    };
     for (chi_mpc, z_ref) in table {
-        let stop = StopConditions { distance_m: Some(chi_mpc * MPC_M), ..Default::default() };
+        let stop = StopConditions {
+            distance_m: Some(chi_mpc * MPC_M),
+            ..Default::default()
+        };
         let (out, rows) = trace(&st, [0.0; 3], dir, &rk4(4.0, stop));
         assert_eq!(out.end, EndReason::DistanceReached);
         let y = out.final_state;
         let chi = (y[idx::X].powi(2) + y[idx::X + 1].powi(2) + y[idx::X + 2].powi(2)).sqrt();
-        assert!(rel(chi, chi_mpc * MPC_M) < 1e-12, "event located: {}", rel(chi, chi_mpc * MPC_M));
+        assert!(
+            rel(chi, chi_mpc * MPC_M) < 1e-12,
+            "event located: {}",
+            rel(chi, chi_mpc * MPC_M)
+        );
         // (a) the table's z from the table a(η) at the end, and from the carried a.
         let a_em = l.a_of_eta(l.eta0_s() + y[idx::ETA]).unwrap();
-        assert!((1.0 / a_em - 1.0 - z_ref).abs() < 1e-8, "χ={chi_mpc}: z={}", 1.0 / a_em - 1.0);
+        assert!(
+            (1.0 / a_em - 1.0 - z_ref).abs() < 1e-8,
+            "χ={chi_mpc}: z={}",
+            1.0 / a_em - 1.0
+        );
         assert!((1.0 / y[idx::A] - 1.0 - z_ref).abs() < 1e-8);
         // (b) z from the geodesic energy.
         let z_geo = (y[idx::A] * y[idx::U0]) / (1.0 * out.initial_state[idx::U0]) - 1.0;
@@ -60,17 +73,29 @@ fn v2_v8_rk4_is_fourth_order() {
     let run = |n: u64| {
         let integ = Integration {
             method: Method::Rk4(StepRule::Affine(span / n as f64)),
-            stop: StopConditions { steps: Some(n), ..Default::default() },
+            stop: StopConditions {
+                steps: Some(n),
+                ..Default::default()
+            },
             record_every: 1000,
         };
-        trace(&st, [0.0; 3], normalize([1.0, 1.0, 1.0]), &integ).0.final_state
+        trace(&st, [0.0; 3], normalize([1.0, 1.0, 1.0]), &integ)
+            .0
+            .final_state
     };
     let reference = run(3200);
-    let chi = (0..3).map(|i| reference[idx::X + i].powi(2)).sum::<f64>().sqrt() / MPC_M;
+    let chi = (0..3)
+        .map(|i| reference[idx::X + i].powi(2))
+        .sum::<f64>()
+        .sqrt()
+        / MPC_M;
     assert!((chi - 4528.553).abs() < 1e-3, "χ = {chi}");
     assert!((reference[idx::A] - 0.3858932391).abs() < 1e-9);
     assert!((1.0 / reference[idx::A] - 1.0 - 1.5913903090).abs() < 1e-8);
-    let errors: Vec<f64> = [50, 100, 200, 400].iter().map(|&n| (run(n)[idx::A] - reference[idx::A]).abs()).collect();
+    let errors: Vec<f64> = [50, 100, 200, 400]
+        .iter()
+        .map(|&n| (run(n)[idx::A] - reference[idx::A]).abs())
+        .collect();
     for w in errors.windows(2) {
         let ratio = w[0] / w[1];
         assert!((ratio - 16.0).abs() < 1.0, "ratio {ratio} ({errors:?})");
@@ -88,8 +113,15 @@ fn v3_point_mass_deflection_static_and_lcdm() {
         assert!((x_end / (D_MPC * MPC_M) - 1.0).abs() < 1e-12);
         let obs = excalibur::observables::of_ray(&st, &[lens], &out);
         // The reference solves the first-order equations; the exact ones differ by 7.5e-6 here.
-        assert!(rel(obs.deflection_rad, 1.9138782421e-5) < 1e-5, "α = {}", obs.deflection_rad);
-        assert!(obs.deflection_toward_lens_rad > 0.0, "bends toward the mass");
+        assert!(
+            rel(obs.deflection_rad, 1.9138782421e-5) < 1e-5,
+            "α = {}",
+            obs.deflection_rad
+        );
+        assert!(
+            obs.deflection_toward_lens_rad > 0.0,
+            "bends toward the mass"
+        );
         // Final transverse displacement −9.4946e-3 Mpc, toward the lens.
         let dy = rows.last().unwrap()[2] / MPC_M - 10.0;
         assert!((dy + 9.4946e-3).abs() < 2e-6, "dy = {dy}");
@@ -107,14 +139,21 @@ fn v3_born_ratio_and_mass_scaling() {
         let (st, out, _) = v3_ray(analytic(vec![lens]), &bg, b, (b / 40.0).min(1.0));
         let alpha = excalibur::observables::of_ray(&st, &[lens], &out).deflection_rad;
         let fin = alpha_finite(lens.gm, b * MPC_M, -D_MPC * MPC_M, D_MPC * MPC_M);
-        assert!((alpha / fin - 1.0).abs() < 1e-4, "b={b}: ratio {}", alpha / fin);
+        assert!(
+            (alpha / fin - 1.0).abs() < 1e-4,
+            "b={b}: ratio {}",
+            alpha / fin
+        );
     }
     let (st1, o1, _) = v3_ray(analytic(vec![sphere(1e15, [0.0; 3])]), &bg, 10.0, 0.25);
     let (st2, o2, _) = v3_ray(analytic(vec![sphere(2e15, [0.0; 3])]), &bg, 10.0, 0.25);
     let a1 = excalibur::observables::of_ray(&st1, &[], &o1).deflection_rad;
     let a2 = excalibur::observables::of_ray(&st2, &[], &o2).deflection_rad;
     assert!((a2 / a1 / 2.0 - 1.0).abs() < 5e-5, "ratio {}", a2 / a1);
-    assert!(a2 / a1 > 2.0, "path curvature makes it slightly more than 2");
+    assert!(
+        a2 / a1 > 2.0,
+        "path curvature makes it slightly more than 2"
+    );
 }
 
 #[test]
@@ -138,7 +177,12 @@ fn first_order_equations_agree_with_exact_within_tolerances() {
     let (st, out, _) = v3_ray(analytic(vec![lens]), &bg, 10.0, 0.5);
     let mut st1 = flrw(analytic(vec![lens]), &bg, [-D_MPC, 10.0, 0.0]);
     st1.equations = Equations::FirstOrder;
-    let (out1, _) = trace(&st1, [0.0; 3], [1.0, 0.0, 0.0], &rk4(0.5, plane_x(2.0 * D_MPC)));
+    let (out1, _) = trace(
+        &st1,
+        [0.0; 3],
+        [1.0, 0.0, 0.0],
+        &rk4(0.5, plane_x(2.0 * D_MPC)),
+    );
     let a = excalibur::observables::of_ray(&st, &[], &out).deflection_rad;
     let a1 = excalibur::observables::of_ray(&st1, &[], &out1).deflection_rad;
     // First-order equations reproduce the reference value (computed with them) closely.
@@ -155,16 +199,31 @@ fn v6_time_reversibility() {
         let dl = 2.0 * D_MPC * MPC_M / (400.0 * C_M_S);
         let leg = |h: f64| Integration {
             method: Method::Rk4(StepRule::Affine(h)),
-            stop: StopConditions { steps: Some(400), ..Default::default() },
+            stop: StopConditions {
+                steps: Some(400),
+                ..Default::default()
+            },
             record_every: 400,
         };
         let y0 = st.launch([0.0; 3], [1.0, 0.0, 0.0]).unwrap();
         let cancel = Default::default();
         let fwd = excalibur::integrate::integrate(&st, y0, &leg(dl), &cancel, &mut |_, _| {});
-        let back = excalibur::integrate::integrate(&st, fwd.final_state, &leg(-dl), &cancel, &mut |_, _| {});
+        let back = excalibur::integrate::integrate(
+            &st,
+            fwd.final_state,
+            &leg(-dl),
+            &cancel,
+            &mut |_, _| {},
+        );
         let y1 = back.final_state;
-        let dx = (0..3).map(|i| (y1[idx::X + i] - y0[idx::X + i]).powi(2)).sum::<f64>().sqrt();
-        let du = (0..3).map(|i| (y1[idx::U + i] - y0[idx::U + i]).powi(2)).sum::<f64>().sqrt();
+        let dx = (0..3)
+            .map(|i| (y1[idx::X + i] - y0[idx::X + i]).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let du = (0..3)
+            .map(|i| (y1[idx::U + i] - y0[idx::U + i]).powi(2))
+            .sum::<f64>()
+            .sqrt();
         assert!(dx / (D_MPC * MPC_M) < 1e-12, "dx {dx}");
         assert!(du / C_M_S < 1e-12, "du {du}");
         // Absolute η: one or two f64 spacings (256 s each) of η0.
@@ -178,7 +237,11 @@ fn v7_null_initialisation() {
     let lens = sphere(1e15, [D_MPC, 0.0, 0.0]);
     let st = flrw(analytic(vec![lens]), &lcdm(), [0.0; 3]);
     let y = st.launch([0.0; 3], normalize([0.0, 1.0, 1.0])).unwrap();
-    assert!((y[idx::U0] + 1.000_000_192_93).abs() < 1e-11, "u0 = {}", y[idx::U0]);
+    assert!(
+        (y[idx::U0] + 1.000_000_192_93).abs() < 1e-11,
+        "u0 = {}",
+        y[idx::U0]
+    );
     let (_, s) = st.derivative(&y).unwrap();
     assert!(st.null_error(&y, &s) <= 1e-14);
 }
@@ -193,7 +256,11 @@ fn v8_dopri5_error_tracks_tolerance_and_long_rays_complete() {
     for rtol in [1e-6, 1e-8, 1e-10] {
         let st = flrw(analytic(vec![lens]), &bg, [-D_MPC, 10.0, 0.0]);
         let integ = Integration {
-            method: Method::Dopri5 { rtol, initial_step_m: MPC_M, length_scale_m: MPC_M },
+            method: Method::Dopri5 {
+                rtol,
+                initial_step_m: MPC_M,
+                length_scale_m: MPC_M,
+            },
             stop: plane_x(2.0 * D_MPC),
             record_every: 1,
         };
@@ -203,14 +270,23 @@ fn v8_dopri5_error_tracks_tolerance_and_long_rays_complete() {
         errs.push((a - a_ref).abs() / a_ref);
     }
     assert!(errs[2] < 1e-6, "{errs:?}");
-    assert!(errs[0] > errs[2], "looser tolerance, larger error: {errs:?}");
+    assert!(
+        errs[0] > errs[2],
+        "looser tolerance, larger error: {errs:?}"
+    );
     // 5e4 steps complete; a lower cap ends with step_limit.
     let st = flrw(analytic(vec![]), &bg, [0.0; 3]);
-    let stop = StopConditions { distance_m: Some(500.0 * MPC_M), ..Default::default() };
+    let stop = StopConditions {
+        distance_m: Some(500.0 * MPC_M),
+        ..Default::default()
+    };
     let (out, _) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &rk4(0.01, stop));
     assert_eq!(out.end, EndReason::DistanceReached);
     assert!(out.steps_accepted >= 50_000);
-    let capped = StopConditions { max_steps: 1000, ..stop };
+    let capped = StopConditions {
+        max_steps: 1000,
+        ..stop
+    };
     let (out, rows) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &rk4(0.01, capped));
     assert_eq!(out.end, EndReason::StepLimit);
     assert_eq!(out.steps_accepted, 1000);

@@ -83,7 +83,10 @@ struct Events<'a> {
 
 impl Events<'_> {
     fn new<'s>(stop: &'s StopConditions, y0: &State) -> Events<'s> {
-        let mut e = Events { stop, plane_sign: 0.0 };
+        let mut e = Events {
+            stop,
+            plane_sign: 0.0,
+        };
         e.plane_sign = e.plane_raw(y0).map(f64::signum).unwrap_or(0.0);
         e
     }
@@ -91,7 +94,14 @@ impl Events<'_> {
     fn plane_raw(&self, y: &State) -> Option<f64> {
         self.stop.plane.map(|p| {
             let d = offset(y);
-            dot(p.normal, [d[0] - p.point_offset_m[0], d[1] - p.point_offset_m[1], d[2] - p.point_offset_m[2]])
+            dot(
+                p.normal,
+                [
+                    d[0] - p.point_offset_m[0],
+                    d[1] - p.point_offset_m[1],
+                    d[2] - p.point_offset_m[2],
+                ],
+            )
         })
     }
 
@@ -106,7 +116,11 @@ impl Events<'_> {
         }
         if self.plane_sign != 0.0 {
             if let Some(p) = self.plane_raw(y) {
-                out[2] = Some((EndReason::PlaneCrossed, self.plane_sign * p, norm(offset(y)).max(1.0)));
+                out[2] = Some((
+                    EndReason::PlaneCrossed,
+                    self.plane_sign * p,
+                    norm(offset(y)).max(1.0),
+                ));
             }
         }
         let core = st.core_margin_m(y);
@@ -117,29 +131,43 @@ impl Events<'_> {
     }
 
     fn value_of<S: Spacetime>(&self, st: &S, y: &State, reason: EndReason) -> f64 {
-        self.values(st, y).iter().flatten().find(|e| e.0 == reason).map(|e| e.1).unwrap_or(f64::NAN)
+        self.values(st, y)
+            .iter()
+            .flatten()
+            .find(|e| e.0 == reason)
+            .map(|e| e.1)
+            .unwrap_or(f64::NAN)
     }
 }
 
 /// Finds t ∈ (0, h] where the event crosses zero, by Illinois regula falsi on re-taken steps.
+/// A step of length h from a state where the event value is `f_start` > 0 to `y_end`, where it
+/// is `f_end` ≤ 0.
+struct Bracket {
+    f_start: f64,
+    h: f64,
+    y_end: State,
+    f_end: f64,
+}
+
 fn locate<S: Spacetime>(
     st: &S,
     events: &Events,
-    reason: EndReason,
-    scale: f64,
-    y: &State,
-    f_start: f64,
-    h: f64,
-    y_end: &State,
-    f_end: f64,
+    (reason, scale): (EndReason, f64),
+    bracket: Bracket,
     step: &dyn Fn(f64) -> Result<State, Halt>,
 ) -> Result<(f64, State), Halt> {
+    let Bracket {
+        f_start,
+        h,
+        y_end,
+        f_end,
+    } = bracket;
     // f0, f1 are the regula-falsi weights (halved by Illinois); the true value at t1 is f1_true.
     let (mut t0, mut f0) = (0.0, f_start);
-    let (mut t1, mut f1, mut y1) = (h, f_end, *y_end);
+    let (mut t1, mut f1, mut y1) = (h, f_end, y_end);
     let mut f1_true = f_end;
     let mut side = 0;
-    let _ = y;
     for _ in 0..200 {
         if f1_true.abs() <= EVENT_TOLERANCE * scale || (t1 - t0).abs() <= 1e-15 * h.abs() {
             break;
@@ -191,7 +219,9 @@ pub fn integrate<S: Spacetime>(
         lambda_s: 0.0,
         null_error_max: 0.0,
     };
-    let Ok((mut k1, mut sample)) = st.derivative(&y0) else { return out };
+    let Ok((mut k1, mut sample)) = st.derivative(&y0) else {
+        return out;
+    };
     if !finite(&y0) || st.core_margin_m(&y0) <= 0.0 {
         return out;
     }
@@ -200,6 +230,7 @@ pub fn integrate<S: Spacetime>(
     out.null_error_max = st.null_error(&y0, &sample);
     record(&y0, &sample);
     let events = Events::new(stop, &y0);
+    let mut events_now = events.values(st, &y0);
     let step_cap = stop.steps.map_or(stop.max_steps, |s| s.min(stop.max_steps));
     let record_every = settings.record_every.max(1);
     let mut y = y0;
@@ -213,7 +244,7 @@ pub fn integrate<S: Spacetime>(
     let h_min = h_adaptive.abs() * 1e-10;
 
     let end = 'outer: loop {
-        if out.steps_accepted % CANCEL_POLL_STEPS == 0 && cancel.load(Ordering::Relaxed) {
+        if out.steps_accepted.is_multiple_of(CANCEL_POLL_STEPS) && cancel.load(Ordering::Relaxed) {
             break EndReason::Cancelled;
         }
         if out.steps_accepted >= step_cap {
@@ -237,7 +268,11 @@ pub fn integrate<S: Spacetime>(
                 Ok(v) => v,
                 Err(halt) => break EndReason::from_halt(halt),
             },
-            Method::Dopri5 { rtol, length_scale_m, .. } => match dopri_step(st, &y, &k1, h) {
+            Method::Dopri5 {
+                rtol,
+                length_scale_m,
+                ..
+            } => match dopri_step(st, &y, &k1, h) {
                 Err(halt) => {
                     // A stage outside the grid (or field): shrink toward the boundary.
                     out.steps_rejected += 1;
@@ -263,7 +298,11 @@ pub fn integrate<S: Spacetime>(
                         }
                         continue;
                     }
-                    h_adaptive = if rejected_last { h * factor.min(1.0) } else { h * factor };
+                    h_adaptive = if rejected_last {
+                        h * factor.min(1.0)
+                    } else {
+                        h * factor
+                    };
                     rejected_last = false;
                     y5
                 }
@@ -277,7 +316,7 @@ pub fn integrate<S: Spacetime>(
             Err(halt) => break EndReason::from_halt(halt),
         };
         // Events: find the earliest located crossing within this step.
-        let before = events.values(st, &y);
+        let before = events_now;
         let after = events.values(st, &y_new);
         let mut first: Option<(f64, State, EndReason)> = None;
         for (b, a) in before.iter().zip(after.iter()) {
@@ -289,7 +328,13 @@ pub fn integrate<S: Spacetime>(
                             Method::Dopri5 { .. } => dopri_step(st, &y, &k1, t).map(|r| r.0),
                         }
                     };
-                    match locate(st, &events, *reason, *scale, &y, *fb, h, &y_new, *fa, &step_fn) {
+                    let bracket = Bracket {
+                        f_start: *fb,
+                        h,
+                        y_end: y_new,
+                        f_end: *fa,
+                    };
+                    match locate(st, &events, (*reason, *scale), bracket, &step_fn) {
                         Ok((t, yt)) => {
                             if first.as_ref().is_none_or(|f| t.abs() < f.0.abs()) {
                                 first = Some((t, yt, *reason));
@@ -318,10 +363,11 @@ pub fn integrate<S: Spacetime>(
         lambda += h;
         y = y_new;
         k1 = k_new;
+        events_now = after;
         sample = s_new;
         current_recorded = false;
         out.null_error_max = out.null_error_max.max(st.null_error(&y, &sample));
-        if out.steps_accepted % record_every == 0 {
+        if out.steps_accepted.is_multiple_of(record_every) {
             record(&y, &sample);
             current_recorded = true;
         }
@@ -343,7 +389,17 @@ pub fn integrate<S: Spacetime>(
 fn error_norm(y: &State, y5: &State, y4: &State, rtol: f64, length_scale_m: f64) -> f64 {
     use crate::units::C_M_S;
     let atol_x = rtol * length_scale_m;
-    let atol = [atol_x / C_M_S, atol_x, atol_x, atol_x, rtol, rtol * C_M_S, rtol * C_M_S, rtol * C_M_S, rtol];
+    let atol = [
+        atol_x / C_M_S,
+        atol_x,
+        atol_x,
+        atol_x,
+        rtol,
+        rtol * C_M_S,
+        rtol * C_M_S,
+        rtol * C_M_S,
+        rtol,
+    ];
     let mut sum = 0.0;
     for i in 0..9 {
         let sc = atol[i] + rtol * y[i].abs().max(y5[i].abs());

@@ -63,11 +63,16 @@ impl EndReason {
 
     /// Index in [`EndReason::ALL`] (the value stored in run files).
     pub fn code(self) -> i32 {
-        Self::ALL.iter().position(|&r| r == self).expect("every reason is listed") as i32
+        Self::ALL
+            .iter()
+            .position(|&r| r == self)
+            .expect("every reason is listed") as i32
     }
 
     pub fn from_code(code: i32) -> Option<EndReason> {
-        usize::try_from(code).ok().and_then(|i| Self::ALL.get(i).copied())
+        usize::try_from(code)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
     }
 
     pub(crate) fn from_halt(h: Halt) -> EndReason {
@@ -93,7 +98,11 @@ pub enum Method {
     Rk4(StepRule),
     /// Adaptive DOPRI5 with relative tolerance `rtol`; `initial_step_m` is the first trial step
     /// (comoving length) and `length_scale_m` sets the absolute tolerances (physics.md §8).
-    Dopri5 { rtol: f64, initial_step_m: f64, length_scale_m: f64 },
+    Dopri5 {
+        rtol: f64,
+        initial_step_m: f64,
+        length_scale_m: f64,
+    },
 }
 
 /// A plane through `point_offset_m` (observer-relative) with normal `normal`.

@@ -34,7 +34,11 @@ impl<'a> From<&'a StoredRay> for super::RayRecord<'a> {
 }
 
 fn string_attr(loc: &hdf5::Location, name: &str) -> hdf5::Result<String> {
-    Ok(loc.attr(name)?.read_scalar::<VarLenUnicode>()?.as_str().to_string())
+    Ok(loc
+        .attr(name)?
+        .read_scalar::<VarLenUnicode>()?
+        .as_str()
+        .to_string())
 }
 
 /// Reads a whole run file.
@@ -44,18 +48,30 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
     }
     let h5 = |e: hdf5::Error| IoError::h5(path, format!("not a readable excalibur run file: {e}"));
     let file = hdf5::File::open(path).map_err(h5)?;
-    let n = file.attr("n_photons").and_then(|a| a.read_scalar::<i64>()).map_err(h5)?;
-    let n = usize::try_from(n).map_err(|_| IoError::invalid(path, format!("n_photons = {n} is negative")))?;
+    let n = file
+        .attr("n_photons")
+        .and_then(|a| a.read_scalar::<i64>())
+        .map_err(h5)?;
+    let n = usize::try_from(n)
+        .map_err(|_| IoError::invalid(path, format!("n_photons = {n} is negative")))?;
     let meta = RunMeta {
         config_toml: string_attr(&file, "config_toml").map_err(h5)?,
         metric: string_attr(&file, "metric").map_err(h5)?,
-        n_photons_total: file.attr("n_photons_total").and_then(|a| a.read_scalar::<i64>()).map_err(h5)? as usize,
+        n_photons_total: file
+            .attr("n_photons_total")
+            .and_then(|a| a.read_scalar::<i64>())
+            .map_err(h5)? as usize,
         shard: match string_attr(&file, "shard") {
             Ok(s) => {
                 let mut it = s.split('/').map(|p| p.parse::<usize>());
                 match (it.next(), it.next()) {
                     (Some(Ok(i)), Some(Ok(c))) => Some((i, c)),
-                    _ => return Err(IoError::invalid(path, format!("shard attribute `{s}` is not I/N"))),
+                    _ => {
+                        return Err(IoError::invalid(
+                            path,
+                            format!("shard attribute `{s}` is not I/N"),
+                        ))
+                    }
                 }
             }
             Err(_) => None,
@@ -63,24 +79,42 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
     };
     let obs = file.group("observables").map_err(h5)?;
     let read_f64 = |name: &str| -> Result<Vec<f64>, IoError> {
-        let v = obs.dataset(name).and_then(|d| d.read_raw::<f64>()).map_err(h5)?;
+        let v = obs
+            .dataset(name)
+            .and_then(|d| d.read_raw::<f64>())
+            .map_err(h5)?;
         if v.len() != n {
-            return Err(IoError::invalid(path, format!("observables/{name} has {} entries for {n} photons", v.len())));
+            return Err(IoError::invalid(
+                path,
+                format!("observables/{name} has {} entries for {n} photons", v.len()),
+            ));
         }
         Ok(v)
     };
     let read_i64 = |name: &str| -> Result<Vec<i64>, IoError> {
-        let v = obs.dataset(name).and_then(|d| d.read_raw::<i64>()).map_err(h5)?;
+        let v = obs
+            .dataset(name)
+            .and_then(|d| d.read_raw::<i64>())
+            .map_err(h5)?;
         if v.len() != n {
-            return Err(IoError::invalid(path, format!("observables/{name} has {} entries for {n} photons", v.len())));
+            return Err(IoError::invalid(
+                path,
+                format!("observables/{name} has {} entries for {n} photons", v.len()),
+            ));
         }
         Ok(v)
     };
-    let codes = obs.dataset("end_reason").and_then(|d| d.read_raw::<i32>()).map_err(h5)?;
+    let codes = obs
+        .dataset("end_reason")
+        .and_then(|d| d.read_raw::<i32>())
+        .map_err(h5)?;
     let ids = read_i64("ray_id")?;
     let acc = read_i64("steps_accepted")?;
     let rej = read_i64("steps_rejected")?;
-    let dirs = obs.dataset("final_direction").and_then(|d| d.read_raw::<f64>()).map_err(h5)?;
+    let dirs = obs
+        .dataset("final_direction")
+        .and_then(|d| d.read_raw::<f64>())
+        .map_err(h5)?;
     let mut observables = vec![Observables::default(); n];
     for (name, _, set) in SCALAR_OBSERVABLES {
         for (o, v) in observables.iter_mut().zip(read_f64(name)?) {
@@ -88,23 +122,42 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
         }
     }
     if codes.len() != n || dirs.len() != 3 * n {
-        return Err(IoError::invalid(path, "observables/end_reason or final_direction does not match n_photons"));
+        return Err(IoError::invalid(
+            path,
+            "observables/end_reason or final_direction does not match n_photons",
+        ));
     }
     let mut rays = Vec::with_capacity(n);
     for i in 0..n {
         let ds = file.dataset(&format!("photon_{i}_states")).map_err(h5)?;
         let shape = ds.shape();
         let rows: Vec<Row> = if shape.len() == 2 && shape[1] == 14 {
-            ds.read_raw::<f64>().map_err(h5)?.chunks_exact(14).map(|c| c.try_into().expect("chunk of 14")).collect()
+            ds.read_raw::<f64>()
+                .map_err(h5)?
+                .chunks_exact(14)
+                .map(|c| c.try_into().expect("chunk of 14"))
+                .collect()
         } else if shape == [0] {
             vec![]
         } else {
-            return Err(IoError::invalid(path, format!("photon_{i}_states has shape {shape:?}, expected (n, 14)")));
+            return Err(IoError::invalid(
+                path,
+                format!("photon_{i}_states has shape {shape:?}, expected (n, 14)"),
+            ));
         };
-        let end = EndReason::from_code(codes[i]).ok_or_else(|| IoError::invalid(path, format!("unknown end_reason code {}", codes[i])))?;
+        let end = EndReason::from_code(codes[i]).ok_or_else(|| {
+            IoError::invalid(path, format!("unknown end_reason code {}", codes[i]))
+        })?;
         let mut o = observables[i];
         o.final_direction = [dirs[3 * i], dirs[3 * i + 1], dirs[3 * i + 2]];
-        rays.push(StoredRay { id: ids[i] as usize, rows, end, observables: o, steps_accepted: acc[i] as u64, steps_rejected: rej[i] as u64 });
+        rays.push(StoredRay {
+            id: ids[i] as usize,
+            rows,
+            end,
+            observables: o,
+            steps_accepted: acc[i] as u64,
+            steps_rejected: rej[i] as u64,
+        });
     }
     Ok((meta, rays))
 }
@@ -114,12 +167,20 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
     if !path.is_file() {
         return Err(IoError::invalid(path, "potential.file: no such file"));
     }
-    let file = hdf5::File::open(path).map_err(|e| IoError::h5(path, format!("potential.file: cannot open as HDF5: {e}")))?;
-    let ds = file.dataset(dataset).map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
+    let file = hdf5::File::open(path)
+        .map_err(|e| IoError::h5(path, format!("potential.file: cannot open as HDF5: {e}")))?;
+    let ds = file
+        .dataset(dataset)
+        .map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
     let shape = ds.shape();
     if shape.len() != 3 {
-        return Err(IoError::invalid(path, format!("potential.dataset = \"{dataset}\" has shape {shape:?}; a 3-D array is needed")));
+        return Err(IoError::invalid(
+            path,
+            format!("potential.dataset = \"{dataset}\" has shape {shape:?}; a 3-D array is needed"),
+        ));
     }
-    let arr: Array3<f64> = ds.read().map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
+    let arr: Array3<f64> = ds
+        .read()
+        .map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
     Ok(arr.mapv(|v| v * scale))
 }

@@ -1,6 +1,8 @@
 //! Writing the seed-compatible run layout plus provenance and observables.
 
-use super::{temporary_path, IoError, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION};
+use super::{
+    temporary_path, IoError, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION,
+};
 use crate::integrate::EndReason;
 use crate::metric::Row;
 use crate::observables::Observables;
@@ -59,24 +61,34 @@ pub struct RunMeta {
 }
 
 fn text(s: &str) -> VarLenUnicode {
-    s.parse().expect("strings without NUL are valid VarLenUnicode")
+    s.parse()
+        .expect("strings without NUL are valid VarLenUnicode")
 }
 
 /// Writes a run file at `path` (temporary file, then rename); refuses to replace an existing
 /// file unless `force`.
-pub fn write_run(path: &Path, meta: &RunMeta, rays: &[RayRecord], force: bool) -> Result<(), IoError> {
+pub fn write_run(
+    path: &Path,
+    meta: &RunMeta,
+    rays: &[RayRecord],
+    force: bool,
+) -> Result<(), IoError> {
     if path.exists() && !force {
         return Err(IoError::Exists(path.display().to_string()));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| IoError::h5(path, format!("cannot create folder: {e}")))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| IoError::h5(path, format!("cannot create folder: {e}")))?;
     }
     let tmp = temporary_path(path);
     let result = write_to(&tmp, meta, rays).map_err(|e| IoError::h5(path, e));
     match result {
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            IoError::h5(path, format!("cannot move the finished file into place: {e}"))
+            IoError::h5(
+                path,
+                format!("cannot move the finished file into place: {e}"),
+            )
         }),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -88,7 +100,9 @@ pub fn write_run(path: &Path, meta: &RunMeta, rays: &[RayRecord], force: bool) -
 fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> {
     let file = hdf5::File::create(tmp)?;
     let n = rays.len();
-    file.new_attr::<i64>().create("n_photons")?.write_scalar(&(n as i64))?;
+    file.new_attr::<i64>()
+        .create("n_photons")?
+        .write_scalar(&(n as i64))?;
     for (name, value) in [
         ("software", SOFTWARE),
         ("config_toml", meta.config_toml.as_str()),
@@ -96,16 +110,29 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
         ("metric", meta.metric.as_str()),
         ("layout", "per_photon"),
         ("prng", crate::rays::PRNG_NAME),
-        ("screen_basis", "rodrigues: e1 = R x, e2 = R y, R takes z to the axis (physics.md 7)"),
+        (
+            "screen_basis",
+            "rodrigues: e1 = R x, e2 = R y, R takes z to the axis (physics.md 7)",
+        ),
     ] {
-        file.new_attr::<VarLenUnicode>().create(name)?.write_scalar(&text(value))?;
+        file.new_attr::<VarLenUnicode>()
+            .create(name)?
+            .write_scalar(&text(value))?;
     }
     let strings = |v: &[&str]| Array1::from(v.iter().map(|s| text(s)).collect::<Vec<_>>());
-    file.new_attr_builder().with_data(&strings(&COLUMNS)).create("columns")?;
-    file.new_attr_builder().with_data(&strings(&UNITS)).create("units")?;
-    file.new_attr::<i64>().create("n_photons_total")?.write_scalar(&(meta.n_photons_total as i64))?;
+    file.new_attr_builder()
+        .with_data(&strings(&COLUMNS))
+        .create("columns")?;
+    file.new_attr_builder()
+        .with_data(&strings(&UNITS))
+        .create("units")?;
+    file.new_attr::<i64>()
+        .create("n_photons_total")?
+        .write_scalar(&(meta.n_photons_total as i64))?;
     if let Some((i, count)) = meta.shard {
-        file.new_attr::<VarLenUnicode>().create("shard")?.write_scalar(&text(&format!("{i}/{count}")))?;
+        file.new_attr::<VarLenUnicode>()
+            .create("shard")?
+            .write_scalar(&text(&format!("{i}/{count}")))?;
     }
 
     let mut info = Vec::with_capacity(n);
@@ -116,10 +143,16 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
         } else {
             let flat: Vec<f64> = r.rows.iter().flat_map(|row| row.iter().copied()).collect();
             let arr = Array2::from_shape_vec((r.rows.len(), 14), flat).expect("14 columns per row");
-            file.new_dataset_builder().with_data(&arr).create(name.as_str())?;
+            file.new_dataset_builder()
+                .with_data(&arr)
+                .create(name.as_str())?;
         }
         let first = r.rows.first();
-        let pick = |from: usize| first.map_or([f64::NAN; 4], |row| [row[from], row[from + 1], row[from + 2], row[from + 3]]);
+        let pick = |from: usize| {
+            first.map_or([f64::NAN; 4], |row| {
+                [row[from], row[from + 1], row[from + 2], row[from + 3]]
+            })
+        };
         info.push(PhotonInfo {
             id: i as i32,
             n_states: r.rows.len() as i32,
@@ -128,23 +161,46 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
             weight: 1.0,
         });
     }
-    file.new_dataset_builder().with_data(&Array1::from(info)).create("photon_info")?;
+    file.new_dataset_builder()
+        .with_data(&Array1::from(info))
+        .create("photon_info")?;
 
     let obs = file.create_group("observables")?;
     let codes = Array1::from(rays.iter().map(|r| r.end.code()).collect::<Vec<i32>>());
-    let end = obs.new_dataset_builder().with_data(&codes).create("end_reason")?;
-    end.new_attr_builder().with_data(&strings(&super::end_reason_labels())).create("labels")?;
-    let ints = |f: &dyn Fn(&RayRecord) -> i64| Array1::from(rays.iter().map(f).collect::<Vec<i64>>());
-    obs.new_dataset_builder().with_data(&ints(&|r| r.id as i64)).create("ray_id")?;
-    obs.new_dataset_builder().with_data(&ints(&|r| r.steps_accepted as i64)).create("steps_accepted")?;
-    obs.new_dataset_builder().with_data(&ints(&|r| r.steps_rejected as i64)).create("steps_rejected")?;
+    let end = obs
+        .new_dataset_builder()
+        .with_data(&codes)
+        .create("end_reason")?;
+    end.new_attr_builder()
+        .with_data(&strings(&super::end_reason_labels()))
+        .create("labels")?;
+    let ints =
+        |f: &dyn Fn(&RayRecord) -> i64| Array1::from(rays.iter().map(f).collect::<Vec<i64>>());
+    obs.new_dataset_builder()
+        .with_data(&ints(&|r| r.id as i64))
+        .create("ray_id")?;
+    obs.new_dataset_builder()
+        .with_data(&ints(&|r| r.steps_accepted as i64))
+        .create("steps_accepted")?;
+    obs.new_dataset_builder()
+        .with_data(&ints(&|r| r.steps_rejected as i64))
+        .create("steps_rejected")?;
     for (name, get, _) in SCALAR_OBSERVABLES {
-        let v = Array1::from(rays.iter().map(|r| get(r.observables)).collect::<Vec<f64>>());
+        let v = Array1::from(
+            rays.iter()
+                .map(|r| get(r.observables))
+                .collect::<Vec<f64>>(),
+        );
         obs.new_dataset_builder().with_data(&v).create(name)?;
     }
-    let dirs: Vec<f64> = rays.iter().flat_map(|r| r.observables.final_direction).collect();
+    let dirs: Vec<f64> = rays
+        .iter()
+        .flat_map(|r| r.observables.final_direction)
+        .collect();
     let dirs = Array2::from_shape_vec((n, 3), dirs).expect("three components per ray");
-    obs.new_dataset_builder().with_data(&dirs).create("final_direction")?;
+    obs.new_dataset_builder()
+        .with_data(&dirs)
+        .create("final_direction")?;
     file.flush()?;
     Ok(())
 }

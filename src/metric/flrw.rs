@@ -31,7 +31,10 @@ pub fn cores_of(lenses: &[Lens]) -> Vec<Core> {
     lenses
         .iter()
         .filter(|l| l.core_radius_m > 0.0)
-        .map(|l| Core { center_m: l.center_m, radius_m: l.core_radius_m })
+        .map(|l| Core {
+            center_m: l.center_m,
+            radius_m: l.core_radius_m,
+        })
         .collect()
 }
 
@@ -40,7 +43,11 @@ pub fn core_margin(cores: &[Core], x_m: [f64; 3]) -> f64 {
     cores
         .iter()
         .map(|c| {
-            let d = [x_m[0] - c.center_m[0], x_m[1] - c.center_m[1], x_m[2] - c.center_m[2]];
+            let d = [
+                x_m[0] - c.center_m[0],
+                x_m[1] - c.center_m[1],
+                x_m[2] - c.center_m[2],
+            ];
             dot(d, d).sqrt() - c.radius_m
         })
         .fold(f64::INFINITY, f64::min)
@@ -60,10 +67,16 @@ impl<F: Field> PerturbedFlrw<F> {
     /// The field at a state, with its time dependence; `Halt` outside the grid or the weak field.
     #[inline]
     pub fn sample(&self, y: &State) -> Result<Sample, Halt> {
+        self.sample_with_hubble(y, self.expansion.conformal_hubble(y[idx::A]))
+    }
+
+    /// As [`Self::sample`], with ℋ(a) already evaluated by the caller.
+    #[inline(always)]
+    fn sample_with_hubble(&self, y: &State, conformal_hubble: f64) -> Result<Sample, Halt> {
         let x = super::absolute_position(self.observer_m, y);
         let s0 = self.field.sample(x).ok_or(Halt::LeftGrid)?;
         let a = y[idx::A];
-        let (g, g_rate) = self.time.factor(a, self.expansion.conformal_hubble(a));
+        let (g, g_rate) = self.time.factor(a, conformal_hubble);
         let s = Sample {
             phi: g * s0.phi,
             gradient: [g * s0.gradient[0], g * s0.gradient[1], g * s0.gradient[2]],
@@ -79,9 +92,9 @@ impl<F: Field> PerturbedFlrw<F> {
 impl<F: Field> Spacetime for PerturbedFlrw<F> {
     #[inline]
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt> {
-        let s = self.sample(y)?;
         let a = y[idx::A];
         let h = self.expansion.conformal_hubble(a);
+        let s = self.sample_with_hubble(y, h)?;
         let u0 = y[idx::U0];
         let u = [y[idx::U], y[idx::U + 1], y[idx::U + 2]];
         let v2 = dot(u, u);
@@ -100,7 +113,8 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
                 let rad = C2 * inv_dm * u0 * u0;
                 let drag = 2.0 * (h - phip * inv_dm) * u0;
                 for i in 0..3 {
-                    d[idx::U + i] = -rad * grad[i] - drag * u[i] + (2.0 * u[i] * gu - v2 * grad[i]) * inv_dm;
+                    d[idx::U + i] =
+                        -rad * grad[i] - drag * u[i] + (2.0 * u[i] * gu - v2 * grad[i]) * inv_dm;
                 }
             }
             Equations::FirstOrder => {
@@ -110,7 +124,8 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
                     - (h * inv_c2 - 4.0 * h * phi * inv_c2 * inv_c2 - phip * inv_c2 * inv_c2) * v2;
                 let drag = 2.0 * (h - phip * inv_c2) * u0;
                 for i in 0..3 {
-                    d[idx::U + i] = -grad[i] * u0 * u0 - drag * u[i] + (2.0 * u[i] * gu - v2 * grad[i]) * inv_c2;
+                    d[idx::U + i] = -grad[i] * u0 * u0 - drag * u[i]
+                        + (2.0 * u[i] * gu - v2 * grad[i]) * inv_c2;
                 }
             }
         }

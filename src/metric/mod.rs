@@ -100,7 +100,11 @@ pub trait Spacetime: Sync {
 /// Absolute position of a state.
 #[inline]
 pub fn absolute_position(observer_m: [f64; 3], y: &State) -> [f64; 3] {
-    [observer_m[0] + y[idx::X], observer_m[1] + y[idx::X + 1], observer_m[2] + y[idx::X + 2]]
+    [
+        observer_m[0] + y[idx::X],
+        observer_m[1] + y[idx::X + 1],
+        observer_m[2] + y[idx::X + 2],
+    ]
 }
 
 /// Spatial velocity of a state.

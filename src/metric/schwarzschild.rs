@@ -29,7 +29,7 @@ impl Schwarzschild {
         let d = sub(super::absolute_position(self.observer_m, y), self.center_m);
         let r = dot(d, d).sqrt();
         let rho = self.gm / (2.0 * C2 * r);
-        if !(rho < 1.0) {
+        if rho.is_nan() || rho >= 1.0 {
             return Err(Halt::WeakFieldViolated);
         }
         let drho = -rho / r;
@@ -46,7 +46,11 @@ impl Schwarzschild {
     /// Newtonian point-mass Φ and ∇Φ at the isotropic radius, for the output columns.
     fn newtonian(&self, l: &Local) -> Sample {
         let g = self.gm / (l.r * l.r);
-        Sample { phi: -self.gm / l.r, gradient: [g * l.n[0], g * l.n[1], g * l.n[2]], dphi_deta: 0.0 }
+        Sample {
+            phi: -self.gm / l.r,
+            gradient: [g * l.n[0], g * l.n[1], g * l.n[2]],
+            dphi_deta: 0.0,
+        }
     }
 
     /// Angular momentum L = B⁴(x − x_L) × u, exactly conserved.
@@ -86,7 +90,9 @@ impl Spacetime for Schwarzschild {
     }
 
     fn null_error(&self, y: &State, _s: &Sample) -> f64 {
-        let Ok(l) = self.local(y) else { return f64::NAN };
+        let Ok(l) = self.local(y) else {
+            return f64::NAN;
+        };
         let u = super::velocity(y);
         let time = l.a * l.a * C2 * y[idx::U0] * y[idx::U0];
         let space = l.b.powi(4) * dot(u, u);

@@ -46,7 +46,9 @@ pub enum GridError {
     TooFewNodes(usize),
     #[error("potential.size_mpc must be a finite number > 0 (got spacing {0} m)")]
     BadSpacing(f64),
-    #[error("the grid would need {bytes} bytes ({nodes} nodes × 4 values), which cannot be allocated")]
+    #[error(
+        "the grid would need {bytes} bytes ({nodes} nodes × 4 values), which cannot be allocated"
+    )]
     TooLarge { nodes: usize, bytes: u128 },
     #[error("imported potential has shape {got:?}, but potential.nodes asks for {want:?}")]
     ShapeMismatch { got: [usize; 3], want: [usize; 3] },
@@ -73,7 +75,11 @@ impl GridGeometry {
         if !(spacing_m.is_finite() && spacing_m > 0.0) {
             return Err(GridError::BadSpacing(spacing_m));
         }
-        Ok(GridGeometry { nodes: [nodes; 3], spacing_m, origin_m })
+        Ok(GridGeometry {
+            nodes: [nodes; 3],
+            spacing_m,
+            origin_m,
+        })
     }
 
     pub fn node_count(&self) -> usize {
@@ -117,15 +123,20 @@ fn build_parallel<T: GridScalar>(
     let nodes = geometry.node_count();
     let bytes = nodes as u128 * 4 * std::mem::size_of::<T>() as u128;
     let mut v: Vec<T> = Vec::new();
-    v.try_reserve_exact(nodes * 4).map_err(|_| GridError::TooLarge { nodes, bytes })?;
+    v.try_reserve_exact(nodes * 4)
+        .map_err(|_| GridError::TooLarge { nodes, bytes })?;
     advise_huge_pages(&mut v);
     let slab_len = ny * nz * 4;
-    v.spare_capacity_mut()[..nodes * 4].par_chunks_mut(slab_len).enumerate().for_each(|(i, slab)| {
-        // SAFETY: MaybeUninit<T> and T have the same layout; `fill` writes every element of the
-        // slab before `set_len` below exposes it, and T (f32/f64) has no drop glue.
-        let slab = unsafe { std::slice::from_raw_parts_mut(slab.as_mut_ptr() as *mut T, slab.len()) };
-        fill(i, slab);
-    });
+    v.spare_capacity_mut()[..nodes * 4]
+        .par_chunks_mut(slab_len)
+        .enumerate()
+        .for_each(|(i, slab)| {
+            // SAFETY: MaybeUninit<T> and T have the same layout; `fill` writes every element of the
+            // slab before `set_len` below exposes it, and T (f32/f64) has no drop glue.
+            let slab =
+                unsafe { std::slice::from_raw_parts_mut(slab.as_mut_ptr() as *mut T, slab.len()) };
+            fill(i, slab);
+        });
     // SAFETY: every slab of the reserved capacity was fully written above.
     unsafe { v.set_len(nodes * 4) };
     Ok(Array4::from_shape_vec((nx, ny, nz, 4), v).expect("length matches shape"))
@@ -144,7 +155,11 @@ fn advise_huge_pages<T>(v: &mut Vec<T>) {
             // SAFETY: the range lies inside the vector's own allocation; MADV_HUGEPAGE only
             // changes how the kernel backs it and cannot invalidate memory. Failure is harmless.
             unsafe {
-                libc::madvise(aligned as *mut libc::c_void, (len - (aligned - start)) / PAGE * PAGE, libc::MADV_HUGEPAGE);
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    (len - (aligned - start)) / PAGE * PAGE,
+                    libc::MADV_HUGEPAGE,
+                );
             }
         }
     }
@@ -185,7 +200,10 @@ impl<T: GridScalar> Grid<T> {
         let shape = phi.shape();
         let got = [shape[0], shape[1], shape[2]];
         if got != geometry.nodes {
-            return Err(GridError::ShapeMismatch { got, want: geometry.nodes });
+            return Err(GridError::ShapeMismatch {
+                got,
+                want: geometry.nodes,
+            });
         }
         if got.iter().any(|&n| n < 3) {
             return Err(GridError::TooFewNodes(*got.iter().min().unwrap_or(&0)));
@@ -225,7 +243,11 @@ impl<T: GridScalar> Grid<T> {
     }
 
     fn from_data(geometry: GridGeometry, data: Array4<T>) -> Self {
-        Grid { inv_spacing: 1.0 / geometry.spacing_m, geometry, data }
+        Grid {
+            inv_spacing: 1.0 / geometry.spacing_m,
+            geometry,
+            data,
+        }
     }
 
     /// The stored node values, shape (Nx, Ny, Nz, 4): [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ].
@@ -273,6 +295,9 @@ impl<T: GridScalar> Field for Grid<T> {
                 }
             }
         }
-        Some(StaticSample { phi: acc[0], gradient: [acc[1], acc[2], acc[3]] })
+        Some(StaticSample {
+            phi: acc[0],
+            gradient: [acc[1], acc[2], acc[3]],
+        })
     }
 }

@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use excalibur::cosmology::{Background, Lcdm};
-use excalibur::integrate::{integrate, Integration, Method, Plane, RayOutcome, StepRule, StopConditions};
+use excalibur::integrate::{
+    integrate, Integration, Method, Plane, RayOutcome, StepRule, StopConditions,
+};
 use excalibur::lens::{Lens, Profile, TimeDependence};
 use excalibur::metric::{Equations, PerturbedFlrw, Spacetime};
 use excalibur::potential::{AnalyticField, Field};
@@ -18,7 +20,9 @@ pub fn lcdm() -> Background {
 /// The reference lens: 1e15 M☉ uniform sphere of R = 3 Mpc at `center_mpc`.
 pub fn sphere(mass_msun: f64, center_mpc: [f64; 3]) -> Lens {
     Lens {
-        profile: Profile::UniformSphere { radius_m: 3.0 * MPC_M },
+        profile: Profile::UniformSphere {
+            radius_m: 3.0 * MPC_M,
+        },
         gm: gm_from_msun(mass_msun),
         center_m: center_mpc.map(|c| c * MPC_M),
         core_radius_m: 0.0,
@@ -38,23 +42,38 @@ pub fn flrw<F: Field>(field: F, bg: &Background, observer_mpc: [f64; 3]) -> Pert
 }
 
 pub fn analytic(lenses: Vec<Lens>) -> AnalyticField {
-    AnalyticField { lenses, uniform: None }
+    AnalyticField {
+        lenses,
+        uniform: None,
+    }
 }
 
 pub fn rk4(step_mpc: f64, stop: StopConditions) -> Integration {
-    Integration { method: Method::Rk4(StepRule::Comoving(step_mpc * MPC_M)), stop, record_every: 1 }
+    Integration {
+        method: Method::Rk4(StepRule::Comoving(step_mpc * MPC_M)),
+        stop,
+        record_every: 1,
+    }
 }
 
 /// A plane x = +x_mpc (observer-relative offset given separately).
 pub fn plane_x(offset_mpc: f64) -> StopConditions {
     StopConditions {
-        plane: Some(Plane { point_offset_m: [offset_mpc * MPC_M, 0.0, 0.0], normal: [1.0, 0.0, 0.0] }),
+        plane: Some(Plane {
+            point_offset_m: [offset_mpc * MPC_M, 0.0, 0.0],
+            normal: [1.0, 0.0, 0.0],
+        }),
         ..Default::default()
     }
 }
 
 /// Traces one ray and returns its outcome and all recorded rows.
-pub fn trace<S: Spacetime>(st: &S, offset_m: [f64; 3], dir: [f64; 3], integ: &Integration) -> (RayOutcome, Vec<[f64; 14]>) {
+pub fn trace<S: Spacetime>(
+    st: &S,
+    offset_m: [f64; 3],
+    dir: [f64; 3],
+    integ: &Integration,
+) -> (RayOutcome, Vec<[f64; 14]>) {
     let y0 = st.launch(offset_m, dir).expect("launch");
     let mut rows = Vec::new();
     let cancel = AtomicBool::new(false);
@@ -64,7 +83,12 @@ pub fn trace<S: Spacetime>(st: &S, offset_m: [f64; 3], dir: [f64; 3], integ: &In
 
 /// V3 geometry: ray along +x at offset +y = b from a lens at the origin, from x = −D to x = +D.
 /// Returns the outcome; the observer sits at (−D, b, 0) Mpc.
-pub fn v3_ray<F: Field>(field: F, bg: &Background, b_mpc: f64, step_mpc: f64) -> (PerturbedFlrw<F>, RayOutcome, Vec<[f64; 14]>) {
+pub fn v3_ray<F: Field>(
+    field: F,
+    bg: &Background,
+    b_mpc: f64,
+    step_mpc: f64,
+) -> (PerturbedFlrw<F>, RayOutcome, Vec<[f64; 14]>) {
     let st = flrw(field, bg, [-D_MPC, b_mpc, 0.0]);
     let integ = rk4(step_mpc, plane_x(2.0 * D_MPC));
     let (out, rows) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &integ);
