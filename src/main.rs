@@ -112,14 +112,13 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-#[cfg(not(feature = "gui"))]
-fn gui(_config: PathBuf, _shot: Option<PathBuf>, _frames: Option<u32>) -> Result<(), CliError> {
-    Err(CliError::input("this excalibur was built without the visualizer (cargo feature `gui`); use `excalibur run`"))
-}
-
-#[cfg(feature = "gui")]
-fn gui(config: PathBuf, shot: Option<PathBuf>, frames: Option<u32>) -> Result<(), CliError> {
-    excalibur::app::run(config, shot, frames)
+/// The Bevy visualizer is not built yet; say so instead of pretending.
+fn gui(config: PathBuf, _shot: Option<PathBuf>, _frames: Option<u32>) -> Result<(), CliError> {
+    Err(CliError::input(format!(
+        "the visualizer is not part of this build yet; trace {} headlessly with `excalibur run {}`",
+        config.display(),
+        config.display()
+    )))
 }
 
 fn main() -> ExitCode {
