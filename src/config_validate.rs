@@ -83,13 +83,7 @@ impl RunConfig {
         if l.profile == ProfileKind::Nfw {
             positive(&k("concentration"), l.concentration)?;
         }
-        let core = l
-            .core_radius_mpc
-            .unwrap_or(if l.profile == ProfileKind::Point {
-                POINT_CORE_DEFAULT_MPC
-            } else {
-                0.0
-            });
+        let core = crate::setup::lens_si(l).core_radius_m / crate::units::MPC_M;
         if !(core.is_finite() && core >= 0.0) || (l.profile == ProfileKind::Point && core <= 0.0) {
             let range = if l.profile == ProfileKind::Point {
                 "> 0 for a point lens"

@@ -8,7 +8,7 @@ use super::{idx, Halt, Sample, Spacetime, State, N_STATE};
 use crate::cosmology::Expansion;
 use crate::lens::{Lens, TimeDependence};
 use crate::potential::Field;
-use crate::units::{dot, C2, C_M_S};
+use crate::units::{dot, C2};
 
 /// Which geodesic equations to integrate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,12 +156,7 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
     }
 
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
-        let mut y = [0.0; N_STATE];
-        y[idx::X..idx::X + 3].copy_from_slice(&offset_m);
-        y[idx::A] = 1.0;
-        for i in 0..3 {
-            y[idx::U + i] = C_M_S * direction[i];
-        }
+        let mut y = super::spatial_launch_state(offset_m, direction);
         let s = self.sample(&y)?;
         y[idx::U0] = -((C2 - 2.0 * s.phi) / (C2 + 2.0 * s.phi)).sqrt();
         Ok(y)

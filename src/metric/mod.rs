@@ -101,6 +101,18 @@ pub trait Spacetime: Sync {
     }
 }
 
+/// A state at `offset_m` from the observer with a = 1, uⁱ = c·direction and u⁰ still to be set
+/// from the null condition by the metric (physics.md §3.3).
+pub fn spatial_launch_state(offset_m: [f64; 3], direction: [f64; 3]) -> State {
+    let mut y = [0.0; N_STATE];
+    y[idx::X..idx::X + 3].copy_from_slice(&offset_m);
+    y[idx::A] = 1.0;
+    for i in 0..3 {
+        y[idx::U + i] = crate::units::C_M_S * direction[i];
+    }
+    y
+}
+
 /// Absolute position of a state.
 #[inline]
 pub fn absolute_position(observer_m: [f64; 3], y: &State) -> [f64; 3] {

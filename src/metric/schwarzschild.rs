@@ -4,7 +4,7 @@
 //! with `EnteredCore` at r < r_min before reaching them.
 
 use super::{idx, Halt, Sample, Spacetime, State, N_STATE};
-use crate::units::{cross, dot, sub, C2, C_M_S};
+use crate::units::{cross, dot, sub, C2};
 
 pub struct Schwarzschild {
     /// GM [m³/s²].
@@ -100,12 +100,7 @@ impl Spacetime for Schwarzschild {
     }
 
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
-        let mut y = [0.0; N_STATE];
-        y[idx::X..idx::X + 3].copy_from_slice(&offset_m);
-        y[idx::A] = 1.0;
-        for i in 0..3 {
-            y[idx::U + i] = C_M_S * direction[i];
-        }
+        let mut y = super::spatial_launch_state(offset_m, direction);
         let l = self.local(&y)?;
         y[idx::U0] = -(l.b * l.b / l.a);
         Ok(y)
