@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 cargo run --release -- run configs/default.toml --force "$@"
-cargo run --release -- inspect runs/default.h5 | head -12
+cargo run --release -- inspect runs/default.h5
