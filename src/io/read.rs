@@ -41,6 +41,26 @@ fn string_attr(loc: &hdf5::Location, name: &str) -> hdf5::Result<String> {
         .to_string())
 }
 
+/// Reads `observables/<name>` and checks it has one entry per photon.
+fn read_column<T: hdf5::H5Type>(
+    obs: &hdf5::Group,
+    path: &Path,
+    name: &str,
+    n: usize,
+) -> Result<Vec<T>, IoError> {
+    let v = obs
+        .dataset(name)
+        .and_then(|d| d.read_raw::<T>())
+        .map_err(|e| IoError::h5(path, format!("not a readable excalibur run file: {e}")))?;
+    if v.len() != n {
+        return Err(IoError::invalid(
+            path,
+            format!("observables/{name} has {} entries for {n} photons", v.len()),
+        ));
+    }
+    Ok(v)
+}
+
 /// Reads a whole run file.
 pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
     if !path.is_file() {
@@ -78,32 +98,8 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
         },
     };
     let obs = file.group("observables").map_err(h5)?;
-    let read_f64 = |name: &str| -> Result<Vec<f64>, IoError> {
-        let v = obs
-            .dataset(name)
-            .and_then(|d| d.read_raw::<f64>())
-            .map_err(h5)?;
-        if v.len() != n {
-            return Err(IoError::invalid(
-                path,
-                format!("observables/{name} has {} entries for {n} photons", v.len()),
-            ));
-        }
-        Ok(v)
-    };
-    let read_i64 = |name: &str| -> Result<Vec<i64>, IoError> {
-        let v = obs
-            .dataset(name)
-            .and_then(|d| d.read_raw::<i64>())
-            .map_err(h5)?;
-        if v.len() != n {
-            return Err(IoError::invalid(
-                path,
-                format!("observables/{name} has {} entries for {n} photons", v.len()),
-            ));
-        }
-        Ok(v)
-    };
+    let read_f64 = |name: &str| read_column::<f64>(&obs, path, name, n);
+    let read_i64 = |name: &str| read_column::<i64>(&obs, path, name, n);
     let codes = obs
         .dataset("end_reason")
         .and_then(|d| d.read_raw::<i32>())
