@@ -298,11 +298,3 @@ impl RunConfig {
         Ok(())
     }
 }
-
-/// Allowed values of an enumerated key, for messages and the UI.
-pub fn allowed<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
-    all.iter()
-        .map(|v| format!("\"{}\"", name(*v)))
-        .collect::<Vec<_>>()
-        .join(" | ")
-}

@@ -134,7 +134,7 @@ pub enum TimeDependence {
 }
 
 impl TimeDependence {
-    /// (g, g′/ℋ-free form): returns (g, dg/dη) given a and ℋ.
+    /// (g, dg/dη) at scale factor a, given ℋ(a).
     #[inline]
     pub fn factor(&self, a: f64, conformal_hubble: f64) -> (f64, f64) {
         match self {

@@ -21,4 +21,4 @@ pub mod setup;
 pub mod trace;
 pub mod units;
 
-pub use config_validate::{allowed, WEAK_FIELD_LIMIT};
+pub use config_validate::WEAK_FIELD_LIMIT;

@@ -126,7 +126,7 @@ impl Model {
                 }
             };
         let rays = pattern(&config).rays();
-        let integration = integration(&config, &background, field.grid_geometry());
+        let integration = integration(&config, field.grid_geometry());
         Ok(Model {
             config,
             background,
@@ -282,11 +282,7 @@ fn pattern(config: &RunConfig) -> Pattern {
     }
 }
 
-fn integration(
-    config: &RunConfig,
-    background: &Background,
-    grid: Option<GridGeometry>,
-) -> Integration {
+fn integration(config: &RunConfig, grid: Option<GridGeometry>) -> Integration {
     let i = &config.integration;
     let step_m = i.step_mpc * MPC_M;
     let method = match i.method {
@@ -301,7 +297,6 @@ fn integration(
         .stop
         .scale_factor
         .or(i.stop.redshift.map(|z| 1.0 / (1.0 + z)));
-    let _ = background;
     Integration {
         method,
         stop: StopConditions {
