@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what excalibur needs on a fresh Debian machine, only where it is missing:
-# pkg-config and libhdf5-dev to build, h5py to cross-check run files from Python.
+# pkg-config and libhdf5-dev to build; Xvfb, xauth, Mesa's software Vulkan and the X11
+# client libraries to open the visualizer without a GPU or display (and take screenshots);
+# h5py to cross-check run files from Python.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -8,6 +10,10 @@ need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists hdf5 2>/dev/null || dpkg -s libhdf5-dev >/dev/null 2>&1 || need+=(libhdf5-dev)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+for p in xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 \
+         libxkbcommon0 libxkbcommon-x11-0; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
   $SUDO apt-get update -qq

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# The main job on the default config. The visualizer (issue 4) is not built yet, so this runs the
-# headless tracer on configs/default.toml, writes runs/default.h5 and prints its summary.
+# The main job: opens the visualizer on configs/default.toml (extra arguments go to `gui`).
+# Without a display (no $DISPLAY / $WAYLAND_DISPLAY) it renders under Xvfb with software
+# Vulkan instead, writes runs/default.png and says where.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-cargo run --release -- run configs/default.toml --force "$@"
-cargo run --release -- inspect runs/default.h5
+cargo build --release
+B=target/release/excalibur
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$B" gui configs/default.toml "$@"
+fi
+echo "no display: rendering the default scene under Xvfb to runs/default.png" >&2
+mkdir -p runs
+xvfb-run -a -s "-screen 0 1280x800x24" "$B" gui configs/default.toml --screenshot runs/default.png "$@"
+echo "wrote runs/default.png" >&2

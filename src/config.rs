@@ -28,6 +28,8 @@ macro_rules! enum_str {
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
         impl $name {
             pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
+            /// Every value, in declaration order (for menus).
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
         }
     };
 }

@@ -6,6 +6,8 @@
 //! `docs/physics.md` of the project; units are SI inside, Mpc/M☉/degrees only in configs.
 //! Left out: peculiar velocities (z_Dop), curved FLRW, time-snapshot grids.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod cli;
 pub mod config;
 mod config_validate;

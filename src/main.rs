@@ -25,8 +25,11 @@ enum Command {
         #[arg(long)]
         screenshot: Option<PathBuf>,
         /// With --screenshot: take it after N frames instead of when the run finishes.
-        #[arg(long)]
+        #[arg(long, requires = "screenshot")]
         frames: Option<u32>,
+        /// With --screenshot: after the run, double lens 0's mass and report the re-trace timings.
+        #[arg(long, requires = "screenshot")]
+        measure_edit: bool,
     },
     /// Headless run: build the potential, trace the rays, write HDF5.
     Run {
@@ -73,15 +76,17 @@ enum Command {
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        None => gui(PathBuf::from("configs/default.toml"), None, None),
+        None => gui(PathBuf::from("configs/default.toml"), None, None, false),
         Some(Command::Gui {
             config,
             screenshot,
             frames,
+            measure_edit,
         }) => gui(
             config.unwrap_or_else(|| PathBuf::from("configs/default.toml")),
             screenshot,
             frames,
+            measure_edit,
         ),
         Some(Command::Run {
             config,
@@ -112,10 +117,31 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The Bevy visualizer is not built yet; say so instead of pretending.
-fn gui(config: PathBuf, _shot: Option<PathBuf>, _frames: Option<u32>) -> Result<(), CliError> {
+#[cfg(feature = "gui")]
+fn gui(
+    config: PathBuf,
+    screenshot: Option<PathBuf>,
+    frames: Option<u32>,
+    measure_edit: bool,
+) -> Result<(), CliError> {
+    excalibur::app::run_gui(excalibur::app::GuiOptions {
+        config,
+        screenshot,
+        frames,
+        measure_edit,
+    })
+}
+
+/// A headless build (`--no-default-features`) has no visualizer; say so instead of pretending.
+#[cfg(not(feature = "gui"))]
+fn gui(
+    config: PathBuf,
+    _shot: Option<PathBuf>,
+    _frames: Option<u32>,
+    _measure: bool,
+) -> Result<(), CliError> {
     Err(CliError::input(format!(
-        "the visualizer is not part of this build yet; trace {} headlessly with `excalibur run {}`",
+        "this build has no visualizer (built without the `gui` feature); trace {} headlessly with `excalibur run {}`",
         config.display(),
         config.display()
     )))

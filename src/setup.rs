@@ -34,6 +34,17 @@ impl FieldData {
         }
     }
 
+    /// Φ [m²/s²] at `x_m`; `None` outside a grid.
+    pub fn phi_at(&self, x_m: [f64; 3]) -> Option<f64> {
+        use crate::potential::Field;
+        match self {
+            FieldData::Analytic(f) => f.sample(x_m),
+            FieldData::GridF32(g) => g.sample(x_m),
+            FieldData::GridF64(g) => g.sample(x_m),
+        }
+        .map(|s| s.phi)
+    }
+
     pub fn memory_bytes(&self) -> usize {
         match self {
             FieldData::Analytic(_) => 0,

@@ -126,7 +126,7 @@ pub(crate) const SCALAR_OBSERVABLES: [(&str, Getter, Setter); 14] = [
 ];
 
 /// A temporary sibling of `target` for write-then-rename.
-pub(crate) fn temporary_path(target: &Path) -> PathBuf {
+pub fn temporary_path(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

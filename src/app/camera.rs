@@ -1,0 +1,283 @@
+//! Orbit/pan/zoom camera (input ignored over the panel), the 3-D viewport beside the panel,
+//! ray hover/click picking, and shift-dragging a lens.
+
+use super::panel::{PanelAction, PanelState};
+use super::scene::{LensSphere, SceneFrame};
+use super::trajectories::TrackMeshes;
+use super::UiLayout;
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, Viewport};
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll};
+use bevy::mesh::VertexAttributeValues;
+use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
+use bevy::window::PrimaryWindow;
+use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext};
+use std::time::Instant;
+
+/// Spherical coordinates of the camera around its target (scene units, Mpc).
+#[derive(Component, Debug, Clone, Copy)]
+pub struct OrbitCamera {
+    pub target: Vec3,
+    pub distance: f32,
+    pub yaw: f32,
+    pub pitch: f32,
+}
+
+impl OrbitCamera {
+    /// The whole box in view from a raised three-quarter angle.
+    pub fn framing(frame: &SceneFrame) -> OrbitCamera {
+        OrbitCamera {
+            target: Vec3::ZERO,
+            distance: 1.9 * frame.size_mpc() as f32,
+            yaw: 0.75,
+            pitch: 0.45,
+        }
+    }
+
+    pub fn transform(&self) -> Transform {
+        let dir = Vec3::new(
+            self.pitch.cos() * self.yaw.sin(),
+            self.pitch.sin(),
+            self.pitch.cos() * self.yaw.cos(),
+        );
+        Transform::from_translation(self.target + dir * self.distance)
+            .looking_at(self.target, Vec3::Y)
+    }
+}
+
+/// The 3-D camera (its viewport set beside the panel each frame) and a separate camera that
+/// draws only egui over the whole window, so the panel is not squeezed into the 3-D viewport.
+pub fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobalSettings>) {
+    egui_settings.auto_create_primary_context = false;
+    commands.spawn((
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
+    commands.spawn((
+        Camera3d::default(),
+        Projection::from(PerspectiveProjection {
+            near: 0.05,
+            far: 1e7,
+            ..default()
+        }),
+        OrbitCamera {
+            target: Vec3::ZERO,
+            distance: 2000.0,
+            yaw: 0.75,
+            pitch: 0.45,
+        },
+        Transform::default(),
+    ));
+}
+
+/// A lens being dragged: its index and the drag plane's depth along the view direction.
+#[derive(Resource, Default)]
+pub struct Interaction {
+    dragging: Option<usize>,
+    press_at: Option<Vec2>,
+    last_cursor: Option<Vec2>,
+    framed_size: f64,
+}
+
+/// Reset/focus requests, viewport beside the panel, and mouse orbit, pan and zoom.
+#[allow(clippy::too_many_arguments)]
+pub fn camera_control(
+    mut cams: Query<(&mut OrbitCamera, &mut Transform, &mut Camera)>,
+    mut actions: MessageReader<PanelAction>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    motion: Res<AccumulatedMouseMotion>,
+    scroll: Res<AccumulatedMouseScroll>,
+    layout: Res<UiLayout>,
+    frame: Res<SceneFrame>,
+    state: Res<PanelState>,
+    mut interaction: ResMut<Interaction>,
+    window: Single<&Window, With<PrimaryWindow>>,
+) {
+    let Ok((mut orbit, mut transform, mut camera)) = cams.single_mut() else {
+        return;
+    };
+    if interaction.framed_size != frame.size_mpc() {
+        interaction.framed_size = frame.size_mpc();
+        *orbit = OrbitCamera::framing(&frame);
+    }
+    for a in actions.read() {
+        match a {
+            PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame),
+            PanelAction::FocusLens(i) => {
+                if let Some(l) = state.draft.lenses.get(*i) {
+                    orbit.target = frame.to_scene(l.center_mpc);
+                    orbit.distance = (l.radius_mpc.max(1.0) * 12.0) as f32;
+                }
+            }
+            _ => {}
+        }
+    }
+    let scale = window.scale_factor();
+    let left = (layout.left_px * scale) as u32;
+    let bottom = (layout.bottom_px * scale) as u32;
+    let (w, h) = (window.physical_width(), window.physical_height());
+    if w > left + 16 && h > bottom + 16 {
+        camera.viewport = Some(Viewport {
+            physical_position: UVec2::new(left, 0),
+            physical_size: UVec2::new(w - left, h - bottom),
+            ..default()
+        });
+    }
+    let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
+    if !layout.pointer_over_ui && interaction.dragging.is_none() {
+        let d = motion.delta;
+        if buttons.pressed(MouseButton::Left) && !shift {
+            orbit.yaw -= d.x * 0.006;
+            orbit.pitch = (orbit.pitch + d.y * 0.006).clamp(-1.55, 1.55);
+        }
+        if buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle) {
+            let k = orbit.distance * 0.0015;
+            let (right, up) = (transform.right(), transform.up());
+            orbit.target += (-right * d.x + up * d.y) * k;
+        }
+        if scroll.delta.y != 0.0 {
+            orbit.distance = (orbit.distance * (-scroll.delta.y * 0.12).exp()).max(0.01);
+        }
+    }
+    *transform = orbit.transform();
+}
+
+/// Hover and click picking of rays, and shift-drag of lens spheres in the view plane.
+#[allow(clippy::too_many_arguments)]
+pub fn pick_and_drag(
+    cams: Query<(&Camera, &GlobalTransform), With<OrbitCamera>>,
+    spheres: Query<(&LensSphere, &GlobalTransform, &Transform)>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    layout: Res<UiLayout>,
+    frame: Res<SceneFrame>,
+    store: Res<TrackMeshes>,
+    meshes: Res<Assets<Mesh>>,
+    mut state: ResMut<PanelState>,
+    mut interaction: ResMut<Interaction>,
+    window: Single<&Window, With<PrimaryWindow>>,
+) {
+    let Ok((camera, cam_t)) = cams.single() else {
+        return;
+    };
+    let Some(cursor) = window.cursor_position() else {
+        return;
+    };
+    let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
+    if buttons.just_pressed(MouseButton::Left) && !layout.pointer_over_ui {
+        interaction.press_at = Some(cursor);
+        if shift {
+            interaction.dragging = spheres
+                .iter()
+                .filter_map(|(LensSphere(i), g, t)| {
+                    let c = camera.world_to_viewport(cam_t, g.translation()).ok()?;
+                    let edge = camera
+                        .world_to_viewport(cam_t, g.translation() + cam_t.right() * t.scale.x)
+                        .ok()?;
+                    let dist = c.distance(cursor);
+                    (dist <= c.distance(edge).max(14.0)).then_some((*i, dist))
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i);
+        }
+    }
+    if let Some(i) = interaction.dragging {
+        if !buttons.pressed(MouseButton::Left) {
+            interaction.dragging = None;
+        } else if let (Some(lens), Ok(ray)) = (
+            state.draft.lenses.get(i),
+            camera.viewport_to_world(cam_t, cursor),
+        ) {
+            let centre = frame.to_scene(lens.center_mpc);
+            let normal = cam_t.forward();
+            let denom = ray.direction.dot(*normal);
+            if denom.abs() > 1e-6 {
+                let s = (centre - ray.origin).dot(*normal) / denom;
+                let p = ray.origin + ray.direction * s;
+                let mpc = [0, 1, 2].map(|k| frame.centre_mpc[k] + p[k] as f64);
+                state.draft.lenses[i].center_mpc = mpc;
+                state.touched(Instant::now());
+            }
+        }
+        return;
+    }
+    let moved = interaction.last_cursor != Some(cursor);
+    interaction.last_cursor = Some(cursor);
+    if layout.pointer_over_ui {
+        state.hovered_ray = None;
+    } else if moved || buttons.just_released(MouseButton::Left) {
+        state.hovered_ray = nearest_ray(camera, cam_t, cursor, &store, &meshes);
+    }
+    if buttons.just_released(MouseButton::Left) && !layout.pointer_over_ui {
+        let still = interaction
+            .press_at
+            .is_some_and(|p| p.distance(cursor) < 4.0);
+        if still {
+            state.selected_ray = state.hovered_ray;
+        }
+    }
+}
+
+/// The ray whose drawn line passes within 10 px of the cursor, nearest first.
+fn nearest_ray(
+    camera: &Camera,
+    cam_t: &GlobalTransform,
+    cursor: Vec2,
+    store: &TrackMeshes,
+    meshes: &Assets<Mesh>,
+) -> Option<usize> {
+    let total: usize = store.entities.len().max(1);
+    let mut best: Option<(usize, f32)> = None;
+    for (id, (_, handle)) in store.entities.iter().enumerate() {
+        let Some(VertexAttributeValues::Float32x3(p)) = meshes
+            .get(handle)
+            .and_then(|m| m.attribute(Mesh::ATTRIBUTE_POSITION))
+        else {
+            continue;
+        };
+        // About 60k projected points in all, whatever the ray count.
+        let stride = (p.len() * total / 60_000).max(1);
+        for v in p.iter().step_by(stride) {
+            if let Ok(s) = camera.world_to_viewport(cam_t, Vec3::from_array(*v)) {
+                let d = s.distance(cursor);
+                if d < 10.0 && best.is_none_or(|(_, b)| d < b) {
+                    best = Some((id, d));
+                }
+            }
+        }
+    }
+    best.map(|(id, _)| id)
+}
+
+/// Draws the selected ray over the others.
+pub fn highlight_selected(
+    mut gizmos: Gizmos,
+    state: Res<PanelState>,
+    store: Res<TrackMeshes>,
+    meshes: Res<Assets<Mesh>>,
+) {
+    let Some((_, handle)) = state.selected_ray.and_then(|i| store.entities.get(i)) else {
+        return;
+    };
+    if let Some(VertexAttributeValues::Float32x3(p)) = meshes
+        .get(handle)
+        .and_then(|m| m.attribute(Mesh::ATTRIBUTE_POSITION))
+    {
+        gizmos.linestrip(
+            p.iter().map(|v| Vec3::from_array(*v)),
+            Color::srgb(1.0, 1.0, 0.2),
+        );
+    }
+}

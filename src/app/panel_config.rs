@@ -1,0 +1,412 @@
+//! egui sections that edit the run config: cosmology, lenses, potential, observer and rays,
+//! integration. Each is a plain function of (`ui`, the part of the config it edits); the caller
+//! compares the config before and after to decide on a re-trace.
+
+use super::panel::{strong_field_lenses, PanelAction};
+use crate::config::*;
+use bevy_egui::egui::{self, Color32, ComboBox, DragValue, Slider, Ui};
+
+/// A combo box over an enum made by `enum_str!` (all values, shown by their config spelling).
+macro_rules! enum_combo {
+    ($ui:expr, $label:expr, $value:expr, $ty:ty, $tip:expr) => {{
+        $ui.horizontal(|ui| {
+            ui.label($label).on_hover_text($tip);
+            ComboBox::from_id_salt($label)
+                .selected_text($value.as_str())
+                .show_ui(ui, |ui| {
+                    for v in <$ty>::ALL {
+                        ui.selectable_value($value, *v, v.as_str());
+                    }
+                })
+                .response
+                .on_hover_text($tip);
+        });
+    }};
+}
+
+fn number(ui: &mut Ui, label: &str, value: &mut f64, range: (f64, f64), speed: f64, tip: &str) {
+    ui.horizontal(|ui| {
+        ui.label(label).on_hover_text(tip);
+        ui.add(
+            DragValue::new(value)
+                .range(range.0..=range.1)
+                .speed(speed)
+                .max_decimals(6),
+        )
+        .on_hover_text(tip);
+    });
+}
+
+fn count<T: egui::emath::Numeric>(ui: &mut Ui, label: &str, value: &mut T, max: T, tip: &str) {
+    ui.horizontal(|ui| {
+        ui.label(label).on_hover_text(tip);
+        ui.add(DragValue::new(value).range(T::from_f64(1.0)..=max))
+            .on_hover_text(tip);
+    });
+}
+
+fn vec3(ui: &mut Ui, label: &str, v: &mut [f64; 3], tip: &str) {
+    ui.horizontal(|ui| {
+        ui.label(label).on_hover_text(tip);
+        for c in v.iter_mut() {
+            ui.add(DragValue::new(c).speed(1.0).max_decimals(3))
+                .on_hover_text(tip);
+        }
+    });
+}
+
+pub fn cosmology_ui(ui: &mut Ui, config: &mut RunConfig) {
+    enum_combo!(
+        ui,
+        "metric",
+        &mut config.spacetime.metric,
+        Metric,
+        "perturbed_flrw: ΛCDM or static background with Φ = Ψ; schwarzschild: exact, first lens only"
+    );
+    let c = &mut config.cosmology;
+    enum_combo!(
+        ui,
+        "background",
+        &mut c.model,
+        CosmologyModel,
+        "lcdm: expanding ΛCDM; static: a ≡ 1"
+    );
+    number(
+        ui,
+        "H₀",
+        &mut c.h0_km_s_mpc,
+        (1.0, 200.0),
+        0.1,
+        "Hubble constant [km/s/Mpc]",
+    );
+    number(
+        ui,
+        "Ωm",
+        &mut c.omega_m,
+        (0.0, 2.0),
+        0.005,
+        "matter density parameter [1]",
+    );
+    number(
+        ui,
+        "ΩΛ",
+        &mut c.omega_lambda,
+        (-1.0, 2.0),
+        0.005,
+        "dark-energy density parameter [1]",
+    );
+    number(
+        ui,
+        "Ωr",
+        &mut c.omega_r,
+        (0.0, 0.1),
+        1e-5,
+        "radiation density parameter [1]",
+    );
+}
+
+/// Lens list; returns a FocusLens action when asked.
+pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
+    let mut action = None;
+    let mut remove = None;
+    for (i, lens) in config.lenses.iter_mut().enumerate() {
+        ui.push_id(i, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong(format!("lens {i}"));
+                if ui
+                    .small_button("focus")
+                    .on_hover_text("centre the camera on this lens")
+                    .clicked()
+                {
+                    action = Some(PanelAction::FocusLens(i));
+                }
+                if ui.small_button("remove").clicked() {
+                    remove = Some(i);
+                }
+            });
+            enum_combo!(
+                ui,
+                "profile",
+                &mut lens.profile,
+                ProfileKind,
+                "mass profile"
+            );
+            ui.horizontal(|ui| {
+                ui.label("mass")
+                    .on_hover_text("total mass [M☉] (NFW: virial mass)");
+                ui.add(
+                    Slider::new(&mut lens.mass_msun, 1e8..=1e20)
+                        .logarithmic(true)
+                        .custom_formatter(|v, _| format!("{v:.3e}"))
+                        .suffix(" M☉"),
+                )
+                .on_hover_text("total mass [M☉], logarithmic");
+            });
+            if lens.profile != ProfileKind::Point {
+                number(
+                    ui,
+                    "radius",
+                    &mut lens.radius_mpc,
+                    (1e-4, 1e4),
+                    0.05,
+                    "sphere radius / NFW virial radius / Plummer scale [Mpc]",
+                );
+            }
+            if lens.profile == ProfileKind::Nfw {
+                number(
+                    ui,
+                    "concentration",
+                    &mut lens.concentration,
+                    (0.1, 100.0),
+                    0.1,
+                    "NFW concentration r_vir / r_s [1]",
+                );
+            }
+            vec3(
+                ui,
+                "centre",
+                &mut lens.center_mpc,
+                "lens centre [Mpc]; shift-drag the sphere in the scene to move it",
+            );
+        });
+        ui.separator();
+    }
+    if let Some(i) = remove {
+        config.lenses.remove(i);
+    }
+    if ui
+        .button("add lens")
+        .on_hover_text("a 1e15 M☉ sphere of 5 Mpc at the ray target")
+        .clicked()
+    {
+        config.lenses.push(LensConfig {
+            center_mpc: config.rays.toward_mpc,
+            ..LensConfig::default()
+        });
+    }
+    for (i, depth) in strong_field_lenses(config) {
+        ui.colored_label(
+            Color32::from_rgb(255, 120, 60),
+            format!(
+                "⚠ lens {i}: |Φ|/c² = {depth:.2e} > 1e-3 leaves the weak-field regime; \
+                 perturbed FLRW is invalid here. Use metric = schwarzschild for strong fields."
+            ),
+        );
+    }
+    action
+}
+
+pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
+    enum_combo!(
+        ui,
+        "mode",
+        &mut p.mode,
+        PotentialMode,
+        "analytic: exact Φ from the lenses; grid: sampled on nodes, trilinear interpolation"
+    );
+    if p.mode == PotentialMode::Grid {
+        count(
+            ui,
+            "nodes",
+            &mut p.nodes,
+            2048,
+            "nodes per side (node i at origin + i·L/N); above 128 a 128³ preview is traced first",
+        );
+        number(
+            ui,
+            "box size",
+            &mut p.size_mpc,
+            (1.0, 1e5),
+            1.0,
+            "grid side length L [Mpc]",
+        );
+        vec3(ui, "origin", &mut p.origin_mpc, "grid corner [Mpc]");
+        enum_combo!(
+            ui,
+            "precision",
+            &mut p.precision,
+            Precision,
+            "f32 halves memory; f64 for convergence studies"
+        );
+        let bytes = 16.0
+            * (p.nodes as f64).powi(3)
+            * if p.precision == Precision::F32 {
+                1.0
+            } else {
+                2.0
+            };
+        ui.small(format!("grid memory ≈ {:.0} MiB", bytes / 1048576.0));
+    }
+}
+
+pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
+    vec3(
+        ui,
+        "observer",
+        &mut config.observer.position_mpc,
+        "observer position [Mpc], at z = 0",
+    );
+    let r = &mut config.rays;
+    enum_combo!(
+        ui,
+        "pattern",
+        &mut r.pattern,
+        PatternKind,
+        "cone_grid: the seed's θ/φ grid; cone_random: uniform in solid angle; beam: parallel rays"
+    );
+    vec3(
+        ui,
+        "toward",
+        &mut r.toward_mpc,
+        "the point the ray axis aims at [Mpc]",
+    );
+    match r.pattern {
+        PatternKind::ConeGrid | PatternKind::ConeRandom => {
+            number(
+                ui,
+                "half-angle",
+                &mut r.half_angle_deg,
+                (1e-6, 90.0),
+                0.05,
+                "cone half-angle [deg], in (0, 90]",
+            );
+            if r.pattern == PatternKind::ConeGrid {
+                count(
+                    ui,
+                    "n_theta",
+                    &mut r.n_theta,
+                    4096,
+                    "polar rings of the cone [count]",
+                );
+                count(ui, "n_phi", &mut r.n_phi, 4096, "rays per ring [count]");
+            } else {
+                count(ui, "count", &mut r.count, 1_000_000, "rays [count]");
+                ui.horizontal(|ui| {
+                    ui.label("seed")
+                        .on_hover_text("random seed: same seed, same rays");
+                    ui.add(DragValue::new(&mut r.seed));
+                });
+            }
+        }
+        PatternKind::Beam => {
+            count(
+                ui,
+                "n_phi",
+                &mut r.n_phi,
+                4096,
+                "azimuths per impact parameter [count]",
+            );
+            impact_ui(ui, &mut r.impact_mpc);
+        }
+    }
+}
+
+/// Impact parameters as a comma-separated list [Mpc]; kept as typed until it parses.
+fn impact_ui(ui: &mut Ui, impact: &mut Vec<f64>) {
+    let id = ui.id().with("impact_text");
+    let mut text = ui
+        .data_mut(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| {
+            impact
+                .iter()
+                .map(|b| b.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+    ui.horizontal(|ui| {
+        ui.label("impact")
+            .on_hover_text("impact parameters from the axis [Mpc], comma-separated");
+        if ui.text_edit_singleline(&mut text).changed() {
+            let parsed: Result<Vec<f64>, _> =
+                text.split(',').map(|s| s.trim().parse::<f64>()).collect();
+            if let Ok(v) = parsed {
+                *impact = v;
+            }
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, text));
+}
+
+pub fn integration_ui(ui: &mut Ui, it: &mut IntegrationConfig) {
+    enum_combo!(
+        ui,
+        "method",
+        &mut it.method,
+        MethodKind,
+        "rk4: fixed comoving step; dopri5: adaptive Dormand–Prince 5(4)"
+    );
+    let step_tip = match it.method {
+        MethodKind::Rk4 => "comoving step length [Mpc]",
+        MethodKind::Dopri5 => "initial step [Mpc]",
+    };
+    number(ui, "step", &mut it.step_mpc, (1e-6, 1e3), 0.05, step_tip);
+    if it.method == MethodKind::Dopri5 {
+        ui.horizontal(|ui| {
+            ui.label("rtol")
+                .on_hover_text("relative error tolerance per step [1]");
+            ui.add(Slider::new(&mut it.rtol, 1e-14..=1e-3).logarithmic(true));
+        });
+    }
+    count(
+        ui,
+        "max steps",
+        &mut it.max_steps,
+        100_000_000,
+        "hard limit per ray; a ray reaching it ends with max_steps",
+    );
+    count(
+        ui,
+        "record every",
+        &mut it.record_every,
+        100_000,
+        "store every k-th state [count]",
+    );
+    optional(
+        ui,
+        "stop distance",
+        &mut it.stop.distance_mpc,
+        1000.0,
+        (1e-3, 1e5),
+        "stop at this comoving distance from the observer [Mpc]",
+    );
+    optional(
+        ui,
+        "stop redshift",
+        &mut it.stop.redshift,
+        1.0,
+        (1e-6, 1e4),
+        "stop at this z = 1/a − 1 [1]",
+    );
+    optional(
+        ui,
+        "stop scale factor",
+        &mut it.stop.scale_factor,
+        0.5,
+        (1e-6, 1.0),
+        "stop at this a [1]",
+    );
+}
+
+fn optional(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut Option<f64>,
+    default: f64,
+    range: (f64, f64),
+    tip: &str,
+) {
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        if ui.checkbox(&mut on, label).on_hover_text(tip).changed() {
+            *value = on.then_some(value.unwrap_or(default));
+        }
+        if let Some(v) = value.as_mut() {
+            ui.add(
+                DragValue::new(v)
+                    .range(range.0..=range.1)
+                    .speed(range.1 * 1e-3),
+            )
+            .on_hover_text(tip);
+        }
+    });
+}

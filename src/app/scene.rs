@@ -1,0 +1,424 @@
+//! The static parts of the 3-D scene: lights, lens spheres, observer, the Φ/c² slice, and the
+//! gizmo overlays (box, axes, cone, scale bar). Scene coordinates are Mpc from the box centre.
+
+use super::panel::PanelState;
+use super::simulation::RunView;
+use super::trajectories::{colormap, Legend};
+use crate::config::{PatternKind, PotentialMode, ProfileKind, RunConfig};
+use crate::setup::{lens_si, FieldData};
+use crate::units::{C2, MPC_M};
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use std::sync::Arc;
+
+/// Texels per side of the potential slice.
+const SLICE_TEXELS: usize = 160;
+
+/// Where the scene is: the box that frames it [Mpc, absolute].
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
+pub struct SceneFrame {
+    pub centre_mpc: [f64; 3],
+    pub half_mpc: [f64; 3],
+}
+
+impl SceneFrame {
+    /// The grid box in grid mode; otherwise the box around observer, lenses and ray ends.
+    pub fn of(config: &RunConfig) -> SceneFrame {
+        let p = &config.potential;
+        let (lo, hi) = if p.mode == PotentialMode::Grid {
+            (p.origin_mpc, p.origin_mpc.map(|o| o + p.size_mpc))
+        } else {
+            let mut pts = vec![config.observer.position_mpc, config.rays.toward_mpc];
+            pts.extend(config.lenses.iter().map(|l| l.center_mpc));
+            let o = config.observer.position_mpc;
+            let t = config.rays.toward_mpc;
+            let len = ((0..3).map(|i| (t[i] - o[i]).powi(2)).sum::<f64>())
+                .sqrt()
+                .max(1e-9);
+            if let Some(dist) = config.integration.stop.distance_mpc {
+                pts.push(std::array::from_fn(|i| o[i] + (t[i] - o[i]) / len * dist));
+            }
+            let lo: [f64; 3] =
+                std::array::from_fn(|i| pts.iter().map(|p| p[i]).fold(f64::MAX, f64::min));
+            let hi: [f64; 3] =
+                std::array::from_fn(|i| pts.iter().map(|p| p[i]).fold(f64::MIN, f64::max));
+            let pad = (0..3).map(|i| hi[i] - lo[i]).fold(1.0, f64::max) * 0.1;
+            (lo.map(|v| v - pad), hi.map(|v| v + pad))
+        };
+        SceneFrame {
+            centre_mpc: std::array::from_fn(|i| 0.5 * (lo[i] + hi[i])),
+            half_mpc: std::array::from_fn(|i| 0.5 * (hi[i] - lo[i])),
+        }
+    }
+
+    pub fn to_scene(&self, p_mpc: [f64; 3]) -> Vec3 {
+        Vec3::new(
+            (p_mpc[0] - self.centre_mpc[0]) as f32,
+            (p_mpc[1] - self.centre_mpc[1]) as f32,
+            (p_mpc[2] - self.centre_mpc[2]) as f32,
+        )
+    }
+
+    pub fn size_mpc(&self) -> f64 {
+        2.0 * self.half_mpc.iter().fold(0.0f64, |a, b| a.max(*b))
+    }
+}
+
+#[derive(Component)]
+pub struct LensSphere(pub usize);
+
+#[derive(Component)]
+pub struct ObserverMarker;
+
+#[derive(Component)]
+pub struct SliceQuad;
+
+/// Text the overlay draws at scene points (axis names, scale bar, lens labels).
+#[derive(Resource, Default)]
+pub struct SceneLabels(pub Vec<(Vec3, String)>);
+
+pub fn setup_scene(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    commands.insert_resource(GlobalAmbientLight {
+        color: Color::WHITE,
+        brightness: 600.0,
+        affects_lightmapped_meshes: true,
+    });
+    commands.spawn((
+        DirectionalLight {
+            illuminance: 6000.0,
+            ..default()
+        },
+        Transform::from_xyz(1.0, 2.0, 1.5).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+    commands.spawn((
+        ObserverMarker,
+        Mesh3d(meshes.add(Sphere::new(1.0))),
+        MeshMaterial3d(materials.add(StandardMaterial {
+            base_color: Color::srgb(0.3, 1.0, 0.4),
+            unlit: true,
+            ..default()
+        })),
+        Transform::default(),
+    ));
+}
+
+/// Keeps the frame, lens spheres and observer in step with the edited config.
+pub fn sync_objects(
+    mut commands: Commands,
+    state: Res<PanelState>,
+    mut frame: ResMut<SceneFrame>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut spheres: Query<
+        (Entity, &LensSphere, &mut Transform, &mut Visibility),
+        Without<ObserverMarker>,
+    >,
+    mut observer: Query<&mut Transform, With<ObserverMarker>>,
+) {
+    let config = &state.draft;
+    let new_frame = SceneFrame::of(config);
+    if *frame != new_frame {
+        *frame = new_frame;
+    }
+    let marker = (frame.size_mpc() * 0.006) as f32;
+    let n_spheres = spheres.iter().count();
+    if n_spheres != config.lenses.len() {
+        for (e, ..) in &spheres {
+            commands.entity(e).despawn();
+        }
+        for i in 0..config.lenses.len() {
+            commands.spawn((
+                LensSphere(i),
+                Mesh3d(meshes.add(Sphere::new(1.0).mesh().uv(32, 18))),
+                MeshMaterial3d(materials.add(StandardMaterial {
+                    base_color: Color::srgba(1.0, 0.6, 0.2, 0.45),
+                    alpha_mode: AlphaMode::Blend,
+                    ..default()
+                })),
+                Transform::default(),
+                Visibility::Visible,
+            ));
+        }
+        return;
+    }
+    for (_, LensSphere(i), mut t, mut vis) in &mut spheres {
+        let Some(l) = config.lenses.get(*i) else {
+            continue;
+        };
+        let r = match l.profile {
+            ProfileKind::Point => (lens_si(l).core_radius_m / MPC_M) as f32,
+            _ => l.radius_mpc as f32,
+        };
+        t.translation = frame.to_scene(l.center_mpc);
+        t.scale = Vec3::splat(r.max(marker));
+        *vis = if state.display.show_lenses {
+            Visibility::Visible
+        } else {
+            Visibility::Hidden
+        };
+    }
+    for mut t in &mut observer {
+        t.translation = frame.to_scene(config.observer.position_mpc);
+        t.scale = Vec3::splat(marker);
+    }
+}
+
+/// What the slice was last computed from.
+#[derive(Default)]
+pub struct SliceKey(Option<(usize, usize, u64, [u64; 3])>);
+
+/// Recomputes the Φ/c² slice texture when the field, the slice or the frame changes.
+#[allow(clippy::too_many_arguments)]
+pub fn update_slice(
+    mut commands: Commands,
+    view: Res<RunView>,
+    state: Res<PanelState>,
+    frame: Res<SceneFrame>,
+    mut key: Local<SliceKey>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut images: ResMut<Assets<Image>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut legend: ResMut<Legend>,
+    quads: Query<Entity, With<SliceQuad>>,
+) {
+    let d = &state.display;
+    let Some(field) = view.field.as_ref().filter(|_| d.show_slice) else {
+        for e in &quads {
+            commands.entity(e).despawn();
+        }
+        legend.slice = None;
+        key.0 = None;
+        return;
+    };
+    let position = state.slice_position_mpc();
+    let k = (
+        Arc::as_ptr(field) as usize,
+        d.slice_axis,
+        position.to_bits(),
+        frame.centre_mpc.map(f64::to_bits),
+    );
+    if key.0 == Some(k) {
+        return;
+    }
+    key.0 = Some(k);
+    for e in &quads {
+        commands.entity(e).despawn();
+    }
+    let (rgba, range) = slice_texture(field, &frame, d.slice_axis, position);
+    legend.slice = range;
+    let image = Image::new(
+        Extent3d {
+            width: SLICE_TEXELS as u32,
+            height: SLICE_TEXELS as u32,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        rgba,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::default(),
+    );
+    let material = materials.add(StandardMaterial {
+        base_color_texture: Some(images.add(image)),
+        unlit: true,
+        double_sided: true,
+        cull_mode: None,
+        alpha_mode: AlphaMode::Blend,
+        ..default()
+    });
+    commands.spawn((
+        SliceQuad,
+        Mesh3d(meshes.add(slice_quad(&frame, d.slice_axis, position))),
+        MeshMaterial3d(material),
+    ));
+}
+
+/// The two in-plane axes of a slice normal to `axis`.
+fn plane_axes(axis: usize) -> (usize, usize) {
+    ((axis + 1) % 3, (axis + 2) % 3)
+}
+
+fn corner(frame: &SceneFrame, axis: usize, position: f64, u: f64, v: f64) -> [f64; 3] {
+    let (a, b) = plane_axes(axis);
+    let mut p = frame.centre_mpc;
+    p[axis] = position;
+    p[a] += (2.0 * u - 1.0) * frame.half_mpc[a];
+    p[b] += (2.0 * v - 1.0) * frame.half_mpc[b];
+    p
+}
+
+fn slice_quad(frame: &SceneFrame, axis: usize, position: f64) -> Mesh {
+    let uv = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    let positions: Vec<Vec3> = uv
+        .iter()
+        .map(|[u, v]| frame.to_scene(corner(frame, axis, position, *u, *v)))
+        .collect();
+    let mut normal = [0.0f32; 3];
+    normal[axis] = 1.0;
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![normal; 4])
+    .with_inserted_attribute(
+        Mesh::ATTRIBUTE_UV_0,
+        uv.map(|[u, v]| [u as f32, v as f32]).to_vec(),
+    )
+    .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
+}
+
+/// RGBA texels of |Φ|/c² on the slice on a log scale (texel (i, j) at u = i, v = j), and the
+/// range of |Φ|/c². A log scale, because a lens well spans decades between core and far field.
+pub fn slice_texture(
+    field: &FieldData,
+    frame: &SceneFrame,
+    axis: usize,
+    position: f64,
+) -> (Vec<u8>, Option<(f64, f64)>) {
+    let n = SLICE_TEXELS;
+    let depth: Vec<Option<f64>> = (0..n * n)
+        .map(|k| {
+            let (i, j) = (k % n, k / n);
+            let p = corner(
+                frame,
+                axis,
+                position,
+                (i as f64 + 0.5) / n as f64,
+                (j as f64 + 0.5) / n as f64,
+            );
+            field
+                .phi_at(p.map(|c| c * MPC_M))
+                .map(|phi| (phi / C2).abs())
+        })
+        .collect();
+    let positive = depth
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite() && *v > 0.0);
+    let (lo, hi) = positive.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let range = (lo <= hi).then_some((lo, hi));
+    let (log_lo, span) = (lo.log10(), (hi.log10() - lo.log10()).max(1e-12));
+    let mut rgba = Vec::with_capacity(4 * n * n);
+    for v in &depth {
+        match v {
+            Some(v) if v.is_finite() => {
+                let t = if *v > 0.0 && range.is_some() {
+                    (v.log10() - log_lo) / span
+                } else {
+                    0.0
+                };
+                let [r, g, b] = colormap(t).map(|c| (c * 255.0) as u8);
+                rgba.extend_from_slice(&[r, g, b, 170]);
+            }
+            _ => rgba.extend_from_slice(&[0, 0, 0, 0]),
+        }
+    }
+    (rgba, range)
+}
+
+/// Box outline, axis triad, scale bar, ray axis and cone outline, and their labels.
+pub fn draw_gizmos(
+    mut gizmos: Gizmos,
+    state: Res<PanelState>,
+    frame: Res<SceneFrame>,
+    mut labels: ResMut<SceneLabels>,
+) {
+    let d = &state.display;
+    let c = &state.draft;
+    labels.0.clear();
+    let half = Vec3::new(
+        frame.half_mpc[0] as f32,
+        frame.half_mpc[1] as f32,
+        frame.half_mpc[2] as f32,
+    );
+    if d.show_box {
+        gizmos.cube(
+            Transform::from_scale(2.0 * half),
+            Color::srgba(0.7, 0.7, 0.8, 0.6),
+        );
+        let bar = nice_length(frame.size_mpc() * 0.25);
+        let start = -half + Vec3::new(0.0, 0.0, 0.0);
+        let end = start + Vec3::X * bar as f32;
+        gizmos.line(start, end, Color::WHITE);
+        let tick = Vec3::Y * (frame.size_mpc() * 0.01) as f32;
+        gizmos.line(start - tick, start + tick, Color::WHITE);
+        gizmos.line(end - tick, end + tick, Color::WHITE);
+        labels
+            .0
+            .push(((start + end) * 0.5 + tick * 3.0, format!("{bar} Mpc")));
+    }
+    if d.show_axes {
+        let o = -half;
+        let len = (frame.size_mpc() * 0.12) as f32;
+        for (dir, color, name) in [
+            (Vec3::X, Color::srgb(1.0, 0.3, 0.3), "x"),
+            (Vec3::Y, Color::srgb(0.3, 1.0, 0.3), "y"),
+            (Vec3::Z, Color::srgb(0.4, 0.5, 1.0), "z"),
+        ] {
+            gizmos.arrow(o, o + dir * len, color);
+            labels.0.push((o + dir * len * 1.1, name.into()));
+        }
+    }
+    if d.show_lenses {
+        for (i, l) in c.lenses.iter().enumerate() {
+            labels.0.push((
+                frame.to_scene(l.center_mpc),
+                format!("lens {i}: {:.2e} M☉", l.mass_msun),
+            ));
+        }
+    }
+    if d.show_cone {
+        cone_outline(&mut gizmos, c, &frame);
+    }
+}
+
+fn cone_outline(gizmos: &mut Gizmos, c: &RunConfig, frame: &SceneFrame) {
+    let o = frame.to_scene(c.observer.position_mpc);
+    let t = frame.to_scene(c.rays.toward_mpc);
+    let axis = (t - o).normalize_or_zero();
+    if axis == Vec3::ZERO {
+        return;
+    }
+    let length = c
+        .integration
+        .stop
+        .distance_mpc
+        .map_or((t - o).length(), |d| d as f32);
+    let colour = Color::srgba(0.5, 1.0, 0.6, 0.7);
+    gizmos.line(o, o + axis * length, Color::srgba(0.5, 1.0, 0.6, 0.35));
+    let iso = Isometry3d::new(o, Quat::from_rotation_arc(Vec3::Z, axis));
+    let (u, v) = axis.any_orthonormal_pair();
+    match c.rays.pattern {
+        PatternKind::Beam => {
+            let r = c.rays.impact_mpc.iter().fold(0.0f64, |a, b| a.max(b.abs())) as f32;
+            gizmos.circle(iso, r, colour);
+            let far = Isometry3d::new(o + axis * length, iso.rotation);
+            gizmos.circle(far, r, colour);
+        }
+        _ => {
+            let r = length * (c.rays.half_angle_deg.to_radians().tan() as f32);
+            let end = o + axis * length;
+            gizmos.circle(Isometry3d::new(end, iso.rotation), r, colour);
+            for w in [u, -u, v, -v] {
+                gizmos.line(o, end + w * r, colour);
+            }
+        }
+    }
+}
+
+/// A round length (1, 2 or 5 × 10ⁿ) at most `x`.
+fn nice_length(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v <= x)
+        .unwrap_or(p)
+}

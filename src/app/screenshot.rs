@@ -1,0 +1,183 @@
+//! `--screenshot OUT.png [--frames N]`: wait for the run to finish (or N frames), let the
+//! meshes settle, write a PNG of the whole window (temporary file, then rename) and exit.
+//! With `--measure-edit`, first doubles lens 0's mass once the run is done and reports the
+//! re-trace timings, which is how the closing-note figures are taken.
+
+use super::panel::PanelState;
+use super::simulation::{RunStatus, RunView, Simulation};
+use super::FrameTimings;
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Frames drawn after the run ends before the capture, so every mesh is uploaded.
+const SETTLE_FRAMES: u32 = 4;
+
+#[derive(Resource)]
+pub struct ScreenshotPlan {
+    pub path: PathBuf,
+    pub frames: Option<u32>,
+    pub measure_edit: bool,
+    frame: u32,
+    settled: u32,
+    requested: bool,
+    edit: EditProbe,
+}
+
+#[derive(Default)]
+enum EditProbe {
+    #[default]
+    NotYet,
+    Waiting {
+        at: Instant,
+        first: Option<f64>,
+    },
+    Done,
+}
+
+impl ScreenshotPlan {
+    pub fn new(path: PathBuf, frames: Option<u32>, measure_edit: bool) -> ScreenshotPlan {
+        ScreenshotPlan {
+            path,
+            frames,
+            measure_edit,
+            frame: 0,
+            settled: 0,
+            requested: false,
+            edit: EditProbe::default(),
+        }
+    }
+}
+
+fn run_over(view: &RunView, sim: &Simulation) -> bool {
+    !sim.is_running()
+        && matches!(
+            view.status,
+            RunStatus::Finished | RunStatus::Failed | RunStatus::Cancelled
+        )
+}
+
+pub fn screenshot_system(
+    mut commands: Commands,
+    mut plan: ResMut<ScreenshotPlan>,
+    mut state: ResMut<PanelState>,
+    view: Res<RunView>,
+    sim: Res<Simulation>,
+    timings: Res<FrameTimings>,
+) {
+    plan.frame += 1;
+    if plan.requested {
+        return;
+    }
+    if plan.measure_edit && !measure(&mut plan, &mut state, &view, &sim, &timings) {
+        return;
+    }
+    let ready = match plan.frames {
+        Some(n) => plan.frame >= n,
+        None => run_over(&view, &sim),
+    };
+    if !ready {
+        plan.settled = 0;
+        return;
+    }
+    plan.settled += 1;
+    if plan.settled < SETTLE_FRAMES {
+        return;
+    }
+    plan.requested = true;
+    eprintln!(
+        "screenshot: run status {:?}, first points {:?} s, finished {:?} s, {} rays; app systems {:.2} ms/frame \
+         (drain {:.2}, meshes {:.2}, panel {:.2}); frame {:.1} ms idle, {:.1} ms tracing",
+        view.status,
+        view.timing.first_points_s,
+        view.timing.finished_s,
+        view.tracks.len(),
+        timings.total_ms(),
+        timings.drain_ms.value(),
+        timings.mesh_ms.value(),
+        timings.panel_ms.value(),
+        timings.frame_idle_ms.value(),
+        timings.frame_tracing_ms.value(),
+    );
+    let path = plan.path.clone();
+    commands.spawn(Screenshot::primary_window()).observe(
+        move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+            let code = match save_png(&captured.image, &path) {
+                Ok(()) => {
+                    eprintln!("screenshot: wrote {}", path.display());
+                    AppExit::Success
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    AppExit::error()
+                }
+            };
+            exit.write(code);
+        },
+    );
+}
+
+/// Once the first run is done: double lens 0's mass, then report edit → first rays → done.
+/// Returns true when the probe is over and the screenshot may proceed.
+fn measure(
+    plan: &mut ScreenshotPlan,
+    state: &mut PanelState,
+    view: &RunView,
+    sim: &Simulation,
+    timings: &FrameTimings,
+) -> bool {
+    match &mut plan.edit {
+        EditProbe::NotYet => {
+            if run_over(view, sim) && !state.draft.lenses.is_empty() {
+                state.draft.lenses[0].mass_msun *= 2.0;
+                state.touched(Instant::now());
+                plan.edit = EditProbe::Waiting {
+                    at: Instant::now(),
+                    first: None,
+                };
+            }
+            false
+        }
+        EditProbe::Waiting { at, first } => {
+            // Runs after the drain (see AppPlugin), so once the edit is submitted the timings
+            // are the new run's.
+            let submitted = state.submitted.as_ref() == Some(&state.draft);
+            if submitted && first.is_none() && view.timing.first_points_s.is_some() {
+                *first = Some(at.elapsed().as_secs_f64());
+            }
+            if submitted && run_over(view, sim) && first.is_some() {
+                eprintln!(
+                    "measure-edit: mass ×2 → first new rays drawn {:.3} s, re-trace finished {:.3} s after the edit \
+                     (debounce {} ms included; grid build {:.3} s); app systems {:.2} ms/frame, frame {:.1} ms idle / {:.1} ms tracing",
+                    first.unwrap_or(f64::NAN),
+                    at.elapsed().as_secs_f64(),
+                    super::panel::DEBOUNCE.as_millis(),
+                    view.timing.grid_build_s,
+                    timings.total_ms(),
+                    timings.frame_idle_ms.value(),
+                    timings.frame_tracing_ms.value(),
+                );
+                plan.edit = EditProbe::Done;
+            }
+            false
+        }
+        EditProbe::Done => true,
+    }
+}
+
+fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
+    let rgb = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| format!("screenshot: cannot convert the image: {e}"))?
+        .to_rgb8();
+    // A temporary name that still ends in .png, so the encoder is chosen by extension.
+    let tmp = path.with_extension("partial.png");
+    rgb.save(&tmp)
+        .and_then(|_| std::fs::rename(&tmp, path).map_err(Into::into))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: cannot write the screenshot: {e}", path.display())
+        })
+}

@@ -1,0 +1,297 @@
+//! The bridge between the tracing thread and the ECS: start and cancel runs, and drain their
+//! streamed results into [`RunView`] within a per-frame time budget, so the window never stalls.
+//!
+//! Needs no renderer: the headless tests drive this plugin with `MinimalPlugins`.
+
+use super::worker::{Pass, PassDone, RaySummary, SimMessage, TrackPoint, Worker};
+use crate::config::RunConfig;
+use crate::rays::Ray;
+use crate::setup::FieldData;
+use crate::trace::RunResult;
+use crate::units::MPC_M;
+use bevy::prelude::*;
+use crossbeam_channel::{Receiver, TryRecvError};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Time the drain may take per frame before leaving the rest for the next frame.
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(4);
+
+/// What the user asks of the simulation.
+#[derive(Message, Debug, Clone)]
+pub enum SimCommand {
+    /// Cancel whatever runs and trace this config (threads: 0 = all cores but one).
+    Start {
+        config: Box<RunConfig>,
+        threads: usize,
+    },
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunStatus {
+    #[default]
+    Idle,
+    /// Submitted; building the field.
+    Building,
+    Tracing,
+    Finished,
+    Cancelled,
+    Failed,
+}
+
+/// One ray on screen.
+#[derive(Debug, Clone)]
+pub struct Track {
+    /// Launch point [Mpc] and unit direction: the ray's own unlensed straight line.
+    pub origin_mpc: [f64; 3],
+    pub direction: [f64; 3],
+    pub points: Vec<TrackPoint>,
+    pub summary: Option<RaySummary>,
+    pub pass: Pass,
+    /// Points changed since the scene last rebuilt this ray's mesh.
+    pub dirty: bool,
+}
+
+impl Track {
+    pub fn of_ray(ray: &Ray, observer_mpc: [f64; 3], pass: Pass) -> Track {
+        Track {
+            origin_mpc: std::array::from_fn(|i| observer_mpc[i] + ray.offset_m[i] / MPC_M),
+            direction: ray.direction,
+            points: Vec::new(),
+            summary: None,
+            pass,
+            dirty: true,
+        }
+    }
+}
+
+/// Time from submitting a run to its first drawn points and to its end.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunTiming {
+    pub first_points_s: Option<f64>,
+    pub finished_s: Option<f64>,
+    pub grid_build_s: f64,
+    pub steps: u64,
+    pub integrate_s: f64,
+}
+
+/// What the scene shows: the latest run that started (or a run file), streaming or done.
+#[derive(Resource, Default)]
+pub struct RunView {
+    /// The resolved config of the displayed pass.
+    pub config: Option<RunConfig>,
+    pub field: Option<Arc<FieldData>>,
+    pub tracks: Vec<Track>,
+    pub pass: Option<Pass>,
+    pub status: RunStatus,
+    /// The last error (failed config, export), shown in red; the scene keeps the last good run.
+    pub error: Option<String>,
+    pub result: Option<Arc<RunResult>>,
+    /// Bumped whenever the set of tracks is replaced, so the scene respawns its meshes.
+    pub generation: u64,
+    pub timing: RunTiming,
+    /// Where the tracks came from when they were read from a file.
+    pub loaded_from: Option<PathBuf>,
+}
+
+impl RunView {
+    pub fn finished_rays(&self) -> usize {
+        self.tracks.iter().filter(|t| t.summary.is_some()).count()
+    }
+
+    /// Replaces the displayed rays (new run or file) and tells the scene to respawn.
+    pub fn replace_tracks(&mut self, tracks: Vec<Track>) {
+        self.tracks = tracks;
+        self.generation += 1;
+    }
+}
+
+struct ActiveRun {
+    rx: Receiver<SimMessage>,
+    cancel: Arc<AtomicBool>,
+    submitted: Instant,
+    /// Whether a pass of this run has replaced the previous tracks yet.
+    started: bool,
+}
+
+/// The tracing thread and the run in flight.
+#[derive(Resource)]
+pub struct Simulation {
+    worker: Worker,
+    active: Option<ActiveRun>,
+    /// Resolves relative `potential.file` paths of the configs.
+    pub base_dir: PathBuf,
+}
+
+impl Simulation {
+    pub fn new(base_dir: PathBuf) -> std::io::Result<Simulation> {
+        Ok(Simulation {
+            worker: Worker::spawn()?,
+            active: None,
+            base_dir,
+        })
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.active.is_some()
+    }
+
+    /// Cancels the run in flight: the flag stops the workers at their next poll, and dropping
+    /// the receiver makes any further send fail.
+    fn cancel(&mut self) -> bool {
+        match self.active.take() {
+            Some(run) => {
+                run.cancel.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn start(&mut self, config: RunConfig, threads: usize) {
+        self.cancel();
+        let (rx, cancel) = self.worker.submit(config, self.base_dir.clone(), threads);
+        self.active = Some(ActiveRun {
+            rx,
+            cancel,
+            submitted: Instant::now(),
+            started: false,
+        });
+    }
+}
+
+pub struct SimulationPlugin {
+    pub base_dir: PathBuf,
+}
+
+impl Plugin for SimulationPlugin {
+    fn build(&self, app: &mut App) {
+        let sim = Simulation::new(self.base_dir.clone())
+            .expect("the OS refused to start the tracing thread");
+        app.insert_resource(sim)
+            .init_resource::<RunView>()
+            .add_message::<SimCommand>()
+            .add_systems(Update, (handle_commands, drain).chain());
+    }
+}
+
+fn handle_commands(
+    mut commands: MessageReader<SimCommand>,
+    mut sim: ResMut<Simulation>,
+    mut view: ResMut<RunView>,
+) {
+    for c in commands.read() {
+        match c {
+            SimCommand::Start { config, threads } => {
+                sim.start((**config).clone(), *threads);
+                view.status = RunStatus::Building;
+                view.error = None;
+                view.timing = RunTiming::default();
+            }
+            SimCommand::Cancel => {
+                if sim.cancel() {
+                    view.status = RunStatus::Cancelled;
+                }
+            }
+        }
+    }
+}
+
+/// Moves streamed results into the view until the channel is empty or the budget is spent.
+pub fn drain(mut sim: ResMut<Simulation>, mut view: ResMut<RunView>) {
+    let deadline = Instant::now() + DRAIN_BUDGET;
+    let Some(run) = sim.active.as_mut() else {
+        return;
+    };
+    let mut finished = false;
+    while Instant::now() < deadline {
+        let message = match run.rx.try_recv() {
+            Ok(m) => m,
+            Err(TryRecvError::Empty) => break,
+            Err(TryRecvError::Disconnected) => {
+                finished = true;
+                break;
+            }
+        };
+        finished |= apply(run, &mut view, message);
+        if finished {
+            break;
+        }
+    }
+    if finished {
+        sim.active = None;
+    }
+}
+
+/// Applies one message; true when the run is over.
+fn apply(run: &mut ActiveRun, view: &mut RunView, message: SimMessage) -> bool {
+    let elapsed = run.submitted.elapsed().as_secs_f64();
+    match message {
+        SimMessage::Started(start) => {
+            let observer = start.config.observer.position_mpc;
+            if !run.started {
+                run.started = true;
+                let tracks = start
+                    .rays
+                    .iter()
+                    .map(|r| Track::of_ray(r, observer, start.pass))
+                    .collect();
+                view.replace_tracks(tracks);
+                view.result = None;
+                view.loaded_from = None;
+            }
+            view.timing.grid_build_s += start.grid_build_s;
+            view.config = Some(start.config);
+            view.field = Some(start.field);
+            view.pass = Some(start.pass);
+            view.status = RunStatus::Tracing;
+            false
+        }
+        SimMessage::Points { pass, id, points } => {
+            if let Some(t) = view.tracks.get_mut(id) {
+                if t.pass != pass {
+                    // The full-resolution ray replaces its preview.
+                    t.points.clear();
+                    t.summary = None;
+                    t.pass = pass;
+                }
+                t.points.extend_from_slice(&points);
+                t.dirty = true;
+            }
+            view.timing.first_points_s.get_or_insert(elapsed);
+            false
+        }
+        SimMessage::Finished { pass, ray } => {
+            if let Some(t) = view.tracks.get_mut(ray.id).filter(|t| t.pass == pass) {
+                t.summary = Some(ray);
+                t.dirty = true;
+            }
+            false
+        }
+        SimMessage::Done(done) => finish_pass(view, done, elapsed),
+        SimMessage::Failed(error) => {
+            view.error = Some(error);
+            view.status = RunStatus::Failed;
+            true
+        }
+    }
+}
+
+fn finish_pass(view: &mut RunView, done: PassDone, elapsed_s: f64) -> bool {
+    view.timing.steps = done.steps;
+    view.timing.integrate_s = done.integrate_s;
+    if done.cancelled {
+        view.status = RunStatus::Cancelled;
+        return true;
+    }
+    if done.pass == Pass::Preview {
+        return false;
+    }
+    view.timing.finished_s = Some(elapsed_s);
+    view.result = Some(done.result);
+    view.status = RunStatus::Finished;
+    true
+}

@@ -1,0 +1,309 @@
+//! Headless tests of the visualizer's simulation bridge and panel logic: the same plugins the
+//! window runs, without a renderer (MinimalPlugins), driven frame by frame.
+#![cfg(feature = "gui")]
+
+use bevy::prelude::*;
+use excalibur::app::panel::{PanelAction, PanelState, DEBOUNCE};
+use excalibur::app::simulation::{RunStatus, RunView, SimCommand, Simulation};
+use excalibur::app::worker::{Pass, SimMessage, Worker};
+use excalibur::app::CorePlugin;
+use excalibur::config::RunConfig;
+use excalibur::setup::Model;
+use excalibur::trace::NoSink;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+fn config(name: &str) -> RunConfig {
+    RunConfig::load(Path::new(&format!("configs/{name}.toml")), &[]).expect("config loads")
+}
+
+/// A small, fast run: 3×4 cone (9 rays: the seed's counting has one central ray) through an analytic cluster, 200 steps of 5 Mpc.
+fn small() -> RunConfig {
+    let mut c = config("default");
+    c.potential.mode = excalibur::config::PotentialMode::Analytic;
+    c.rays.n_theta = 3;
+    c.rays.n_phi = 4;
+    c.integration.step_mpc = 5.0;
+    c.integration.stop.distance_mpc = Some(1000.0);
+    c
+}
+
+/// 871 rays × 200 000 steps: minutes of tracing, far longer than any test waits (recording
+/// every 1000th state keeps memory small even if a cancel failed).
+fn long() -> RunConfig {
+    let mut c = small();
+    c.rays.n_theta = 30;
+    c.rays.n_phi = 30;
+    c.integration.step_mpc = 0.005;
+    c.integration.record_every = 1000;
+    c
+}
+
+fn app(config: RunConfig) -> App {
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins).add_plugins(CorePlugin {
+        config,
+        config_path: PathBuf::from("configs/test.toml"),
+    });
+    app
+}
+
+/// Updates until `done` holds (panics after `limit`, naming what it waited for).
+fn update_until(app: &mut App, limit: Duration, what: &str, done: impl Fn(&World) -> bool) {
+    let start = Instant::now();
+    while !done(app.world()) {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        app.update();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn status(w: &World) -> RunStatus {
+    w.resource::<RunView>().status
+}
+
+fn finished(w: &World) -> bool {
+    status(w) == RunStatus::Finished && !w.resource::<Simulation>().is_running()
+}
+
+/// The rows of each ray of `config` traced directly by the core, as positions in Mpc.
+fn reference_positions(config: &RunConfig) -> Vec<Vec<[f64; 3]>> {
+    let model = Model::build(config, Path::new("configs"), None).unwrap();
+    let r = model.trace(&model.rays, 1, &NoSink, &AtomicBool::new(false));
+    r.rays
+        .iter()
+        .map(|ray| {
+            ray.rows
+                .iter()
+                .map(|w| [w[1], w[2], w[3]].map(|x| x / excalibur::units::MPC_M))
+                .collect()
+        })
+        .collect()
+}
+
+fn view_positions(w: &World) -> Vec<Vec<[f64; 3]>> {
+    w.resource::<RunView>()
+        .tracks
+        .iter()
+        .map(|t| t.points.iter().map(|p| p.position_mpc).collect())
+        .collect()
+}
+
+#[test]
+fn starting_from_a_config_fills_the_trajectories_exactly() {
+    let c = small();
+    let mut app = app(c.clone());
+    update_until(
+        &mut app,
+        Duration::from_secs(60),
+        "the first run to finish",
+        finished,
+    );
+    let view = app.world().resource::<RunView>();
+    assert_eq!(view.tracks.len(), 9);
+    assert!(view.tracks.iter().all(|t| t.summary.is_some()));
+    assert_eq!(view.pass, Some(Pass::Full));
+    assert!(view.timing.first_points_s.is_some() && view.timing.finished_s.is_some());
+    // Every streamed point arrives once and in order: the scene equals a direct trace.
+    assert_eq!(view_positions(app.world()), reference_positions(&c));
+}
+
+#[test]
+fn an_edit_during_a_run_cancels_it_and_the_new_result_replaces_the_old() {
+    let mut app = app(long());
+    update_until(
+        &mut app,
+        Duration::from_secs(60),
+        "the long run to stream points",
+        |w| w.resource::<RunView>().timing.first_points_s.is_some(),
+    );
+    // The user edits the mass mid-run; the debounced live re-trace starts the edited config.
+    let mut edited = small();
+    edited.lenses[0].mass_msun = 3e15;
+    {
+        let mut state = app.world_mut().resource_mut::<PanelState>();
+        state.draft = edited.clone();
+        state.touched(Instant::now());
+    }
+    // The long run alone needs minutes; the worker serves one run at a time, so finishing the
+    // edited run this soon proves the old one was abandoned.
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the edited run to finish",
+        finished,
+    );
+    let view = app.world().resource::<RunView>();
+    assert_eq!(view.config.as_ref().unwrap().lenses[0].mass_msun, 3e15);
+    assert_eq!(view.tracks.len(), 9);
+    assert_eq!(view_positions(app.world()), reference_positions(&edited));
+}
+
+#[test]
+fn a_failing_config_shows_an_error_and_the_previous_scene_stays() {
+    let mut app = app(small());
+    update_until(&mut app, Duration::from_secs(60), "the first run", finished);
+    let before = view_positions(app.world());
+    let generation = app.world().resource::<RunView>().generation;
+    {
+        let mut state = app.world_mut().resource_mut::<PanelState>();
+        state.draft.lenses[0].mass_msun = -1.0;
+    }
+    app.world_mut().write_message(PanelAction::Run);
+    update_until(&mut app, Duration::from_secs(30), "the failure", |w| {
+        status(w) == RunStatus::Failed
+    });
+    let view = app.world().resource::<RunView>();
+    let error = view.error.clone().expect("an error is shown");
+    assert!(error.contains("mass_msun"), "error names the key: {error}");
+    assert_eq!(view.generation, generation);
+    assert_eq!(view_positions(app.world()), before);
+}
+
+#[test]
+fn export_writes_a_valid_run_file_and_refuses_to_overwrite() {
+    let mut app = app(small());
+    update_until(&mut app, Duration::from_secs(60), "the run", finished);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.h5");
+    app.world_mut()
+        .write_message(PanelAction::Export(path.clone()));
+    app.update();
+    let (meta, rays) = excalibur::io::read_run(&path).expect("the export reads back");
+    assert_eq!(rays.len(), 9);
+    assert!(meta.config_toml.contains("mass_msun"));
+    let shown = view_positions(app.world());
+    for (r, t) in rays.iter().zip(&shown) {
+        assert_eq!(r.rows.len(), t.len());
+    }
+    // A second export to the same path is refused, and the file is untouched.
+    let bytes = std::fs::read(&path).unwrap();
+    app.world_mut()
+        .write_message(PanelAction::Export(path.clone()));
+    app.update();
+    let err = app
+        .world()
+        .resource::<RunView>()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(err.contains("exists"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn cancel_stops_a_run() {
+    let mut app = app(long());
+    update_until(&mut app, Duration::from_secs(60), "points", |w| {
+        w.resource::<RunView>().timing.first_points_s.is_some()
+    });
+    app.world_mut().write_message(PanelAction::Cancel);
+    app.update();
+    assert_eq!(status(app.world()), RunStatus::Cancelled);
+    assert!(!app.world().resource::<Simulation>().is_running());
+    let count = |w: &World| {
+        w.resource::<RunView>()
+            .tracks
+            .iter()
+            .map(|t| t.points.len())
+            .sum::<usize>()
+    };
+    let n = count(app.world());
+    for _ in 0..20 {
+        app.update();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(count(app.world()), n, "no points arrive after Cancel");
+    // The worker is free again at once: a small run now finishes quickly.
+    app.world_mut().write_message(SimCommand::Start {
+        config: Box::new(small()),
+        threads: 1,
+    });
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the run after cancel",
+        finished,
+    );
+}
+
+#[test]
+fn the_worker_reports_a_cancelled_pass() {
+    let worker = Worker::spawn().unwrap();
+    let (rx, cancel) = worker.submit(long(), PathBuf::from("configs"), 1);
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("messages arrive")
+        {
+            SimMessage::Points { .. } => break,
+            SimMessage::Failed(e) => panic!("{e}"),
+            _ => {}
+        }
+    }
+    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    let done = loop {
+        if let SimMessage::Done(d) = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("Done arrives")
+        {
+            break d;
+        }
+    };
+    assert!(done.cancelled);
+    assert!(done
+        .result
+        .rays
+        .iter()
+        .any(|r| r.end() == excalibur::integrate::EndReason::Cancelled));
+}
+
+#[test]
+fn changing_the_mass_triggers_a_debounced_retrace() {
+    let c = small();
+    let mut state = PanelState::new(c.clone(), PathBuf::from("configs/default.toml"), vec![]);
+    let t0 = Instant::now();
+    // The first run starts at once; nothing more while nothing changes.
+    assert!(matches!(state.poll(t0), Some(SimCommand::Start { .. })));
+    assert!(state.poll(t0 + DEBOUNCE * 4).is_none());
+    state.draft.lenses[0].mass_msun *= 2.0;
+    state.touched(t0);
+    assert!(
+        state.poll(t0 + DEBOUNCE / 2).is_none(),
+        "still inside the debounce"
+    );
+    match state.poll(t0 + DEBOUNCE) {
+        Some(SimCommand::Start { config, .. }) => assert_eq!(config.lenses[0].mass_msun, 2e15),
+        other => panic!("expected a re-trace, got {other:?}"),
+    }
+    // Live re-trace off: edits wait for the Run button.
+    state.live = false;
+    state.draft.lenses[0].mass_msun *= 2.0;
+    assert!(state.poll(t0 + DEBOUNCE * 10).is_none());
+}
+
+#[test]
+fn a_big_grid_streams_a_coarse_preview_first() {
+    let mut c = small();
+    c.potential.mode = excalibur::config::PotentialMode::Grid;
+    c.potential.nodes = 160;
+    let worker = Worker::spawn().unwrap();
+    let (rx, _cancel) = worker.submit(c, PathBuf::from("configs"), 1);
+    let mut passes = vec![];
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("messages arrive")
+        {
+            SimMessage::Started(s) => passes.push((s.pass, s.config.potential.nodes)),
+            SimMessage::Done(d) if d.pass == Pass::Full => break,
+            SimMessage::Failed(e) => panic!("{e}"),
+            _ => {}
+        }
+    }
+    assert_eq!(passes, vec![(Pass::Preview, 128), (Pass::Full, 160)]);
+}
