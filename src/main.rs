@@ -30,6 +30,15 @@ enum Command {
         /// With --screenshot: after the run, double lens 0's mass and report the re-trace timings.
         #[arg(long, requires = "screenshot")]
         measure_edit: bool,
+        /// Override a config key by dotted path, as for `run` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Open the plot window from the start.
+        #[arg(long)]
+        plots: bool,
+        /// Select this ray (its readout and redshift plot) from the start.
+        #[arg(long, value_name = "RAY")]
+        select: Option<usize>,
     },
     /// Headless run: build the potential, trace the rays, write HDF5.
     Run {
@@ -76,18 +85,32 @@ enum Command {
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        None => gui(PathBuf::from("configs/default.toml"), None, None, false),
+        None => gui(GuiOptions {
+            config: PathBuf::from("configs/default.toml"),
+            sets: vec![],
+            screenshot: None,
+            frames: None,
+            measure_edit: false,
+            plots: false,
+            select: None,
+        }),
         Some(Command::Gui {
             config,
             screenshot,
             frames,
             measure_edit,
-        }) => gui(
-            config.unwrap_or_else(|| PathBuf::from("configs/default.toml")),
+            sets,
+            plots,
+            select,
+        }) => gui(GuiOptions {
+            config: config.unwrap_or_else(|| PathBuf::from("configs/default.toml")),
+            sets,
             screenshot,
             frames,
             measure_edit,
-        ),
+            plots,
+            select,
+        }),
         Some(Command::Run {
             config,
             output,
@@ -118,32 +141,32 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
 }
 
 #[cfg(feature = "gui")]
-fn gui(
+use excalibur::app::GuiOptions;
+
+#[cfg(feature = "gui")]
+fn gui(opts: GuiOptions) -> Result<(), CliError> {
+    excalibur::app::run_gui(opts)
+}
+
+/// What `gui` was asked for, in a build without the visualizer (only `config` is reported).
+#[cfg(not(feature = "gui"))]
+#[allow(dead_code)]
+struct GuiOptions {
     config: PathBuf,
+    sets: Vec<String>,
     screenshot: Option<PathBuf>,
     frames: Option<u32>,
     measure_edit: bool,
-) -> Result<(), CliError> {
-    excalibur::app::run_gui(excalibur::app::GuiOptions {
-        config,
-        screenshot,
-        frames,
-        measure_edit,
-    })
+    plots: bool,
+    select: Option<usize>,
 }
 
 /// A headless build (`--no-default-features`) has no visualizer; say so instead of pretending.
 #[cfg(not(feature = "gui"))]
-fn gui(
-    config: PathBuf,
-    _shot: Option<PathBuf>,
-    _frames: Option<u32>,
-    _measure: bool,
-) -> Result<(), CliError> {
+fn gui(opts: GuiOptions) -> Result<(), CliError> {
+    let c = opts.config.display();
     Err(CliError::input(format!(
-        "this build has no visualizer (built without the `gui` feature); trace {} headlessly with `excalibur run {}`",
-        config.display(),
-        config.display()
+        "this build has no visualizer (built without the `gui` feature); trace {c} headlessly with `excalibur run {c}`"
     )))
 }
 

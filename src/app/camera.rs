@@ -7,6 +7,7 @@ use super::trajectories::TrackMeshes;
 use super::UiLayout;
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
+use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll};
 use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
@@ -25,13 +26,17 @@ pub struct OrbitCamera {
 }
 
 impl OrbitCamera {
-    /// The whole box in view from a raised three-quarter angle.
-    pub fn framing(frame: &SceneFrame) -> OrbitCamera {
+    /// The whole box in view, looking at the ray axis from the side (a little raised and from
+    /// the observer's end), so the cone and the bending are seen across, not end-on.
+    pub fn framing(frame: &SceneFrame, ray_axis: Vec3) -> OrbitCamera {
+        let axis = ray_axis.normalize_or(Vec3::X);
+        let side = axis.cross(Vec3::Y).normalize_or(Vec3::Z);
+        let view = (side + 0.4 * Vec3::Y - 0.3 * axis).normalize();
         OrbitCamera {
             target: Vec3::ZERO,
-            distance: 1.9 * frame.size_mpc() as f32,
-            yaw: 0.75,
-            pitch: 0.45,
+            distance: 1.8 * frame.size_mpc() as f32,
+            yaw: view.x.atan2(view.z),
+            pitch: view.y.asin(),
         }
     }
 
@@ -66,6 +71,8 @@ pub fn spawn_camera(mut commands: Commands, mut egui_settings: ResMut<EguiGlobal
     ));
     commands.spawn((
         Camera3d::default(),
+        // Colour maps must show as drawn, not tone-mapped.
+        Tonemapping::None,
         Projection::from(PerspectiveProjection {
             near: 0.05,
             far: 1e7,
@@ -87,7 +94,8 @@ pub struct Interaction {
     dragging: Option<usize>,
     press_at: Option<Vec2>,
     last_cursor: Option<Vec2>,
-    framed_size: f64,
+    /// The frame the camera was last fitted to (re-fitted when a preset changes it).
+    framed: Option<SceneFrame>,
 }
 
 /// Reset/focus requests, viewport beside the panel, and mouse orbit, pan and zoom.
@@ -108,13 +116,15 @@ pub fn camera_control(
     let Ok((mut orbit, mut transform, mut camera)) = cams.single_mut() else {
         return;
     };
-    if interaction.framed_size != frame.size_mpc() {
-        interaction.framed_size = frame.size_mpc();
-        *orbit = OrbitCamera::framing(&frame);
+    let axis = frame.to_scene(state.draft.rays.toward_mpc)
+        - frame.to_scene(state.draft.observer.position_mpc);
+    if interaction.framed != Some(*frame) {
+        interaction.framed = Some(*frame);
+        *orbit = OrbitCamera::framing(&frame, axis);
     }
     for a in actions.read() {
         match a {
-            PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame),
+            PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame, axis),
             PanelAction::FocusLens(i) => {
                 if let Some(l) = state.draft.lenses.get(*i) {
                     orbit.target = frame.to_scene(l.center_mpc);

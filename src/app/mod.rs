@@ -169,6 +169,11 @@ pub fn presets() -> Vec<PathBuf> {
 /// Options of `excalibur gui`.
 pub struct GuiOptions {
     pub config: PathBuf,
+    /// `--set KEY=VALUE` overrides, as for `run`.
+    pub sets: Vec<String>,
+    /// Open the plot window, and select this ray, from the start.
+    pub plots: bool,
+    pub select: Option<usize>,
     pub screenshot: Option<PathBuf>,
     pub frames: Option<u32>,
     pub measure_edit: bool,
@@ -176,7 +181,7 @@ pub struct GuiOptions {
 
 /// Opens the window (blocks until it closes).
 pub fn run_gui(opts: GuiOptions) -> Result<(), CliError> {
-    let config = RunConfig::load(&opts.config, &[])?;
+    let config = crate::cli::load_config(&opts.config, &opts.sets)?;
     let screenshot_mode = opts.screenshot.is_some();
     let mut app = App::new();
     app.add_plugins(
@@ -223,6 +228,11 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), CliError> {
             .in_set(AppSet::Scene),
     )
     .add_systems(EguiPrimaryContextPass, panel_ui::panel_system);
+    {
+        let mut state = app.world_mut().resource_mut::<PanelState>();
+        state.show_plots = opts.plots;
+        state.selected_ray = opts.select;
+    }
     if let Some(path) = opts.screenshot {
         app.insert_resource(screenshot::ScreenshotPlan::new(
             path,

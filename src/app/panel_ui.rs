@@ -340,6 +340,17 @@ fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Legend,
         .fixed_pos(egui::pos2(left_px + 12.0, 8.0))
         .interactable(false)
         .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(Color32::from_black_alpha(150))
+                .inner_margin(6.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| overlay_contents(ui, s, view, legend));
+        });
+}
+
+fn overlay_contents(ui: &mut Ui, s: &PanelState, view: &RunView, legend: &Legend) {
+    {
+        {
             if s.display.exaggeration > 1.0 {
                 ui.label(
                     RichText::new(format!(
@@ -360,7 +371,8 @@ fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Legend,
                 }
             }
             legend.ui(ui);
-        });
+        }
+    }
 }
 
 /// A one-line warning over the scene while a lens is outside the weak-field regime.

@@ -67,6 +67,8 @@ pub fn plots_window(
     egui::Window::new("Plots")
         .open(open)
         .default_size([420.0, 520.0])
+        // Top right, over the 3-D view rather than the panel.
+        .default_pos([ctx.viewport_rect().right() - 450.0, 40.0])
         .show(ctx, |ui| {
             ui.label("deflection α against impact parameter b (log₁₀ axes, true values)");
             let pts = deflection_points(view);

@@ -223,7 +223,8 @@ fn track_colors(track: &Track, color_by: ColorBy, scale: &Scale) -> Vec<[f32; 4]
         .map(|p| {
             let [r, g, b] =
                 uniform.unwrap_or_else(|| colormap(scale.unit(1.0 / p.scale_factor - 1.0)));
-            [r, g, b, 1.0]
+            // Vertex colours are linear; the maps are written in sRGB.
+            Color::srgb(r, g, b).to_linear().to_f32_array()
         })
         .collect()
 }
