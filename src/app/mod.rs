@@ -19,6 +19,7 @@ use crate::config::RunConfig;
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
 use bevy::window::WindowResolution;
+use bevy::winit::WinitSettings;
 use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 use panel::{PanelAction, PanelState};
 use simulation::{SimCommand, SimulationPlugin};
@@ -201,6 +202,8 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), CliError> {
             }),
     )
     .add_plugins(EguiPlugin::default())
+    // Keep updating while unfocused: rays stream in whether or not the window has focus.
+    .insert_resource(WinitSettings::continuous())
     .insert_resource(ClearColor(Color::srgb(0.04, 0.05, 0.08)))
     .add_plugins(CorePlugin {
         config,

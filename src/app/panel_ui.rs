@@ -284,11 +284,32 @@ fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTiming
             RunStatus::Failed => "failed".to_string(),
         };
         ui.label(RichText::new(status).strong());
+        if view.status == RunStatus::Tracing && total > 0 {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total as f32)
+                    .desired_width(140.0)
+                    .show_percentage(),
+            );
+        }
         if let Some(p) = view.pass.filter(|p| *p == super::worker::Pass::Preview) {
             ui.label(RichText::new(format!("{p:?} 128³")).color(WARN));
         }
         let t = &view.timing;
-        if t.integrate_s > 0.0 {
+        if view.status == RunStatus::Tracing {
+            let steps: u64 = view
+                .tracks
+                .iter()
+                .filter_map(|r| r.summary.as_ref())
+                .map(|s| s.steps)
+                .sum();
+            if let Some(s) = t
+                .pass_started
+                .map(|i| i.elapsed().as_secs_f64())
+                .filter(|s| *s > 0.0)
+            {
+                ui.label(format!("{:.2e} steps/s", steps as f64 / s));
+            }
+        } else if t.integrate_s > 0.0 {
             ui.label(format!("{:.2e} steps/s", t.steps as f64 / t.integrate_s));
         }
         if let Some(f) = t.first_points_s {

@@ -76,6 +76,8 @@ pub struct RunTiming {
     pub grid_build_s: f64,
     pub steps: u64,
     pub integrate_s: f64,
+    /// When the displayed pass started tracing (for the live steps/s).
+    pub pass_started: Option<Instant>,
 }
 
 /// What the scene shows: the latest run that started (or a run file), streaming or done.
@@ -244,6 +246,7 @@ fn apply(run: &mut ActiveRun, view: &mut RunView, message: SimMessage) -> bool {
                 view.loaded_from = None;
             }
             view.timing.grid_build_s += start.grid_build_s;
+            view.timing.pass_started = Some(Instant::now());
             view.config = Some(start.config);
             view.field = Some(start.field);
             view.pass = Some(start.pass);
