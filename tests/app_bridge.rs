@@ -270,20 +270,29 @@ fn changing_the_mass_triggers_a_debounced_retrace() {
     // The first run starts at once; nothing more while nothing changes.
     assert!(matches!(state.poll(t0), Some(SimCommand::Start { .. })));
     assert!(state.poll(t0 + DEBOUNCE * 4).is_none());
+    // A lone edit long after the last run re-traces at once, with the new mass.
+    let t1 = t0 + DEBOUNCE * 10;
     state.draft.lenses[0].mass_msun *= 2.0;
-    state.touched(t0);
-    assert!(
-        state.poll(t0 + DEBOUNCE / 2).is_none(),
-        "still inside the debounce"
-    );
-    match state.poll(t0 + DEBOUNCE) {
+    state.touched(t1);
+    match state.poll(t1) {
         Some(SimCommand::Start { config, .. }) => assert_eq!(config.lenses[0].mass_msun, 2e15),
         other => panic!("expected a re-trace, got {other:?}"),
+    }
+    // Edits in quick succession (a slider drag): the next waits for the debounce.
+    state.draft.lenses[0].mass_msun *= 2.0;
+    state.touched(t1 + DEBOUNCE / 4);
+    assert!(
+        state.poll(t1 + DEBOUNCE / 2).is_none(),
+        "still inside the debounce"
+    );
+    match state.poll(t1 + DEBOUNCE) {
+        Some(SimCommand::Start { config, .. }) => assert_eq!(config.lenses[0].mass_msun, 4e15),
+        other => panic!("expected the trailing re-trace, got {other:?}"),
     }
     // Live re-trace off: edits wait for the Run button.
     state.live = false;
     state.draft.lenses[0].mass_msun *= 2.0;
-    assert!(state.poll(t0 + DEBOUNCE * 10).is_none());
+    assert!(state.poll(t1 + DEBOUNCE * 10).is_none());
 }
 
 #[test]

@@ -2,15 +2,21 @@
 //! core as the CLI. Systems run in ordered sets each frame: Controls (panel actions, debounced
 //! re-trace) → Drain (streamed results, time-budgeted) → Scene (meshes, slice, gizmos).
 
+// First, so that its `enum_combo!` macro is visible to the panel modules below.
+#[macro_use]
+mod widgets;
 pub mod camera;
 pub mod files;
+mod gizmos;
 pub mod panel;
 mod panel_config;
 mod panel_ui;
 pub mod plots;
+mod readouts;
 pub mod scene;
 pub mod screenshot;
 pub mod simulation;
+pub mod timings;
 pub mod trajectories;
 pub mod worker;
 
@@ -24,43 +30,8 @@ use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
 use panel::{PanelAction, PanelState};
 use simulation::{SimCommand, SimulationPlugin};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// An exponential moving average of a per-frame time [ms].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Ema(f64);
-
-impl Ema {
-    pub fn add(&mut self, d: Duration) {
-        self.add_ms(d.as_secs_f64() * 1e3);
-    }
-    pub fn add_ms(&mut self, ms: f64) {
-        self.0 = if self.0 == 0.0 {
-            ms
-        } else {
-            0.9 * self.0 + 0.1 * ms
-        };
-    }
-    pub fn value(&self) -> f64 {
-        self.0
-    }
-}
-
-/// Time the app's own systems take per frame, and the whole frame while idle and tracing.
-#[derive(Resource, Default, Debug)]
-pub struct FrameTimings {
-    pub drain_ms: Ema,
-    pub mesh_ms: Ema,
-    pub panel_ms: Ema,
-    pub frame_idle_ms: Ema,
-    pub frame_tracing_ms: Ema,
-}
-
-impl FrameTimings {
-    pub fn total_ms(&self) -> f64 {
-        self.drain_ms.value() + self.mesh_ms.value() + self.panel_ms.value()
-    }
-}
+use std::time::Instant;
+pub use timings::FrameTimings;
 
 /// Where the panel is, so the 3-D viewport sits beside it and ignores input over it.
 #[derive(Resource, Default, Debug)]
@@ -137,20 +108,19 @@ pub fn controls(
     }
 }
 
+/// The drain, timed; also closes the previous frame's timings (this runs first in each frame
+/// among the app's timed systems).
 fn timed_drain(world: &mut World) {
+    let tracing = world.resource::<simulation::Simulation>().is_running();
+    let frame = world.resource::<Time<Real>>().delta();
+    world
+        .resource_mut::<FrameTimings>()
+        .end_frame(tracing, frame);
     let t0 = Instant::now();
     let _ = world.run_system_cached(simulation::drain);
-    let tracing = world.resource::<simulation::Simulation>().is_running();
-    let frame_ms = world.resource::<Time>().delta_secs_f64() * 1e3;
-    let mut timings = world.resource_mut::<FrameTimings>();
-    timings.drain_ms.add(t0.elapsed());
-    if frame_ms > 0.0 {
-        if tracing {
-            timings.frame_tracing_ms.add_ms(frame_ms);
-        } else {
-            timings.frame_idle_ms.add_ms(frame_ms);
-        }
-    }
+    world
+        .resource_mut::<FrameTimings>()
+        .add(|t| &mut t.drain, t0.elapsed());
 }
 
 /// Every config in `configs/` (the presets menu), sorted by name.
@@ -222,7 +192,7 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), CliError> {
             scene::sync_objects,
             trajectories::update_track_meshes,
             scene::update_slice,
-            scene::draw_gizmos,
+            gizmos::draw_gizmos,
             camera::camera_control,
             camera::pick_and_drag,
             camera::highlight_selected,

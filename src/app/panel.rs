@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// Quiet time after the last edit before a live re-trace starts (slider drags stay smooth).
+/// Shortest time between live re-traces while edits keep coming (slider drags stay smooth).
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
 
 /// What a trajectory's colour shows.
@@ -111,6 +111,7 @@ pub struct PanelState {
     /// Tracing threads; 0 = all cores but one.
     pub threads: usize,
     last_edit: Option<Instant>,
+    last_submit: Option<Instant>,
     pub display: Display,
     pub config_path: String,
     pub export_path: String,
@@ -134,6 +135,7 @@ impl PanelState {
             live: true,
             threads: 0,
             last_edit: None,
+            last_submit: None,
             display: Display::default(),
             config_path: config_path.display().to_string(),
             run_path: export_path.clone(),
@@ -152,26 +154,31 @@ impl PanelState {
         self.last_edit = Some(now);
     }
 
-    /// The command the controls should send at `now`, if any: a live re-trace once the draft
-    /// differs from what was last traced and no edit came for [`DEBOUNCE`]; the first run
-    /// starts at once.
+    /// The command the controls should send at `now`, if any: a live re-trace when the draft
+    /// differs from what was last traced. A lone edit starts at once; while edits keep coming
+    /// (a slider drag), a re-trace starts at most every [`DEBOUNCE`], and once more when the
+    /// edits stop, so a drag neither floods the tracer nor ends on a stale run.
     pub fn poll(&mut self, now: Instant) -> Option<SimCommand> {
         if !self.live || self.submitted.as_ref() == Some(&self.draft) {
             return None;
         }
-        let settled = self
-            .last_edit
-            .is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
-        if self.submitted.is_some() && !settled {
-            return None;
+        let quiet = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
+        if quiet(self.last_submit) || quiet(self.last_edit) {
+            Some(self.submit(now))
+        } else {
+            None
         }
-        Some(self.start_command())
     }
 
     /// Starts the draft now (the Run button).
     pub fn start_command(&mut self) -> SimCommand {
+        self.submit(Instant::now())
+    }
+
+    fn submit(&mut self, now: Instant) -> SimCommand {
         self.submitted = Some(self.draft.clone());
         self.last_edit = None;
+        self.last_submit = Some(now);
         SimCommand::Start {
             config: Box::new(self.draft.clone()),
             threads: self.threads,

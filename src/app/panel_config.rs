@@ -3,57 +3,9 @@
 //! compares the config before and after to decide on a re-trace.
 
 use super::panel::{strong_field_lenses, PanelAction};
+use super::widgets::{count, number, optional, vec3};
 use crate::config::*;
-use bevy_egui::egui::{self, Color32, ComboBox, DragValue, Slider, Ui};
-
-/// A combo box over an enum made by `enum_str!` (all values, shown by their config spelling).
-macro_rules! enum_combo {
-    ($ui:expr, $label:expr, $value:expr, $ty:ty, $tip:expr) => {{
-        $ui.horizontal(|ui| {
-            ui.label($label).on_hover_text($tip);
-            ComboBox::from_id_salt($label)
-                .selected_text($value.as_str())
-                .show_ui(ui, |ui| {
-                    for v in <$ty>::ALL {
-                        ui.selectable_value($value, *v, v.as_str());
-                    }
-                })
-                .response
-                .on_hover_text($tip);
-        });
-    }};
-}
-
-fn number(ui: &mut Ui, label: &str, value: &mut f64, range: (f64, f64), speed: f64, tip: &str) {
-    ui.horizontal(|ui| {
-        ui.label(label).on_hover_text(tip);
-        ui.add(
-            DragValue::new(value)
-                .range(range.0..=range.1)
-                .speed(speed)
-                .max_decimals(6),
-        )
-        .on_hover_text(tip);
-    });
-}
-
-fn count<T: egui::emath::Numeric>(ui: &mut Ui, label: &str, value: &mut T, max: T, tip: &str) {
-    ui.horizontal(|ui| {
-        ui.label(label).on_hover_text(tip);
-        ui.add(DragValue::new(value).range(T::from_f64(1.0)..=max))
-            .on_hover_text(tip);
-    });
-}
-
-fn vec3(ui: &mut Ui, label: &str, v: &mut [f64; 3], tip: &str) {
-    ui.horizontal(|ui| {
-        ui.label(label).on_hover_text(tip);
-        for c in v.iter_mut() {
-            ui.add(DragValue::new(c).speed(1.0).max_decimals(3))
-                .on_hover_text(tip);
-        }
-    });
-}
+use bevy_egui::egui::{Color32, DragValue, Slider, Ui};
 
 pub fn cosmology_ui(ui: &mut Ui, config: &mut RunConfig) {
     enum_combo!(
@@ -361,52 +313,31 @@ pub fn integration_ui(ui: &mut Ui, it: &mut IntegrationConfig) {
         100_000,
         "store every k-th state [count]",
     );
-    optional(
-        ui,
-        "stop distance",
-        &mut it.stop.distance_mpc,
-        1000.0,
-        (1e-3, 1e5),
-        "stop at this comoving distance from the observer [Mpc]",
-    );
-    optional(
-        ui,
-        "stop redshift",
-        &mut it.stop.redshift,
-        1.0,
-        (1e-6, 1e4),
-        "stop at this z = 1/a − 1 [1]",
-    );
-    optional(
-        ui,
-        "stop scale factor",
-        &mut it.stop.scale_factor,
-        0.5,
-        (1e-6, 1.0),
-        "stop at this a [1]",
-    );
-}
-
-fn optional(
-    ui: &mut Ui,
-    label: &str,
-    value: &mut Option<f64>,
-    default: f64,
-    range: (f64, f64),
-    tip: &str,
-) {
-    ui.horizontal(|ui| {
-        let mut on = value.is_some();
-        if ui.checkbox(&mut on, label).on_hover_text(tip).changed() {
-            *value = on.then_some(value.unwrap_or(default));
-        }
-        if let Some(v) = value.as_mut() {
-            ui.add(
-                DragValue::new(v)
-                    .range(range.0..=range.1)
-                    .speed(range.1 * 1e-3),
-            )
-            .on_hover_text(tip);
-        }
-    });
+    let stop = &mut it.stop;
+    let stops = [
+        (
+            "stop distance",
+            &mut stop.distance_mpc,
+            1000.0,
+            (1e-3, 1e5),
+            "stop at this comoving distance from the observer [Mpc]",
+        ),
+        (
+            "stop redshift",
+            &mut stop.redshift,
+            1.0,
+            (1e-6, 1e4),
+            "stop at this z = 1/a − 1 [1]",
+        ),
+        (
+            "stop scale factor",
+            &mut stop.scale_factor,
+            0.5,
+            (1e-6, 1.0),
+            "stop at this a [1]",
+        ),
+    ];
+    for (label, value, default, range, tip) in stops {
+        optional(ui, label, value, default, range, tip);
+    }
 }

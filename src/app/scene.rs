@@ -4,7 +4,7 @@
 use super::panel::PanelState;
 use super::simulation::RunView;
 use super::trajectories::{colormap, Legend};
-use crate::config::{PatternKind, PotentialMode, ProfileKind, RunConfig};
+use crate::config::{PotentialMode, ProfileKind, RunConfig};
 use crate::setup::{lens_si, FieldData};
 use crate::units::{C2, MPC_M};
 use bevy::asset::RenderAssetUsages;
@@ -321,105 +321,4 @@ pub fn slice_texture(
         }
     }
     (rgba, range)
-}
-
-/// Box outline, axis triad, scale bar, ray axis and cone outline, and their labels.
-pub fn draw_gizmos(
-    mut gizmos: Gizmos,
-    state: Res<PanelState>,
-    frame: Res<SceneFrame>,
-    mut labels: ResMut<SceneLabels>,
-) {
-    let d = &state.display;
-    let c = &state.draft;
-    labels.0.clear();
-    let half = Vec3::new(
-        frame.half_mpc[0] as f32,
-        frame.half_mpc[1] as f32,
-        frame.half_mpc[2] as f32,
-    );
-    if d.show_box {
-        gizmos.cube(
-            Transform::from_scale(2.0 * half),
-            Color::srgba(0.7, 0.7, 0.8, 0.6),
-        );
-        let bar = nice_length(frame.size_mpc() * 0.25);
-        // Along the x edge at the far z side, clear of the axis triad at the corner.
-        let start = Vec3::new(-half.x, -half.y, half.z);
-        let end = start + Vec3::X * bar as f32;
-        gizmos.line(start, end, Color::WHITE);
-        let tick = Vec3::Y * (frame.size_mpc() * 0.01) as f32;
-        gizmos.line(start - tick, start + tick, Color::WHITE);
-        gizmos.line(end - tick, end + tick, Color::WHITE);
-        labels
-            .0
-            .push(((start + end) * 0.5 + tick * 3.0, format!("{bar} Mpc")));
-    }
-    if d.show_axes {
-        let o = -half;
-        let len = (frame.size_mpc() * 0.12) as f32;
-        for (dir, color, name) in [
-            (Vec3::X, Color::srgb(1.0, 0.3, 0.3), "x"),
-            (Vec3::Y, Color::srgb(0.3, 1.0, 0.3), "y"),
-            (Vec3::Z, Color::srgb(0.4, 0.5, 1.0), "z"),
-        ] {
-            gizmos.arrow(o, o + dir * len, color);
-            labels.0.push((o + dir * len * 1.1, name.into()));
-        }
-    }
-    if d.show_lenses {
-        for (i, l) in c.lenses.iter().enumerate() {
-            labels.0.push((
-                frame.to_scene(l.center_mpc),
-                format!("lens {i}: {:.2e} M☉", l.mass_msun),
-            ));
-        }
-    }
-    if d.show_cone {
-        cone_outline(&mut gizmos, c, &frame);
-    }
-}
-
-fn cone_outline(gizmos: &mut Gizmos, c: &RunConfig, frame: &SceneFrame) {
-    let o = frame.to_scene(c.observer.position_mpc);
-    let t = frame.to_scene(c.rays.toward_mpc);
-    let axis = (t - o).normalize_or_zero();
-    if axis == Vec3::ZERO {
-        return;
-    }
-    let length = c
-        .integration
-        .stop
-        .distance_mpc
-        .map_or((t - o).length(), |d| d as f32);
-    let colour = Color::srgba(0.5, 1.0, 0.6, 0.7);
-    gizmos.line(o, o + axis * length, Color::srgba(0.5, 1.0, 0.6, 0.35));
-    let iso = Isometry3d::new(o, Quat::from_rotation_arc(Vec3::Z, axis));
-    let (u, v) = axis.any_orthonormal_pair();
-    match c.rays.pattern {
-        PatternKind::Beam => {
-            let r = c.rays.impact_mpc.iter().fold(0.0f64, |a, b| a.max(b.abs())) as f32;
-            gizmos.circle(iso, r, colour);
-            let far = Isometry3d::new(o + axis * length, iso.rotation);
-            gizmos.circle(far, r, colour);
-        }
-        _ => {
-            let r = length * (c.rays.half_angle_deg.to_radians().tan() as f32);
-            let end = o + axis * length;
-            gizmos.circle(Isometry3d::new(end, iso.rotation), r, colour);
-            for w in [u, -u, v, -v] {
-                gizmos.line(o, end + w * r, colour);
-            }
-        }
-    }
-}
-
-/// A round length (1, 2 or 5 × 10ⁿ) at most `x`.
-fn nice_length(x: f64) -> f64 {
-    let p = 10f64.powf(x.log10().floor());
-    [5.0, 2.0, 1.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v <= x)
-        .unwrap_or(p)
 }

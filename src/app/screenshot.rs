@@ -25,14 +25,12 @@ pub struct ScreenshotPlan {
     edit: EditProbe,
 }
 
-#[derive(Default)]
+/// Idle frames before the probe edits, so the idle frame time has samples.
+const IDLE_FRAMES_BEFORE_EDIT: u32 = 30;
+
 enum EditProbe {
-    #[default]
-    NotYet,
-    Waiting {
-        at: Instant,
-        first: Option<f64>,
-    },
+    NotYet { idle_frames: u32 },
+    Waiting { at: Instant, first: Option<f64> },
     Done,
 }
 
@@ -45,7 +43,7 @@ impl ScreenshotPlan {
             frame: 0,
             settled: 0,
             requested: false,
-            edit: EditProbe::default(),
+            edit: EditProbe::NotYet { idle_frames: 0 },
         }
     }
 }
@@ -87,18 +85,13 @@ pub fn screenshot_system(
     }
     plan.requested = true;
     eprintln!(
-        "screenshot: run status {:?}, first points {:?} s, finished {:?} s, {} rays; app systems {:.2} ms/frame \
-         (drain {:.2}, meshes {:.2}, panel {:.2}); frame {:.1} ms idle, {:.1} ms tracing",
+        "screenshot: run status {:?}, first points {:?} s, finished {:?} s, {} rays, {} points; {}",
         view.status,
         view.timing.first_points_s,
         view.timing.finished_s,
         view.tracks.len(),
-        timings.total_ms(),
-        timings.drain_ms.value(),
-        timings.mesh_ms.value(),
-        timings.panel_ms.value(),
-        timings.frame_idle_ms.value(),
-        timings.frame_tracing_ms.value(),
+        view.tracks.iter().map(|t| t.points.len()).sum::<usize>(),
+        timings.report(),
     );
     let path = plan.path.clone();
     commands.spawn(Screenshot::primary_window()).observe(
@@ -118,8 +111,8 @@ pub fn screenshot_system(
     );
 }
 
-/// Once the first run is done: double lens 0's mass, then report edit → first rays → done.
-/// Returns true when the probe is over and the screenshot may proceed.
+/// Once the first run is done and the window has idled a while: double lens 0's mass, then
+/// report edit → first new rays drawn → re-trace finished. True once the probe is over.
 fn measure(
     plan: &mut ScreenshotPlan,
     state: &mut PanelState,
@@ -128,8 +121,13 @@ fn measure(
     timings: &FrameTimings,
 ) -> bool {
     match &mut plan.edit {
-        EditProbe::NotYet => {
-            if run_over(view, sim) && !state.draft.lenses.is_empty() {
+        EditProbe::NotYet { idle_frames } => {
+            *idle_frames = if run_over(view, sim) {
+                *idle_frames + 1
+            } else {
+                0
+            };
+            if *idle_frames >= IDLE_FRAMES_BEFORE_EDIT && !state.draft.lenses.is_empty() {
                 state.draft.lenses[0].mass_msun *= 2.0;
                 state.touched(Instant::now());
                 plan.edit = EditProbe::Waiting {
@@ -148,16 +146,15 @@ fn measure(
             }
             if submitted && run_over(view, sim) && first.is_some() {
                 eprintln!(
-                    "measure-edit: mass ×2 → first new rays drawn {:.3} s, re-trace finished {:.3} s after the edit \
-                     (debounce {} ms included; grid build {:.3} s); app systems {:.2} ms/frame, frame {:.1} ms idle / {:.1} ms tracing",
+                    "measure-edit: mass x2 -> first new rays drawn {:.3} s, re-trace finished {:.3} s after the edit \
+                     (grid build {:.3} s, {} rays, {} points)",
                     first.unwrap_or(f64::NAN),
                     at.elapsed().as_secs_f64(),
-                    super::panel::DEBOUNCE.as_millis(),
                     view.timing.grid_build_s,
-                    timings.total_ms(),
-                    timings.frame_idle_ms.value(),
-                    timings.frame_tracing_ms.value(),
+                    view.tracks.len(),
+                    view.tracks.iter().map(|t| t.points.len()).sum::<usize>(),
                 );
+                eprintln!("measure-edit: {}", timings.report());
                 plan.edit = EditProbe::Done;
             }
             false

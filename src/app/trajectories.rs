@@ -317,5 +317,5 @@ pub fn update_track_meshes(
     }
     store.built_with = Some(key);
     legend.rays = (!view.tracks.is_empty()).then_some(scale);
-    timings.mesh_ms.add(t0.elapsed());
+    timings.add(|t| &mut t.mesh, t0.elapsed());
 }

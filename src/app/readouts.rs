@@ -1,0 +1,179 @@
+//! Readouts drawn by the panel system: the status bar (progress, steps/s, end reasons, errors
+//! in red, the app's own frame cost), and the overlay on the 3-D view (bend exaggeration,
+//! weak-field warning, ray readout, legends, and labels at projected scene points).
+
+use super::panel::PanelState;
+use super::plots::ray_readout;
+use super::scene::SceneLabels;
+use super::simulation::{RunStatus, RunView};
+use super::trajectories::Legend;
+use super::FrameTimings;
+use crate::integrate::EndReason;
+use bevy::prelude::*;
+use bevy_egui::egui::{self, Color32, RichText, Ui};
+
+pub const WARN: Color32 = Color32::from_rgb(255, 150, 60);
+
+pub fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTimings) {
+    ui.horizontal_wrapped(|ui| {
+        let total = view.tracks.len();
+        let done = view.finished_rays();
+        let status = match view.status {
+            RunStatus::Idle => "idle".to_string(),
+            RunStatus::Building => "building the potential…".to_string(),
+            RunStatus::Tracing => format!("tracing {done}/{total} rays"),
+            RunStatus::Finished => format!("done: {total} rays"),
+            RunStatus::Cancelled => format!("cancelled at {done}/{total} rays"),
+            RunStatus::Failed => "failed".to_string(),
+        };
+        ui.label(RichText::new(status).strong());
+        if view.status == RunStatus::Tracing && total > 0 {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total as f32)
+                    .desired_width(140.0)
+                    .show_percentage(),
+            );
+        }
+        if let Some(p) = view.pass.filter(|p| *p == super::worker::Pass::Preview) {
+            ui.label(RichText::new(format!("{p:?} 128³")).color(WARN));
+        }
+        let t = &view.timing;
+        if view.status == RunStatus::Tracing {
+            let steps: u64 = view
+                .tracks
+                .iter()
+                .filter_map(|r| r.summary.as_ref())
+                .map(|s| s.steps)
+                .sum();
+            if let Some(s) = t
+                .pass_started
+                .map(|i| i.elapsed().as_secs_f64())
+                .filter(|s| *s > 0.0)
+            {
+                ui.label(format!("{:.2e} steps/s", steps as f64 / s));
+            }
+        } else if t.integrate_s > 0.0 {
+            ui.label(format!("{:.2e} steps/s", t.steps as f64 / t.integrate_s));
+        }
+        if let Some(f) = t.first_points_s {
+            ui.label(format!("first rays {:.2} s", f));
+        }
+        if let Some(f) = t.finished_s {
+            ui.label(format!(
+                "finished {:.2} s (grid {:.2} s)",
+                f, t.grid_build_s
+            ));
+        }
+        let mut counts = [0usize; EndReason::ALL.len()];
+        for tr in &view.tracks {
+            if let Some(r) = &tr.summary {
+                counts[EndReason::ALL.iter().position(|e| *e == r.end).unwrap_or(0)] += 1;
+            }
+        }
+        let reasons: Vec<String> = EndReason::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(e, n)| format!("{}={n}", e.label()))
+            .collect();
+        if !reasons.is_empty() {
+            ui.label(reasons.join(" "));
+        }
+        ui.label(
+            RichText::new(format!(
+                "app {:.1} ms/frame (drain {:.1}, meshes {:.1}, panel {:.1})",
+                timings.total_ms(),
+                timings.drain.value(),
+                timings.mesh.value(),
+                timings.panel.value()
+            ))
+            .weak(),
+        );
+    });
+    if let Some(e) = &view.error {
+        ui.colored_label(Color32::from_rgb(255, 80, 80), format!("error: {e}"));
+    }
+    if let Some(i) = &s.info {
+        ui.label(i);
+    }
+}
+
+/// Labels drawn over the 3-D view: the bend exaggeration, the ray readout and the legends.
+pub fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Legend, left_px: f32) {
+    egui::Area::new("overlay".into())
+        .fixed_pos(egui::pos2(left_px + 12.0, 8.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::new()
+                .fill(Color32::from_black_alpha(150))
+                .inner_margin(6.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| overlay_contents(ui, s, view, legend));
+        });
+}
+
+fn overlay_contents(ui: &mut Ui, s: &PanelState, view: &RunView, legend: &Legend) {
+    {
+        {
+            if s.display.exaggeration > 1.0 {
+                ui.label(
+                    RichText::new(format!(
+                        "BEND EXAGGERATED ×{:.0} (display only)",
+                        s.display.exaggeration
+                    ))
+                    .color(WARN)
+                    .size(18.0)
+                    .strong(),
+                );
+            }
+            if let Some(msg) = strong_field_note(s) {
+                ui.label(RichText::new(msg).color(WARN).strong());
+            }
+            for id in [s.hovered_ray, s.selected_ray].into_iter().flatten() {
+                if let Some(t) = view.tracks.get(id) {
+                    ray_readout(ui, id, t);
+                }
+            }
+            legend.ui(ui);
+        }
+    }
+}
+
+/// A one-line warning over the scene while a lens is outside the weak-field regime.
+fn strong_field_note(s: &PanelState) -> Option<String> {
+    let strong = super::panel::strong_field_lenses(&s.draft);
+    let (i, depth) = strong.first()?;
+    Some(format!(
+        "⚠ lens {i}: |Φ|/c² = {depth:.2e} > 1e-3, not weak field: switch metric to schwarzschild"
+    ))
+}
+
+/// Axis names, the scale bar length and lens names at their projected scene positions.
+pub fn scene_labels(
+    ctx: &egui::Context,
+    labels: &SceneLabels,
+    camera: &Camera,
+    cam_t: &GlobalTransform,
+    left_px: f32,
+) {
+    let painter = ctx
+        .layer_painter(egui::LayerId::new(
+            egui::Order::Middle,
+            egui::Id::new("scene_labels"),
+        ))
+        .with_clip_rect(egui::Rect::from_min_max(
+            egui::pos2(left_px, 0.0),
+            ctx.viewport_rect().max,
+        ));
+    for (p, text) in &labels.0 {
+        if let Ok(s) = camera.world_to_viewport(cam_t, *p) {
+            painter.text(
+                egui::pos2(s.x + 4.0, s.y - 4.0),
+                egui::Align2::LEFT_BOTTOM,
+                text,
+                egui::FontId::proportional(13.0),
+                Color32::from_rgb(230, 230, 240),
+            );
+        }
+    }
+}

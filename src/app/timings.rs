@@ -1,0 +1,99 @@
+//! The app's own cost per frame (drain, mesh updates, panel) and the whole frame time, split by
+//! whether a run was streaming in, for the status bar and the closing-note figures.
+
+use bevy::prelude::*;
+use std::time::Duration;
+
+/// Frames skipped at start-up (pipeline compilation makes them unrepresentative).
+const WARMUP_FRAMES: u64 = 10;
+
+/// One per-frame time [ms]: a smoothed value for display and a mean over all samples.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stat {
+    ema_ms: f64,
+    sum_ms: f64,
+    n: u64,
+}
+
+impl Stat {
+    pub fn add_ms(&mut self, ms: f64) {
+        self.ema_ms = if self.n == 0 {
+            ms
+        } else {
+            0.9 * self.ema_ms + 0.1 * ms
+        };
+        self.sum_ms += ms;
+        self.n += 1;
+    }
+    /// Smoothed (exponential moving average over about ten frames).
+    pub fn value(&self) -> f64 {
+        self.ema_ms
+    }
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            f64::NAN
+        } else {
+            self.sum_ms / self.n as f64
+        }
+    }
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+}
+
+#[derive(Resource, Default, Debug)]
+pub struct FrameTimings {
+    pub drain: Stat,
+    pub mesh: Stat,
+    pub panel: Stat,
+    /// Sum of the three per frame, while idle and while a run streams in.
+    pub systems_idle: Stat,
+    pub systems_tracing: Stat,
+    /// Whole frame (real time between frames).
+    pub frame_idle: Stat,
+    pub frame_tracing: Stat,
+    frames: u64,
+    this_frame_ms: f64,
+}
+
+impl FrameTimings {
+    pub fn add(&mut self, which: fn(&mut FrameTimings) -> &mut Stat, d: Duration) {
+        let ms = d.as_secs_f64() * 1e3;
+        which(self).add_ms(ms);
+        self.this_frame_ms += ms;
+    }
+
+    /// Smoothed total of the app's systems, for the status bar.
+    pub fn total_ms(&self) -> f64 {
+        self.drain.value() + self.mesh.value() + self.panel.value()
+    }
+
+    /// Closes the previous frame: files its systems' total and its duration by phase.
+    pub fn end_frame(&mut self, tracing: bool, frame: Duration) {
+        self.frames += 1;
+        if self.frames > WARMUP_FRAMES {
+            let (systems, whole) = if tracing {
+                (&mut self.systems_tracing, &mut self.frame_tracing)
+            } else {
+                (&mut self.systems_idle, &mut self.frame_idle)
+            };
+            systems.add_ms(self.this_frame_ms);
+            whole.add_ms(frame.as_secs_f64() * 1e3);
+        }
+        self.this_frame_ms = 0.0;
+    }
+
+    /// One line with the means, for logs and the screenshot report.
+    pub fn report(&self) -> String {
+        format!(
+            "app systems {:.2} ms/frame idle ({} frames), {:.2} ms/frame streaming ({} frames); \
+             whole frame {:.1} ms idle, {:.1} ms streaming",
+            self.systems_idle.mean(),
+            self.systems_idle.count(),
+            self.systems_tracing.mean(),
+            self.systems_tracing.count(),
+            self.frame_idle.mean(),
+            self.frame_tracing.mean()
+        )
+    }
+}
