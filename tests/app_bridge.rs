@@ -316,3 +316,55 @@ fn a_big_grid_streams_a_coarse_preview_first() {
     }
     assert_eq!(passes, vec![(Pass::Preview, 128), (Pass::Full, 160)]);
 }
+
+#[test]
+fn opening_a_run_file_shows_its_rays_and_drops_load_files() {
+    use bevy::window::FileDragAndDrop;
+    use excalibur::app::{files, AppSet};
+    let mut app = app(small());
+    app.add_message::<FileDragAndDrop>()
+        .add_systems(Update, files::handle_drops.in_set(AppSet::Controls));
+    update_until(&mut app, Duration::from_secs(60), "the run", finished);
+    let shown = view_positions(app.world());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.h5");
+    app.world_mut()
+        .write_message(PanelAction::Export(path.clone()));
+    app.update();
+    // Dropping the run file on the window shows its rays (the same points), not a re-trace.
+    let window = Entity::PLACEHOLDER;
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window,
+        path_buf: path.clone(),
+    });
+    for _ in 0..3 {
+        app.update();
+    }
+    let view = app.world().resource::<RunView>();
+    assert_eq!(
+        view.loaded_from.as_deref(),
+        Some(path.as_path()),
+        "{:?}",
+        view.error
+    );
+    assert_eq!(view_positions(app.world()), shown);
+    assert!(!app.world().resource::<Simulation>().is_running());
+    // Dropping a config loads it into the panel, and the live re-trace runs it.
+    let toml = dir.path().join("edited.toml");
+    let mut edited = small();
+    edited.lenses[0].mass_msun = 7e14;
+    std::fs::write(&toml, edited.to_toml()).unwrap();
+    app.world_mut().write_message(FileDragAndDrop::DroppedFile {
+        window,
+        path_buf: toml,
+    });
+    update_until(
+        &mut app,
+        Duration::from_secs(60),
+        "the dropped config's run",
+        |w| {
+            finished(w)
+                && w.resource::<RunView>().config.as_ref().unwrap().lenses[0].mass_msun == 7e14
+        },
+    );
+}
