@@ -47,8 +47,10 @@ impl Expansion {
         if self.is_static {
             return 0.0;
         }
+        // One division instead of two: this runs in every right-hand-side evaluation.
+        let inv_a = 1.0 / a;
         self.h0_per_s
-            * (self.omega_r / (a * a) + self.omega_m / a + self.omega_lambda * a * a).sqrt()
+            * (inv_a * (self.omega_r * inv_a + self.omega_m) + self.omega_lambda * a * a).sqrt()
     }
 
     /// dℋ/dη = a²H0²[E² + (a/2) dE²/da] [s⁻²].

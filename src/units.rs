@@ -7,6 +7,8 @@
 pub const C_M_S: f64 = 299_792_458.0;
 /// c² [m²/s²].
 pub const C2: f64 = C_M_S * C_M_S;
+/// 1/c², so hot paths multiply instead of divide.
+pub const INV_C2: f64 = 1.0 / C2;
 /// Newton's constant [m³ kg⁻¹ s⁻²].
 pub const G_SI: f64 = 6.674_30e-11;
 /// Solar mass [kg].
