@@ -102,7 +102,8 @@ pub struct Model {
     pub grid_build_s: f64,
 }
 
-fn field_inputs_equal(a: &RunConfig, b: &RunConfig) -> bool {
+/// Whether two resolved configs give the same potential field (lens and potential settings).
+pub fn same_field_inputs(a: &RunConfig, b: &RunConfig) -> bool {
     a.lenses == b.lenses && a.potential == b.potential
 }
 
@@ -128,14 +129,14 @@ impl Model {
         };
         let lenses: Vec<Lens> = config.lenses.iter().map(lens_si).collect();
         let start = Instant::now();
-        let (field, grid_build_s) =
-            match previous.filter(|p| field_inputs_equal(&p.config, &config)) {
-                Some(p) => (p.field.clone(), 0.0),
-                None => {
-                    let f = build_field(&config, &lenses, base_dir)?;
-                    (Arc::new(f), start.elapsed().as_secs_f64())
-                }
-            };
+        let (field, grid_build_s) = match previous.filter(|p| same_field_inputs(&p.config, &config))
+        {
+            Some(p) => (p.field.clone(), 0.0),
+            None => {
+                let f = build_field(&config, &lenses, base_dir)?;
+                (Arc::new(f), start.elapsed().as_secs_f64())
+            }
+        };
         let rays = pattern(&config).rays();
         let integration = integration(&config, field.grid_geometry());
         Ok(Model {

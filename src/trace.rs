@@ -115,7 +115,8 @@ impl<S: Spacetime> Tracer<'_, S> {
         result
     }
 
-    /// Traces all rays on a pool of `threads` workers (0 = all cores); output in launch order.
+    /// Traces all rays on a pool of `threads` workers, or with 0 on the current rayon pool (the
+    /// global one, of all cores, unless the caller installed its own); output in launch order.
     pub fn run(
         &self,
         rays: &[Ray],
@@ -131,10 +132,14 @@ impl<S: Spacetime> Tracer<'_, S> {
                 .map(|r| self.trace(r, sink, cancel))
                 .collect::<Vec<_>>()
         };
-        let results = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(work),
-            // Building a pool only fails when the OS refuses threads; run on the global pool then.
-            Err(_) => work(),
+        let results = if threads == 0 {
+            work()
+        } else {
+            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                Ok(pool) => pool.install(work),
+                // Building a pool only fails when the OS refuses threads; use the current one then.
+                Err(_) => work(),
+            }
         };
         RunResult {
             rays: results,

@@ -1,6 +1,8 @@
 //! The visualizer (feature `gui`): a Bevy 3-D scene with an egui panel, a client of the same
-//! core as the CLI. Systems run in ordered sets each frame: Controls (panel actions, debounced
-//! re-trace) → Drain (streamed results, time-budgeted) → Scene (meshes, slice, gizmos).
+//! core as the CLI. Systems run in ordered sets each frame: Controls (file actions, drops) →
+//! Drain (streamed results, time-budgeted) → Scene (meshes, slice, gizmos); then the egui
+//! panel; and in `Last` the run controls and debounced re-trace start or cancel runs, so an
+//! edit starts tracing while its frame renders.
 
 // First, so that its `enum_combo!` macro is visible to the panel modules below.
 #[macro_use]
@@ -77,11 +79,9 @@ impl Plugin for CorePlugin {
                 Update,
                 (AppSet::Controls, AppSet::Drain, AppSet::Scene).chain(),
             )
-            .add_systems(
-                Update,
-                (controls, files::handle_file_actions).in_set(AppSet::Controls),
-            )
-            .add_systems(Update, timed_drain.in_set(AppSet::Drain));
+            .add_systems(Update, files::handle_file_actions.in_set(AppSet::Controls))
+            .add_systems(Update, timed_drain.in_set(AppSet::Drain))
+            .add_systems(Last, controls.before(simulation::handle_commands));
     }
 }
 

@@ -113,30 +113,29 @@ pub fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Leg
 }
 
 fn overlay_contents(ui: &mut Ui, s: &PanelState, view: &RunView, legend: &Legend) {
-    {
-        {
-            if s.display.exaggeration > 1.0 {
-                ui.label(
-                    RichText::new(format!(
-                        "BEND EXAGGERATED ×{:.0} (display only)",
-                        s.display.exaggeration
-                    ))
-                    .color(WARN)
-                    .size(18.0)
-                    .strong(),
-                );
-            }
-            if let Some(msg) = strong_field_note(s) {
-                ui.label(RichText::new(msg).color(WARN).strong());
-            }
-            for id in [s.hovered_ray, s.selected_ray].into_iter().flatten() {
-                if let Some(t) = view.tracks.get(id) {
-                    ray_readout(ui, id, t);
-                }
-            }
-            legend.ui(ui);
+    // A fixed width: the legends must not be laid out in whatever sliver the area gets first.
+    ui.set_min_width(250.0);
+    ui.set_max_width(420.0);
+    if s.display.exaggeration > 1.0 {
+        ui.label(
+            RichText::new(format!(
+                "BEND EXAGGERATED ×{:.0} (display only)",
+                s.display.exaggeration
+            ))
+            .color(WARN)
+            .size(18.0)
+            .strong(),
+        );
+    }
+    if let Some(msg) = strong_field_note(s) {
+        ui.label(RichText::new(msg).color(WARN).strong());
+    }
+    for id in [s.hovered_ray, s.selected_ray].into_iter().flatten() {
+        if let Some(t) = view.tracks.get(id) {
+            ray_readout(ui, id, t);
         }
     }
+    legend.ui(ui);
 }
 
 /// A one-line warning over the scene while a lens is outside the weak-field regime.

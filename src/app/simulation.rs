@@ -17,7 +17,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Time the drain may take per frame before leaving the rest for the next frame.
-pub const DRAIN_BUDGET: Duration = Duration::from_millis(4);
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(3);
+
+/// Fields above this size are released by the view when a new run starts.
+const BIG_FIELD_BYTES: usize = 256 << 20;
 
 /// What the user asks of the simulation.
 #[derive(Message, Debug, Clone)]
@@ -176,11 +179,14 @@ impl Plugin for SimulationPlugin {
         app.insert_resource(sim)
             .init_resource::<RunView>()
             .add_message::<SimCommand>()
-            .add_systems(Update, (handle_commands, drain).chain());
+            // Commands are handled at the end of the frame, so an edit made in the panel this
+            // frame starts tracing while the frame renders (the drain runs in Update, timed by
+            // the app).
+            .add_systems(Last, handle_commands);
     }
 }
 
-fn handle_commands(
+pub fn handle_commands(
     mut commands: MessageReader<SimCommand>,
     mut sim: ResMut<Simulation>,
     mut view: ResMut<RunView>,
@@ -188,6 +194,15 @@ fn handle_commands(
     for c in commands.read() {
         match c {
             SimCommand::Start { config, threads } => {
+                // Let go of a big field now (the slice goes until the new field arrives), so
+                // the worker can free it before building the next: see worker::run_pass.
+                if view
+                    .field
+                    .as_ref()
+                    .is_some_and(|f| f.memory_bytes() > BIG_FIELD_BYTES)
+                {
+                    view.field = None;
+                }
                 sim.start((**config).clone(), *threads);
                 view.status = RunStatus::Building;
                 view.error = None;

@@ -11,7 +11,7 @@ use bevy::asset::RenderAssetUsages;
 use bevy::mesh::PrimitiveTopology;
 use bevy::prelude::*;
 use bevy_egui::egui;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A perceptually ordered map (viridis, 5 stops) from t ∈ [0, 1] to linear-ish sRGB.
 pub fn colormap(t: f64) -> [f32; 3] {
@@ -229,6 +229,9 @@ fn track_colors(track: &Track, color_by: ColorBy, scale: &Scale) -> Vec<[f32; 4]
         .collect()
 }
 
+/// Time the mesh rebuilds may take per frame; rays left over are rebuilt next frame.
+pub const MESH_BUDGET: Duration = Duration::from_millis(3);
+
 /// The ray meshes in scene order, and what they were last built with.
 #[derive(Resource, Default)]
 pub struct TrackMeshes {
@@ -292,10 +295,17 @@ pub fn update_track_meshes(
         scale.clone(),
         d.show_rays,
     );
-    let rebuild_all = store.built_with.as_ref() != Some(&key);
+    if store.built_with.as_ref() != Some(&key) {
+        // New colouring or geometry: every ray is rebuilt, spread over frames by the budget.
+        view.tracks.iter_mut().for_each(|t| t.dirty = true);
+        store.built_with = Some(key);
+    }
     for (track, (entity, handle)) in view.tracks.iter_mut().zip(&store.entities) {
-        if !(rebuild_all || track.dirty) {
+        if !track.dirty {
             continue;
+        }
+        if t0.elapsed() > MESH_BUDGET {
+            break;
         }
         track.dirty = false;
         let visible = d.show_rays && track.points.len() >= 2;
@@ -315,7 +325,6 @@ pub fn update_track_meshes(
             );
         }
     }
-    store.built_with = Some(key);
     legend.rays = (!view.tracks.is_empty()).then_some(scale);
     timings.add(|t| &mut t.mesh, t0.elapsed());
 }
