@@ -39,6 +39,9 @@ enum Command {
         /// Select this ray (its readout and redshift plot) from the start.
         #[arg(long, value_name = "RAY")]
         select: Option<usize>,
+        /// Start with this display-only bend exaggeration (1 to 1e6).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_bend)]
+        bend: f64,
     },
     /// Headless run: build the potential, trace the rays, write HDF5.
     Run {
@@ -93,6 +96,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             measure_edit: false,
             plots: false,
             select: None,
+            bend: 1.0,
         }),
         Some(Command::Gui {
             config,
@@ -102,6 +106,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             sets,
             plots,
             select,
+            bend,
         }) => gui(GuiOptions {
             config: config.unwrap_or_else(|| PathBuf::from("configs/default.toml")),
             sets,
@@ -110,6 +115,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             measure_edit,
             plots,
             select,
+            bend,
         }),
         Some(Command::Run {
             config,
@@ -159,6 +165,7 @@ struct GuiOptions {
     measure_edit: bool,
     plots: bool,
     select: Option<usize>,
+    bend: f64,
 }
 
 /// A headless build (`--no-default-features`) has no visualizer; say so instead of pretending.
@@ -168,6 +175,14 @@ fn gui(opts: GuiOptions) -> Result<(), CliError> {
     Err(CliError::input(format!(
         "this build has no visualizer (built without the `gui` feature); trace {c} headlessly with `excalibur run {c}`"
     )))
+}
+
+/// `--bend`: a finite factor in [1, 1e6].
+fn parse_bend(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (1.0..=1e6).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a bend exaggeration in [1, 1e6]")),
+    }
 }
 
 fn main() -> ExitCode {

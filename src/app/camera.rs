@@ -33,9 +33,11 @@ impl OrbitCamera {
         let axis = ray_axis.normalize_or(Vec3::X);
         let side = axis.cross(Vec3::Y).normalize_or(Vec3::Z);
         let view = (side + 0.4 * Vec3::Y - 0.3 * axis).normalize();
+        // Scaled to the box's bounding sphere (45° field of view), a little inside it.
+        let radius = frame.half_mpc.iter().map(|h| h * h).sum::<f64>().sqrt() as f32;
         OrbitCamera {
             target: Vec3::ZERO,
-            distance: 1.8 * frame.size_mpc() as f32,
+            distance: 0.85 * radius / (std::f32::consts::FRAC_PI_8).tan(),
             yaw: view.x.atan2(view.z),
             pitch: view.y.asin(),
         }
@@ -234,7 +236,9 @@ pub fn pick_and_drag(
         }
         return;
     }
-    let moved = interaction.last_cursor != Some(cursor);
+    // The first position seen is not a move: a cursor resting where the window opened (as under
+    // Xvfb) must not hover a ray.
+    let moved = interaction.last_cursor.is_some_and(|c| c != cursor);
     interaction.last_cursor = Some(cursor);
     if layout.pointer_over_ui {
         state.hovered_ray = None;

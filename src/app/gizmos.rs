@@ -27,9 +27,9 @@ pub fn draw_gizmos(
             Color::srgba(0.7, 0.7, 0.8, 0.6),
         );
         let bar = nice_length(frame.size_mpc() * 0.25);
-        // Along the top back x edge, clear of the axis triad at the observer corner.
-        let start = Vec3::new(-half.x, half.y, -half.z);
-        let end = start + Vec3::X * bar as f32;
+        // Along the bottom x edge, ending at the corner opposite the observer's axis triad.
+        let end = Vec3::new(half.x, -half.y, -half.z);
+        let start = end - Vec3::X * bar as f32;
         gizmos.line(start, end, Color::WHITE);
         let tick = Vec3::Y * (frame.size_mpc() * 0.01) as f32;
         gizmos.line(start - tick, start + tick, Color::WHITE);

@@ -145,6 +145,8 @@ pub struct GuiOptions {
     /// Open the plot window, and select this ray, from the start.
     pub plots: bool,
     pub select: Option<usize>,
+    /// Display bend exaggeration to start with (1 = true geometry).
+    pub bend: f64,
     pub screenshot: Option<PathBuf>,
     pub frames: Option<u32>,
     pub measure_edit: bool,
@@ -205,6 +207,7 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), CliError> {
         let mut state = app.world_mut().resource_mut::<PanelState>();
         state.show_plots = opts.plots;
         state.selected_ray = opts.select;
+        state.display.exaggeration = opts.bend;
     }
     if let Some(path) = opts.screenshot {
         app.insert_resource(screenshot::ScreenshotPlan::new(

@@ -66,9 +66,12 @@ pub fn plots_window(
 ) {
     egui::Window::new("Plots")
         .open(open)
-        .default_size([420.0, 520.0])
-        // Top right, over the 3-D view rather than the panel.
-        .default_pos([ctx.viewport_rect().right() - 450.0, 40.0])
+        .default_size([400.0, 440.0])
+        // Bottom right, over the 3-D view rather than the panel or the legends.
+        .default_pos([
+            ctx.viewport_rect().right() - 420.0,
+            ctx.viewport_rect().bottom() - 500.0,
+        ])
         .show(ctx, |ui| {
             ui.label("deflection α against impact parameter b (log₁₀ axes, true values)");
             let pts = deflection_points(view);
@@ -76,7 +79,7 @@ pub fn plots_window(
                 .iter()
                 .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[0]), b.max(p[0])));
             Plot::new("alpha_b")
-                .height(220.0)
+                .height(190.0)
                 .legend(Legend::default())
                 .x_axis_label("log₁₀ b [Mpc]")
                 .y_axis_label("log₁₀ α [arcsec]")
@@ -93,7 +96,7 @@ pub fn plots_window(
                 Some((i, t)) => {
                     ui.label(format!("ray {i}: redshift 1/a − 1 along the path"));
                     Plot::new("z_path")
-                        .height(180.0)
+                        .height(130.0)
                         .x_axis_label("distance from observer [Mpc]")
                         .y_axis_label("1/a − 1")
                         .show(ui, |plot| {

@@ -156,10 +156,7 @@ pub fn scene_labels(
     left_px: f32,
 ) {
     let painter = ctx
-        .layer_painter(egui::LayerId::new(
-            egui::Order::Middle,
-            egui::Id::new("scene_labels"),
-        ))
+        .layer_painter(egui::LayerId::background())
         .with_clip_rect(egui::Rect::from_min_max(
             egui::pos2(left_px, 0.0),
             ctx.viewport_rect().max,
