@@ -24,6 +24,7 @@ fn seed_config(nodes: usize, mode: PotentialMode, rays_per_axis: usize) -> RunCo
 }
 
 fn integration(c: &mut Criterion) {
+    excalibur::keep_freed_memory();
     let mut group = c.benchmark_group("rk4_seed_geometry");
     group
         .sample_size(10)

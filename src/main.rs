@@ -186,6 +186,7 @@ fn parse_bend(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
+    excalibur::keep_freed_memory();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

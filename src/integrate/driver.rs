@@ -37,8 +37,6 @@ fn axpy(y: &State, h: f64, k: &State) -> State {
 }
 
 fn rk4_step<S: Spacetime>(st: &S, y: &State, k1: &State, h: f64) -> Result<State, Halt> {
-    // The end of the step (and the next step's start) lies near y + h·k1: fetch its cell early.
-    st.prefetch(&axpy(y, h, k1));
     let (k2, _) = st.derivative(&axpy(y, 0.5 * h, k1))?;
     let (k3, _) = st.derivative(&axpy(y, 0.5 * h, &k2))?;
     let (k4, _) = st.derivative(&axpy(y, h, &k3))?;

@@ -143,12 +143,6 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
         Ok((d, s))
     }
 
-    #[inline]
-    fn prefetch(&self, y: &State) {
-        self.field
-            .prefetch(super::absolute_position(self.observer_m, y));
-    }
-
     fn null_error(&self, y: &State, s: &Sample) -> f64 {
         let u0 = y[idx::U0];
         let u = [y[idx::U], y[idx::U + 1], y[idx::U + 2]];

@@ -52,10 +52,6 @@ pub trait Spacetime: Sync {
     /// dy/dλ at y, and the field at y (so callers never evaluate it twice).
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt>;
 
-    /// Hints that the state y will be evaluated soon (lets grids prefetch); no effect by default.
-    #[inline]
-    fn prefetch(&self, _y: &State) {}
-
     /// Relative null-condition error |g_μν u^μ u^ν| / (|g₀₀|(u⁰)² + Σ gᵢᵢ(uⁱ)²) at y.
     fn null_error(&self, y: &State, s: &Sample) -> f64;
 

@@ -18,10 +18,6 @@ pub struct StaticSample {
 pub trait Field: Sync + Send {
     /// Φ₀ and ∇Φ₀ at the absolute position x [m]; `None` when x is outside the valid region.
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample>;
-
-    /// Hints that x will be sampled soon (grids prefetch its cell); no effect by default.
-    #[inline]
-    fn prefetch(&self, _x_m: [f64; 3]) {}
 }
 
 /// A uniform potential plus a uniform gradient: Φ = phi0 + g·(x − x_ref). Used by the validation
@@ -61,9 +57,5 @@ impl<F: Field + ?Sized> Field for &F {
     #[inline]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         (**self).sample(x_m)
-    }
-    #[inline]
-    fn prefetch(&self, x_m: [f64; 3]) {
-        (**self).prefetch(x_m)
     }
 }
