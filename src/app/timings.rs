@@ -83,17 +83,18 @@ impl FrameTimings {
         self.this_frame_ms = 0.0;
     }
 
-    /// One line with the means, for logs and the screenshot report.
+    /// One line with the means, for logs and the screenshot report ("n/a" without samples).
     pub fn report(&self) -> String {
+        let ms = |s: &Stat| match s.count() {
+            0 => "n/a".to_string(),
+            n => format!("{:.2} ms ({n} frames)", s.mean()),
+        };
         format!(
-            "app systems {:.2} ms/frame idle ({} frames), {:.2} ms/frame streaming ({} frames); \
-             whole frame {:.1} ms idle, {:.1} ms streaming",
-            self.systems_idle.mean(),
-            self.systems_idle.count(),
-            self.systems_tracing.mean(),
-            self.systems_tracing.count(),
-            self.frame_idle.mean(),
-            self.frame_tracing.mean()
+            "app systems per frame: {} idle, {} streaming; whole frame: {} idle, {} streaming",
+            ms(&self.systems_idle),
+            ms(&self.systems_tracing),
+            ms(&self.frame_idle),
+            ms(&self.frame_tracing)
         )
     }
 }
