@@ -98,3 +98,23 @@ impl FrameTimings {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_filed_by_phase_after_the_warm_up() {
+        let mut t = FrameTimings::default();
+        for k in 0..WARMUP_FRAMES + 4 {
+            t.add(|t| &mut t.mesh, Duration::from_millis(2));
+            t.add(|t| &mut t.panel, Duration::from_millis(1));
+            t.end_frame(k % 2 == 1, Duration::from_millis(100 + 100 * (k % 2)));
+        }
+        assert_eq!(t.systems_idle.count() + t.systems_tracing.count(), 4);
+        assert!((t.systems_idle.mean() - 3.0).abs() < 1e-9);
+        assert!((t.frame_idle.mean() - 100.0).abs() < 1e-9);
+        assert!((t.frame_tracing.mean() - 200.0).abs() < 1e-9);
+        assert!(t.report().contains("streaming"));
+    }
+}

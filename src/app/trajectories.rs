@@ -328,3 +328,54 @@ pub fn update_track_meshes(
     legend.rays = (!view.tracks.is_empty()).then_some(scale);
     timings.add(|t| &mut t.mesh, t0.elapsed());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::worker::{Pass, TrackPoint};
+
+    fn track(points: &[[f64; 3]]) -> Track {
+        Track {
+            origin_mpc: [0.0; 3],
+            direction: [1.0, 0.0, 0.0],
+            points: points
+                .iter()
+                .map(|p| TrackPoint {
+                    position_mpc: *p,
+                    scale_factor: 1.0,
+                })
+                .collect(),
+            summary: None,
+            pass: Pass::Full,
+            dirty: true,
+        }
+    }
+
+    #[test]
+    fn exaggeration_scales_only_the_offset_from_the_unlensed_line() {
+        let t = track(&[[0.0, 0.0, 0.0], [100.0, 0.01, -0.02], [300.0, 0.05, 0.0]]);
+        let centre = [50.0, 0.0, 0.0];
+        let true_geometry = track_vertices(&t, 1.0, centre);
+        for (v, p) in true_geometry.iter().zip(&t.points) {
+            for i in 0..3 {
+                assert!((v[i] as f64 - (p.position_mpc[i] - centre[i])).abs() < 1e-4);
+            }
+        }
+        let bent = track_vertices(&t, 1000.0, centre);
+        // Along the ray: unchanged; across it: 1000 times the true offset.
+        assert!((bent[1][0] - 50.0).abs() < 1e-4);
+        assert!((bent[1][1] - 10.0).abs() < 1e-3 && (bent[1][2] + 20.0).abs() < 1e-3);
+        assert!((bent[2][1] - 50.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn legend_ranges_round_up_to_one_two_five() {
+        assert_eq!(nice_ceiling(0.37), 0.5);
+        assert_eq!(nice_ceiling(1.2), 2.0);
+        assert_eq!(nice_ceiling(5.0), 5.0);
+        assert_eq!(nice_ceiling(7.0), 10.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(colormap(0.0), [0.267, 0.005, 0.329]);
+        assert_eq!(colormap(1.0), [0.993, 0.906, 0.144]);
+    }
+}
