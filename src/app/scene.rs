@@ -2,7 +2,7 @@
 //! gizmo overlays (box, axes, cone, scale bar). Scene coordinates are Mpc from the box centre.
 
 use super::panel::PanelState;
-use super::simulation::RunView;
+use super::simulation::{RunStatus, RunView};
 use super::trajectories::{colormap, Legend};
 use crate::config::{PotentialMode, ProfileKind, RunConfig};
 use crate::setup::{lens_si, FieldData};
@@ -188,7 +188,12 @@ pub fn update_slice(
     quads: Query<Entity, With<SliceQuad>>,
 ) {
     let d = &state.display;
+    let run_going = matches!(view.status, RunStatus::Building | RunStatus::Tracing);
     let Some(field) = view.field.as_ref().filter(|_| d.show_slice) else {
+        // While a run rebuilds the field the old slice stays up (no flicker on every edit).
+        if d.show_slice && run_going {
+            return;
+        }
         for e in &quads {
             commands.entity(e).despawn();
         }

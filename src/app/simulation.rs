@@ -19,9 +19,6 @@ use std::time::{Duration, Instant};
 /// Time the drain may take per frame before leaving the rest for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(3);
 
-/// Fields above this size are released by the view when a new run starts.
-const BIG_FIELD_BYTES: usize = 256 << 20;
-
 /// What the user asks of the simulation.
 #[derive(Message, Debug, Clone)]
 pub enum SimCommand {
@@ -194,15 +191,10 @@ pub fn handle_commands(
     for c in commands.read() {
         match c {
             SimCommand::Start { config, threads } => {
-                // Let go of a big field now (the slice goes until the new field arrives), so
-                // the worker can free it before building the next: see worker::run_pass.
-                if view
-                    .field
-                    .as_ref()
-                    .is_some_and(|f| f.memory_bytes() > BIG_FIELD_BYTES)
-                {
-                    view.field = None;
-                }
+                // Let go of the field now (the slice on screen stays until the new one
+                // arrives), so the worker can free it before building the next: a rebuilt grid
+                // then reuses warm memory instead of faulting in fresh pages (see worker).
+                view.field = None;
                 sim.start((**config).clone(), *threads);
                 view.status = RunStatus::Building;
                 view.error = None;
