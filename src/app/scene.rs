@@ -188,10 +188,14 @@ pub fn update_slice(
     quads: Query<Entity, With<SliceQuad>>,
 ) {
     let d = &state.display;
-    let run_going = matches!(view.status, RunStatus::Building | RunStatus::Tracing);
+    // While a run rebuilds the field, or after a config failed, the old slice stays up: no
+    // flicker on every edit, and a failed edit leaves the previous scene whole.
+    let keep_old = matches!(
+        view.status,
+        RunStatus::Building | RunStatus::Tracing | RunStatus::Failed
+    );
     let Some(field) = view.field.as_ref().filter(|_| d.show_slice) else {
-        // While a run rebuilds the field the old slice stays up (no flicker on every edit).
-        if d.show_slice && run_going {
+        if d.show_slice && keep_old {
             return;
         }
         for e in &quads {
