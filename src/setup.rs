@@ -150,7 +150,8 @@ impl Model {
         })
     }
 
-    /// Traces `rays` (a subset of `self.rays`, e.g. one shard) on `threads` workers.
+    /// Traces `rays` (a subset of `self.rays`, e.g. one shard) on `threads` workers, or with 0
+    /// on the current rayon pool (see [`Tracer::run`]).
     pub fn trace(
         &self,
         rays: &[Ray],

@@ -368,3 +368,14 @@ fn opening_a_run_file_shows_its_rays_and_drops_load_files() {
         },
     );
 }
+
+#[test]
+fn the_panel_starts_with_the_configs_thread_count() {
+    let mut c = small();
+    c.threads = 3;
+    let mut state = PanelState::new(c, PathBuf::from("configs/default.toml"), vec![]);
+    match state.poll(Instant::now()) {
+        Some(SimCommand::Start { threads, .. }) => assert_eq!(threads, 3),
+        other => panic!("expected the first run, got {other:?}"),
+    }
+}

@@ -41,7 +41,6 @@ pub struct UiLayout {
     pub left_px: f32,
     pub bottom_px: f32,
     pub pointer_over_ui: bool,
-    pub scale: f32,
 }
 
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]

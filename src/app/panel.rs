@@ -129,11 +129,13 @@ pub struct PanelState {
 impl PanelState {
     pub fn new(config: RunConfig, config_path: PathBuf, presets: Vec<PathBuf>) -> PanelState {
         let export_path = config.output.path.display().to_string();
+        // The config's count; its 0 means all cores but one here (one is left to render).
+        let threads = config.threads;
         PanelState {
             draft: config,
             submitted: None,
             live: true,
-            threads: 0,
+            threads,
             last_edit: None,
             last_submit: None,
             display: Display::default(),

@@ -78,7 +78,6 @@ pub fn panel_system(
         state.touched(Instant::now());
     }
     layout.pointer_over_ui = ctx.egui_wants_pointer_input() || ctx.is_pointer_over_egui();
-    layout.scale = ctx.pixels_per_point();
     actions.write_batch(out);
     timings.add(|t| &mut t.panel, t0.elapsed());
     Ok(())
