@@ -2,6 +2,9 @@
 //! `--set` overrides by dotted path, validation errors that name the file, key and range.
 
 use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, VariantArray};
+
+pub use crate::config_validate::{ValidConfig, WEAK_FIELD_LIMIT};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -22,28 +25,96 @@ fn err(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
     }
 }
 
-macro_rules! enum_str {
-    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-        impl $name {
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
-            /// Every value, in declaration order (for menus).
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-        }
-    };
+// The config's enumerations: serde reads and writes their names, strum gives the same names as
+// `&'static str` (`as_ref()`) and every value in order (`VARIANTS`, for menus). Both derive the
+// names from one snake_case rule (or one explicit rename); `tests` checks that they agree.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Metric {
+    PerturbedFlrw,
+    Schwarzschild,
 }
 
-enum_str!(Metric { PerturbedFlrw = "perturbed_flrw", Schwarzschild = "schwarzschild" });
-enum_str!(EquationsKind { Exact = "exact", FirstOrder = "first_order" });
-enum_str!(CosmologyModel { Lcdm = "lcdm", Static = "static" });
-enum_str!(ProfileKind { Point = "point", UniformSphere = "uniform_sphere", Nfw = "nfw", Plummer = "plummer" });
-enum_str!(PotentialMode { Grid = "grid", Analytic = "analytic" });
-enum_str!(Precision { F32 = "f32", F64 = "f64" });
-enum_str!(PhiUnits { SquareMetresPerSquareSecond = "m2/s2", SpeedOfLightSquared = "c2" });
-enum_str!(TimeDependenceKind { Frozen = "frozen", FixedPhysicalMass = "fixed_physical_mass" });
-enum_str!(PatternKind { ConeGrid = "cone_grid", ConeRandom = "cone_random", Beam = "beam" });
-enum_str!(MethodKind { Rk4 = "rk4", Dopri5 = "dopri5" });
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum EquationsKind {
+    Exact,
+    FirstOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CosmologyModel {
+    Lcdm,
+    Static,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ProfileKind {
+    Point,
+    UniformSphere,
+    Nfw,
+    Plummer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum PotentialMode {
+    Grid,
+    Analytic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Precision {
+    F32,
+    F64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum PhiUnits {
+    #[serde(rename = "m2/s2")]
+    #[strum(serialize = "m2/s2")]
+    SquareMetresPerSquareSecond,
+    #[serde(rename = "c2")]
+    #[strum(serialize = "c2")]
+    SpeedOfLightSquared,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TimeDependenceKind {
+    Frozen,
+    FixedPhysicalMass,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum PatternKind {
+    ConeGrid,
+    ConeRandom,
+    Beam,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum MethodKind {
+    Rk4,
+    Dopri5,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -333,7 +404,7 @@ impl RunConfig {
         text: &str,
         file: &str,
         overrides: &[(String, String)],
-    ) -> Result<RunConfig, ConfigError> {
+    ) -> Result<ValidConfig, ConfigError> {
         let with_file = |mut e: ConfigError| {
             e.file = file.to_string();
             e
@@ -356,12 +427,11 @@ impl RunConfig {
                     msg,
                 ))
             })?;
-        config.validate().map_err(with_file)?;
-        Ok(config)
+        config.into_valid().map_err(with_file)
     }
 
     /// Reads and validates a config file.
-    pub fn load(path: &Path, overrides: &[(String, String)]) -> Result<RunConfig, ConfigError> {
+    pub fn load(path: &Path, overrides: &[(String, String)]) -> Result<ValidConfig, ConfigError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: name.clone(),
@@ -373,21 +443,27 @@ impl RunConfig {
 
     /// The fully resolved config as TOML (defaults filled in).
     pub fn to_toml(&self) -> String {
-        toml::to_string(&self.resolved()).unwrap_or_else(|e| format!("# cannot serialise: {e}"))
+        toml::to_string(&self.clone().resolved()).unwrap_or_else(|e| format!("# cannot serialise: {e}"))
     }
 
-    /// A copy with implicit defaults made explicit (point-lens cores).
-    pub fn resolved(&self) -> RunConfig {
-        let mut c = self.clone();
-        for l in &mut c.lenses {
-            if l.core_radius_mpc.is_none() {
-                l.core_radius_mpc = Some(if l.profile == ProfileKind::Point {
-                    POINT_CORE_DEFAULT_MPC
-                } else {
-                    0.0
-                });
-            }
+    /// With implicit defaults made explicit (point-lens cores).
+    pub fn resolved(mut self) -> RunConfig {
+        for l in &mut self.lenses {
+            l.core_radius_mpc = Some(l.core_radius_or_default_mpc());
         }
-        c
+        self
+    }
+}
+
+impl LensConfig {
+    /// The core radius [Mpc]: the given one, or by default [`POINT_CORE_DEFAULT_MPC`] for a
+    /// point lens and none (0) for extended profiles.
+    pub fn core_radius_or_default_mpc(&self) -> f64 {
+        self.core_radius_mpc
+            .unwrap_or(if self.profile == ProfileKind::Point {
+                POINT_CORE_DEFAULT_MPC
+            } else {
+                0.0
+            })
     }
 }

@@ -33,15 +33,41 @@ fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
     }
 }
 
+/// A config that passed [`RunConfig::validate`], with implicit defaults made explicit
+/// ([`RunConfig::resolved`]). Shared behind an `Arc`: an edit is copied once, when the panel
+/// submits its draft, and every later holder (session, model, scene) shares that copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidConfig(std::sync::Arc<RunConfig>);
+
+impl std::ops::Deref for ValidConfig {
+    type Target = RunConfig;
+    fn deref(&self) -> &RunConfig {
+        &self.0
+    }
+}
+
+impl ValidConfig {
+    /// The config itself (for edits: clone it, change it, validate it again).
+    pub fn config(&self) -> &RunConfig {
+        &self.0
+    }
+}
+
 /// Largest |Φ|/c² accepted as weak field (physics.md §3.1).
 pub const WEAK_FIELD_LIMIT: f64 = 1e-3;
 
 impl RunConfig {
+    /// Validates and resolves: the only way to a [`ValidConfig`].
+    pub fn into_valid(self) -> Result<ValidConfig, ConfigError> {
+        self.validate()?;
+        Ok(ValidConfig(std::sync::Arc::new(self.resolved())))
+    }
+
     /// Checks every parameter; the first problem is returned with its key.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let c = &self.cosmology;
         if c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw {
-            crate::cosmology::Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
+            crate::cosmology::Lcdm::check_parameters(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
                 .map_err(|e| {
                     let key = match &e {
                         crate::cosmology::CosmologyError::Invalid { key, .. } => {

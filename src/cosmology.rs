@@ -141,12 +141,14 @@ const GL8_W: [f64; 8] = [
 ];
 
 impl Lcdm {
-    pub fn new(
+    /// Checks the parameters without building the η(a) table (what config validation needs):
+    /// each in its range, a flat universe, and a big bang to start η from.
+    pub fn check_parameters(
         h0_km_s_mpc: f64,
         omega_m: f64,
         omega_lambda: f64,
         omega_r: f64,
-    ) -> Result<Self, CosmologyError> {
+    ) -> Result<(), CosmologyError> {
         let check = |key: &'static str, value: f64, ok: bool, allowed: &'static str| {
             if ok && value.is_finite() {
                 Ok(())
@@ -193,6 +195,17 @@ impl Lcdm {
                 allowed: "Ωm + Ωr > 0 (a pure-Λ universe has no big bang for η to start from)",
             });
         }
+        Ok(())
+    }
+
+    /// Checks the parameters, then tabulates η(a) (to 1e-12, by Gauss–Legendre quadrature).
+    pub fn new(
+        h0_km_s_mpc: f64,
+        omega_m: f64,
+        omega_lambda: f64,
+        omega_r: f64,
+    ) -> Result<Self, CosmologyError> {
+        Lcdm::check_parameters(h0_km_s_mpc, omega_m, omega_lambda, omega_r)?;
         let expansion = Expansion {
             h0_per_s: hubble_per_s(h0_km_s_mpc),
             omega_m,

@@ -6,12 +6,18 @@
 //! `docs/physics.md` of the project; units are SI inside, Mpc/M☉/degrees only in configs.
 //! Left out: peculiar velocities (z_Dop), curved FLRW, time-snapshot grids.
 
+//!
+//! Layers (see ARCHITECTURE.md): `units` → physics (`cosmology`, `lens`, `potential`, `metric`,
+//! `integrate`) → run assembly (`config`, `field`, `rays`, `setup`, `trace`, `observables`,
+//! `io`) → `session` (what interactive clients keep between edits) → clients: the visualizer
+//! (`app`, feature `gui`) and the binary's command line, which the library never imports.
+
 #[cfg(feature = "gui")]
 pub mod app;
-pub mod cli;
 pub mod config;
 mod config_validate;
 pub mod cosmology;
+pub mod field;
 pub mod integrate;
 pub mod io;
 pub mod lens;
@@ -19,11 +25,19 @@ pub mod metric;
 pub mod observables;
 pub mod potential;
 pub mod rays;
+pub mod session;
 pub mod setup;
 pub mod trace;
 pub mod units;
 
-pub use config_validate::WEAK_FIELD_LIMIT;
+// The typed operations both clients call.
+pub use config::{ConfigError, RunConfig, ValidConfig, WEAK_FIELD_LIMIT};
+pub use field::{FieldCache, FieldData};
+pub use integrate::EndReason;
+pub use io::{merge, read_run, write_run};
+pub use session::Session;
+pub use setup::Model;
+pub use trace::{RunResult, Sink};
 
 /// Tells glibc's allocator to keep freed memory in the process instead of returning it to the
 /// kernel at once. Trajectory buffers (≈ 110 kB per 1000-step ray) are allocated afresh for

@@ -1,58 +1,21 @@
-//! Turns a validated [`RunConfig`] into the objects the tracer needs, and runs it.
-//!
-//! The field (possibly a large grid) sits behind an `Arc` and is reused by [`Model::build`]
-//! when only ray or integration settings changed, so interactive edits do not rebuild grids.
+//! Turns a [`ValidConfig`] into the objects the tracer needs (background, lenses, field, rays,
+//! integration settings), and traces it. The field comes from a [`FieldCache`], the one place
+//! that decides whether a grid can be reused.
 
 use crate::config::*;
-use crate::cosmology::{Background, Lcdm};
+use crate::cosmology::{Background, CosmologyError, Lcdm};
+use crate::field::{FieldCache, FieldData, FieldError};
 use crate::integrate::{Integration, Method, StepRule, StopConditions};
 use crate::lens::{Lens, Profile, TimeDependence};
 use crate::metric::flrw::cores_of;
 use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
-use crate::potential::{AnalyticField, Grid, GridGeometry};
+use crate::potential::GridGeometry;
 use crate::rays::{Pattern, Ray};
 use crate::trace::{RunResult, Sink, Tracer};
 use crate::units::{gm_from_msun, normalize, sub, C2, MPC_M};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
-
-/// The potential, in whichever representation the config asked for.
-pub enum FieldData {
-    Analytic(AnalyticField),
-    GridF32(Grid<f32>),
-    GridF64(Grid<f64>),
-}
-
-impl FieldData {
-    pub fn grid_geometry(&self) -> Option<GridGeometry> {
-        match self {
-            FieldData::Analytic(_) => None,
-            FieldData::GridF32(g) => Some(g.geometry),
-            FieldData::GridF64(g) => Some(g.geometry),
-        }
-    }
-
-    /// Φ [m²/s²] at `x_m`; `None` outside a grid.
-    pub fn phi_at(&self, x_m: [f64; 3]) -> Option<f64> {
-        use crate::potential::Field;
-        match self {
-            FieldData::Analytic(f) => f.sample(x_m),
-            FieldData::GridF32(g) => g.sample(x_m),
-            FieldData::GridF64(g) => g.sample(x_m),
-        }
-        .map(|s| s.phi)
-    }
-
-    pub fn memory_bytes(&self) -> usize {
-        match self {
-            FieldData::Analytic(_) => 0,
-            FieldData::GridF32(g) => g.memory_bytes(),
-            FieldData::GridF64(g) => g.memory_bytes(),
-        }
-    }
-}
 
 /// A lens config in SI units.
 pub fn lens_si(l: &LensConfig) -> Lens {
@@ -66,13 +29,7 @@ pub fn lens_si(l: &LensConfig) -> Lens {
         },
         ProfileKind::Plummer => Profile::Plummer { scale_m: r },
     };
-    let core = l
-        .core_radius_mpc
-        .unwrap_or(if l.profile == ProfileKind::Point {
-            POINT_CORE_DEFAULT_MPC
-        } else {
-            0.0
-        });
+    let core = l.core_radius_or_default_mpc();
     Lens {
         profile,
         gm: gm_from_msun(l.mass_msun),
@@ -81,18 +38,18 @@ pub fn lens_si(l: &LensConfig) -> Lens {
     }
 }
 
-/// Why a validated config still could not be set up (e.g. a missing potential file).
+/// Why a valid config still could not be set up (e.g. a missing potential file).
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
+    #[error("cannot set up the ΛCDM background")]
+    Cosmology(#[from] CosmologyError),
     #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error("{0}")]
-    Field(String),
+    Field(#[from] FieldError),
 }
 
 /// Everything needed to trace a config's rays.
 pub struct Model {
-    pub config: RunConfig,
+    pub config: ValidConfig,
     pub background: Background,
     pub lenses: Vec<Lens>,
     pub field: Arc<FieldData>,
@@ -102,41 +59,28 @@ pub struct Model {
     pub grid_build_s: f64,
 }
 
-/// Whether two resolved configs give the same potential field (lens and potential settings).
-pub fn same_field_inputs(a: &RunConfig, b: &RunConfig) -> bool {
-    a.lenses == b.lenses && a.potential == b.potential
-}
-
 impl Model {
-    /// Builds from a config; `previous` lends its field when lens and potential settings match.
-    /// `base_dir` resolves a relative `potential.file`.
+    /// Builds from a config, taking the field from `fields` (reused when lens and potential
+    /// settings are unchanged). `base_dir` resolves a relative `potential.file`.
     pub fn build(
-        config: &RunConfig,
+        config: ValidConfig,
         base_dir: &Path,
-        previous: Option<&Model>,
+        fields: &mut FieldCache,
     ) -> Result<Model, SetupError> {
-        config.validate()?;
-        let config = config.resolved();
         let background = match (config.spacetime.metric, config.cosmology.model) {
             (Metric::PerturbedFlrw, CosmologyModel::Lcdm) => {
                 let c = &config.cosmology;
-                Background::Lcdm(
-                    Lcdm::new(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
-                        .map_err(|e| SetupError::Field(e.to_string()))?,
-                )
+                Background::Lcdm(Lcdm::new(
+                    c.h0_km_s_mpc,
+                    c.omega_m,
+                    c.omega_lambda,
+                    c.omega_r,
+                )?)
             }
             _ => Background::Static,
         };
         let lenses: Vec<Lens> = config.lenses.iter().map(lens_si).collect();
-        let start = Instant::now();
-        let (field, grid_build_s) = match previous.filter(|p| same_field_inputs(&p.config, &config))
-        {
-            Some(p) => (p.field.clone(), 0.0),
-            None => {
-                let f = build_field(&config, &lenses, base_dir)?;
-                (Arc::new(f), start.elapsed().as_secs_f64())
-            }
-        };
+        let (field, grid_build_s) = fields.field_for(&config, &lenses, base_dir)?;
         let rays = pattern(&config).rays();
         let integration = integration(&config, field.grid_geometry());
         Ok(Model {
@@ -213,60 +157,6 @@ impl Model {
     pub fn shard(&self, index: usize, count: usize) -> &[Ray] {
         let n = self.rays.len();
         &self.rays[n * index / count..n * (index + 1) / count]
-    }
-}
-
-fn build_field(
-    config: &RunConfig,
-    lenses: &[Lens],
-    base_dir: &Path,
-) -> Result<FieldData, SetupError> {
-    let p = &config.potential;
-    if p.mode == PotentialMode::Analytic {
-        return Ok(FieldData::Analytic(AnalyticField {
-            lenses: lenses.to_vec(),
-            uniform: None,
-        }));
-    }
-    let geometry = GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))
-        .map_err(|e| {
-            SetupError::Config(ConfigError {
-                file: String::new(),
-                key: "potential.nodes".into(),
-                message: e.to_string(),
-            })
-        })?;
-    let fail = |e: crate::potential::grid::GridError| SetupError::Field(e.to_string());
-    match &p.file {
-        None => Ok(match p.precision {
-            Precision::F32 => {
-                FieldData::GridF32(Grid::from_lenses(geometry, lenses).map_err(fail)?)
-            }
-            Precision::F64 => {
-                FieldData::GridF64(Grid::from_lenses(geometry, lenses).map_err(fail)?)
-            }
-        }),
-        Some(file) => {
-            let path = if file.is_absolute() {
-                file.clone()
-            } else {
-                base_dir.join(file)
-            };
-            let scale = match p.phi_units {
-                PhiUnits::SquareMetresPerSquareSecond => 1.0,
-                PhiUnits::SpeedOfLightSquared => C2,
-            };
-            let phi = crate::io::read_potential(&path, &p.dataset, scale)
-                .map_err(|e| SetupError::Field(e.to_string()))?;
-            Ok(match p.precision {
-                Precision::F32 => {
-                    FieldData::GridF32(Grid::from_potential(geometry, &phi).map_err(fail)?)
-                }
-                Precision::F64 => {
-                    FieldData::GridF64(Grid::from_potential(geometry, &phi).map_err(fail)?)
-                }
-            })
-        }
     }
 }
 

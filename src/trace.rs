@@ -7,6 +7,7 @@ use crate::metric::{Row, Spacetime};
 use crate::observables::{self, Observables};
 use crate::rays::Ray;
 use std::sync::atomic::AtomicBool;
+use strum::VariantArray;
 use std::time::Instant;
 
 /// Rows are handed to the sink in batches of this many while a ray is being traced.
@@ -56,12 +57,21 @@ impl RunResult {
 
     /// (end reason, count) for the reasons that occur.
     pub fn end_reason_counts(&self) -> Vec<(EndReason, usize)> {
-        EndReason::ALL
+        EndReason::VARIANTS
             .iter()
             .map(|&e| (e, self.rays.iter().filter(|r| r.end() == e).count()))
             .filter(|(_, n)| *n > 0)
             .collect()
     }
+}
+
+/// The number of tracing threads for a requested count: the count itself, or with 0 every core
+/// (the one meaning of `threads = 0`, in the config, the CLI and the window alike).
+pub fn resolve_threads(requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Everything a worker needs to trace one ray.
@@ -85,17 +95,7 @@ impl<S: Spacetime> Tracer<'_, S> {
                     sent = rows.len();
                 }
             }),
-            Err(_) => RayOutcome {
-                end: EndReason::StartInvalid,
-                steps_accepted: 0,
-                steps_rejected: 0,
-                initial_state: [f64::NAN; crate::metric::N_STATE],
-                initial_sample: Default::default(),
-                final_state: [f64::NAN; crate::metric::N_STATE],
-                final_sample: Default::default(),
-                lambda_s: 0.0,
-                null_error_max: f64::NAN,
-            },
+            Err(_) => RayOutcome::start_invalid(),
         };
         if rows.len() > sent {
             sink.partial(ray.id, &rows[sent..]);

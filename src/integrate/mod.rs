@@ -4,14 +4,20 @@
 //! are located, not merely detected, so the end state lies on the event surface.
 
 mod driver;
+pub mod events;
+mod stepper;
 pub mod tableau;
 
 pub use driver::{integrate, RayOutcome};
+pub use events::{Event, EventSet, EVENT_TOLERANCE};
 
 use crate::metric::Halt;
 
-/// Why a ray ended (physics.md §8). The order is the `labels` order of the run file.
+/// Why a ray ended (physics.md §8). The declaration order is the `labels` order of the run
+/// file, and the snake_case names (strum) are those labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum EndReason {
     DistanceReached,
     ScaleFactorReached,
@@ -28,51 +34,21 @@ pub enum EndReason {
 }
 
 impl EndReason {
-    pub const ALL: [EndReason; 12] = [
-        EndReason::DistanceReached,
-        EndReason::ScaleFactorReached,
-        EndReason::PlaneCrossed,
-        EndReason::AffineSpanReached,
-        EndReason::StepLimit,
-        EndReason::LeftGrid,
-        EndReason::EnteredCore,
-        EndReason::WeakFieldViolated,
-        EndReason::NonFinite,
-        EndReason::StepUnderflow,
-        EndReason::StartInvalid,
-        EndReason::Cancelled,
-    ];
-
     /// snake_case label used in files and summaries.
     pub fn label(self) -> &'static str {
-        match self {
-            EndReason::DistanceReached => "distance_reached",
-            EndReason::ScaleFactorReached => "scale_factor_reached",
-            EndReason::PlaneCrossed => "plane_crossed",
-            EndReason::AffineSpanReached => "affine_span_reached",
-            EndReason::StepLimit => "step_limit",
-            EndReason::LeftGrid => "left_grid",
-            EndReason::EnteredCore => "entered_core",
-            EndReason::WeakFieldViolated => "weak_field_violated",
-            EndReason::NonFinite => "non_finite",
-            EndReason::StepUnderflow => "step_underflow",
-            EndReason::StartInvalid => "start_invalid",
-            EndReason::Cancelled => "cancelled",
-        }
+        self.into()
     }
 
-    /// Index in [`EndReason::ALL`] (the value stored in run files).
+    /// Index in [`strum::VariantArray::VARIANTS`] (the value stored in run files).
     pub fn code(self) -> i32 {
-        Self::ALL
-            .iter()
-            .position(|&r| r == self)
-            .expect("every reason is listed") as i32
+        self as i32
     }
 
     pub fn from_code(code: i32) -> Option<EndReason> {
+        use strum::VariantArray;
         usize::try_from(code)
             .ok()
-            .and_then(|i| Self::ALL.get(i).copied())
+            .and_then(|i| Self::VARIANTS.get(i).copied())
     }
 
     pub(crate) fn from_halt(h: Halt) -> EndReason {

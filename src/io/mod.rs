@@ -3,40 +3,109 @@
 //! Every file is written to a temporary name in the target folder and renamed when complete,
 //! so a failed or interrupted write never leaves a truncated file or clobbers an existing one.
 
+mod merge;
 mod read;
 mod write;
 
+pub use merge::{merge, MergeError};
 pub use read::{read_potential, read_run, StoredRay};
 pub use write::{write_run, RayRecord, RunMeta};
 
+use crate::config::RunConfig;
 use crate::integrate::EndReason;
 use crate::observables::Observables;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// A file that could not be read or written, with the path and the underlying cause.
 #[derive(Debug, Error)]
 pub enum IoError {
-    #[error("{path}: {message}")]
-    Hdf5 { path: String, message: String },
-    #[error("{0}: already exists; pass --force to overwrite it")]
-    Exists(String),
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
+    #[error("{}: {what}", path.display())]
+    Hdf5 {
+        path: PathBuf,
+        what: String,
+        #[source]
+        source: hdf5::Error,
+    },
+    #[error("{}: {what}", path.display())]
+    File {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: already exists", path.display())]
+    Exists { path: PathBuf },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
 }
 
 impl IoError {
-    pub(crate) fn h5(path: &Path, e: impl std::fmt::Display) -> IoError {
-        IoError::Hdf5 {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        }
+    pub(crate) fn h5(path: &Path, what: impl Into<String>) -> impl FnOnce(hdf5::Error) -> IoError {
+        let (path, what) = (path.to_path_buf(), what.into());
+        move |source| IoError::Hdf5 { path, what, source }
+    }
+    pub(crate) fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {
+        let path = path.to_path_buf();
+        move |source| IoError::File { path, what, source }
     }
     pub(crate) fn invalid(path: &Path, message: impl Into<String>) -> IoError {
         IoError::Invalid {
-            path: path.display().to_string(),
+            path: path.to_path_buf(),
             message: message.into(),
         }
     }
+}
+
+/// Writes a file atomically: `write` fills a temporary file in the target folder, which then
+/// replaces `path` (or, without `overwrite`, takes its place only if `path` still does not
+/// exist). On any error the temporary file is removed and `path` is untouched.
+pub fn write_atomically(
+    path: &Path,
+    overwrite: bool,
+    write: impl FnOnce(&Path) -> Result<(), IoError>,
+) -> Result<(), IoError> {
+    if !overwrite && path.exists() {
+        return Err(IoError::Exists {
+            path: path.to_path_buf(),
+        });
+    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(IoError::file(path, "cannot create its folder"))?;
+            d
+        }
+        None => Path::new("."),
+    };
+    let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(IoError::file(path, "cannot create a temporary file beside it"))?;
+    write(tmp.path())?;
+    let persisted = if overwrite {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            IoError::Exists {
+                path: path.to_path_buf(),
+            }
+        } else {
+            IoError::file(path, "cannot move the finished file into place")(e.error)
+        }
+    })?;
+    Ok(())
+}
+
+/// Saves a config as its resolved TOML (atomically, replacing an existing file).
+pub fn save_config(config: &RunConfig, path: &Path) -> Result<(), IoError> {
+    write_atomically(path, true, |tmp| {
+        std::fs::write(tmp, config.to_toml()).map_err(IoError::file(path, "cannot write"))
+    })
 }
 
 /// Column names of a state row.
@@ -125,16 +194,8 @@ pub(crate) const SCALAR_OBSERVABLES: [(&str, Getter, Setter); 14] = [
     ),
 ];
 
-/// A temporary sibling of `target` for write-then-rename.
-pub fn temporary_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "run.h5".into());
-    target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
-}
-
 /// End-reason labels in code order.
 pub fn end_reason_labels() -> Vec<&'static str> {
-    EndReason::ALL.iter().map(|e| e.label()).collect()
+    use strum::VariantArray;
+    EndReason::VARIANTS.iter().map(|e| e.label()).collect()
 }

@@ -51,7 +51,7 @@ fn read_column<T: hdf5::H5Type>(
     let v = obs
         .dataset(name)
         .and_then(|d| d.read_raw::<T>())
-        .map_err(|e| IoError::h5(path, format!("not a readable excalibur run file: {e}")))?;
+        .map_err(IoError::h5(path, "not a readable excalibur run file"))?;
     if v.len() != n {
         return Err(IoError::invalid(
             path,
@@ -66,7 +66,7 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
     if !path.is_file() {
         return Err(IoError::invalid(path, "no such file"));
     }
-    let h5 = |e: hdf5::Error| IoError::h5(path, format!("not a readable excalibur run file: {e}"));
+    let h5 = |e: hdf5::Error| IoError::h5(path, "not a readable excalibur run file")(e);
     let file = hdf5::File::open(path).map_err(h5)?;
     let n = file
         .attr("n_photons")
@@ -164,10 +164,10 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
         return Err(IoError::invalid(path, "potential.file: no such file"));
     }
     let file = hdf5::File::open(path)
-        .map_err(|e| IoError::h5(path, format!("potential.file: cannot open as HDF5: {e}")))?;
+        .map_err(IoError::h5(path, "potential.file: cannot open as HDF5"))?;
     let ds = file
         .dataset(dataset)
-        .map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
+        .map_err(IoError::h5(path, format!("potential.dataset = \"{dataset}\"")))?;
     let shape = ds.shape();
     if shape.len() != 3 {
         return Err(IoError::invalid(
@@ -177,6 +177,6 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
     }
     let arr: Array3<f64> = ds
         .read()
-        .map_err(|e| IoError::h5(path, format!("potential.dataset = \"{dataset}\": {e}")))?;
+        .map_err(IoError::h5(path, format!("potential.dataset = \"{dataset}\"")))?;
     Ok(arr.mapv(|v| v * scale))
 }

@@ -1,7 +1,7 @@
 //! Writing the seed-compatible run layout plus provenance and observables.
 
 use super::{
-    temporary_path, IoError, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION,
+    IoError, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION,
 };
 use crate::integrate::EndReason;
 use crate::metric::Row;
@@ -65,36 +65,17 @@ fn text(s: &str) -> VarLenUnicode {
         .expect("strings without NUL are valid VarLenUnicode")
 }
 
-/// Writes a run file at `path` (temporary file, then rename); refuses to replace an existing
-/// file unless `force`.
+/// Writes a run file at `path` atomically (see [`super::write_atomically`]); refuses to
+/// replace an existing file unless `force`.
 pub fn write_run(
     path: &Path,
     meta: &RunMeta,
     rays: &[RayRecord],
     force: bool,
 ) -> Result<(), IoError> {
-    if path.exists() && !force {
-        return Err(IoError::Exists(path.display().to_string()));
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| IoError::h5(path, format!("cannot create folder: {e}")))?;
-    }
-    let tmp = temporary_path(path);
-    let result = write_to(&tmp, meta, rays).map_err(|e| IoError::h5(path, e));
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            IoError::h5(
-                path,
-                format!("cannot move the finished file into place: {e}"),
-            )
-        }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    super::write_atomically(path, force, |tmp| {
+        write_to(tmp, meta, rays).map_err(IoError::h5(path, "cannot write the run file"))
+    })
 }
 
 fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> {

@@ -1,16 +1,19 @@
-//! The tracing thread: owns the model cache, builds fields, traces jobs and streams results
-//! back over a bounded channel. No Bevy in here, so it is testable on its own.
+//! A tracing session: what a client needs between edits. One named thread owns the field
+//! caches and a rayon pool, builds fields, traces jobs (a coarse preview first for big grids)
+//! and streams results back over a bounded channel. The visualizer is one client; no Bevy in
+//! here, so it is tested on its own and ready for the image renderer.
 //!
 //! One named thread serves all runs. A job carries its own result channel and cancel flag:
 //! cancelling a run is setting the flag and dropping the receiver, after which every send fails
 //! and the workers stop at their next poll. When several jobs queue up, only the newest runs.
 
-use crate::config::{PotentialMode, RunConfig};
+use crate::config::{PotentialMode, ValidConfig};
+use crate::field::{FieldCache, FieldData};
 use crate::integrate::EndReason;
 use crate::observables::Observables;
 use crate::rays::Ray;
-use crate::setup::{same_field_inputs, FieldData, Model};
-use crate::trace::{RayResult, RunResult, Sink};
+use crate::setup::Model;
+use crate::trace::{resolve_threads, RayResult, RunResult, Sink};
 use crate::units::MPC_M;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::PathBuf;
@@ -50,8 +53,8 @@ pub struct RaySummary {
 /// Sent once a pass has its field and rays, before any trajectory point.
 pub struct PassStart {
     pub pass: Pass,
-    /// The resolved config of this pass (nodes lowered for a preview).
-    pub config: RunConfig,
+    /// The config of this pass (nodes lowered for a preview).
+    pub config: ValidConfig,
     pub rays: Vec<Ray>,
     pub field: Arc<FieldData>,
     pub grid_build_s: f64,
@@ -79,39 +82,41 @@ pub enum SimMessage {
         ray: RaySummary,
     },
     Done(PassDone),
-    /// The config could not be set up; the previous scene stays.
+    /// The config could not be set up (the message names the cause, with its sources); the
+    /// previous scene stays.
     Failed(String),
 }
 
 /// A run request.
-pub struct Job {
-    pub config: RunConfig,
+struct Job {
+    config: ValidConfig,
     /// Resolves a relative `potential.file`.
-    pub base_dir: PathBuf,
-    pub threads: usize,
-    pub cancel: Arc<AtomicBool>,
-    pub tx: Sender<SimMessage>,
+    base_dir: PathBuf,
+    threads: usize,
+    cancel: Arc<AtomicBool>,
+    tx: Sender<SimMessage>,
 }
 
-/// The handle the app keeps: send jobs, the thread does the rest.
-pub struct Worker {
+/// The handle a client keeps: submit jobs, the thread does the rest.
+pub struct Session {
     jobs: Sender<Job>,
 }
 
-impl Worker {
+impl Session {
     /// Starts the named tracing thread.
-    pub fn spawn() -> std::io::Result<Worker> {
+    pub fn spawn() -> std::io::Result<Session> {
         let (jobs, rx) = crossbeam_channel::unbounded::<Job>();
         std::thread::Builder::new()
             .name("excalibur-tracer".into())
             .spawn(move || serve(rx))?;
-        Ok(Worker { jobs })
+        Ok(Session { jobs })
     }
 
-    /// Queues a run and returns its result channel and cancel flag.
+    /// Queues a run on `threads` workers (0 = all cores) and returns its result channel and
+    /// cancel flag. Cancelling is setting the flag and dropping the receiver.
     pub fn submit(
         &self,
-        config: RunConfig,
+        config: ValidConfig,
         base_dir: PathBuf,
         threads: usize,
     ) -> (Receiver<SimMessage>, Arc<AtomicBool>) {
@@ -134,16 +139,9 @@ impl Worker {
     }
 }
 
-/// Threads for tracing when the user asks for 0 (= automatic): all cores but one, for rendering.
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get().saturating_sub(1).max(1))
-        .unwrap_or(1)
-}
-
 fn serve(jobs: Receiver<Job>) {
-    let mut full: Option<Model> = None;
-    let mut preview: Option<Model> = None;
+    let mut full = FieldCache::default();
+    let mut preview = FieldCache::default();
     // The pool that builds grids and traces rays, sized per job (rebuilt when the size changes).
     let mut pool: Option<(usize, rayon::ThreadPool)> = None;
     while let Ok(mut job) = jobs.recv() {
@@ -154,15 +152,12 @@ fn serve(jobs: Receiver<Job>) {
         if job.cancel.load(Ordering::Relaxed) {
             continue;
         }
-        let threads = if job.threads == 0 {
-            default_threads()
-        } else {
-            job.threads
-        };
+        let threads = resolve_threads(job.threads);
         if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
             pool = match rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .thread_name(|i| format!("excalibur-trace-{i}"))
+                .start_handler(|_| lower_priority())
                 .build()
             {
                 Ok(p) => Some((threads, p)),
@@ -182,38 +177,44 @@ fn serve(jobs: Receiver<Job>) {
                 && job.config.potential.file.is_none()
                 && job.config.potential.nodes > PREVIEW_NODES;
             if big_grid {
-                let mut coarse = job.config.clone();
+                let mut coarse = job.config.config().clone();
                 coarse.potential.nodes = PREVIEW_NODES;
-                if !run_pass(&job, &coarse, Pass::Preview, &mut preview) {
-                    return;
+                // Fewer nodes of a valid grid are valid; were they not, the full pass alone runs.
+                if let Ok(coarse) = coarse.into_valid() {
+                    if !run_pass(&job, coarse, Pass::Preview, &mut preview) {
+                        return;
+                    }
                 }
             }
-            run_pass(&job, &job.config, Pass::Full, &mut full);
+            run_pass(&job, job.config.clone(), Pass::Full, &mut full);
         });
     }
 }
 
-/// Builds (or reuses) the model and traces one pass on the current (the worker's) rayon pool;
-/// false when it failed or was cancelled.
-fn run_pass(job: &Job, config: &RunConfig, pass: Pass, cache: &mut Option<Model>) -> bool {
-    // A field that will not be reused is freed before the new one is built: two 512³ grids
-    // would double the peak memory, and the kernel hands out huge pages for the new grid far
-    // more readily once the old one is gone (measured: 2.4-3.1 s against 0.6-0.9 s at 512³).
-    if cache
-        .as_ref()
-        .is_some_and(|m| !same_field_inputs(&m.config, &config.resolved()))
-    {
-        *cache = None;
+/// Tracing threads run at a lower priority than the rest of the process, so that a client's
+/// own threads (the window's render loop) keep their core while every core traces.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread (tid from gettid) only changes its nice value.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
     }
-    let model = match Model::build(config, &job.base_dir, cache.as_ref()) {
+}
+
+/// Builds the model (its field from `fields`, reused when unchanged) and traces one pass on
+/// the current (the session's) rayon pool; false when it failed or was cancelled.
+fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache) -> bool {
+    let model = match Model::build(config, &job.base_dir, fields) {
         Ok(m) => m,
         Err(e) => {
-            let _ = job.tx.send(SimMessage::Failed(e.to_string()));
+            let _ = job
+                .tx
+                .send(SimMessage::Failed(format!("{:#}", anyhow::Error::from(e))));
             return false;
         }
     };
     if job.cancel.load(Ordering::Relaxed) {
-        *cache = Some(model);
         return false;
     }
     let start = PassStart {
@@ -224,7 +225,6 @@ fn run_pass(job: &Job, config: &RunConfig, pass: Pass, cache: &mut Option<Model>
         grid_build_s: model.grid_build_s,
     };
     if job.tx.send(SimMessage::Started(Box::new(start))).is_err() {
-        *cache = Some(model);
         return false;
     }
     let sink = StreamSink {
@@ -243,7 +243,6 @@ fn run_pass(job: &Job, config: &RunConfig, pass: Pass, cache: &mut Option<Model>
         result: Arc::new(result),
     };
     let _ = job.tx.send(SimMessage::Done(done));
-    *cache = Some(model);
     !cancelled
 }
 

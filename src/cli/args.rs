@@ -1,0 +1,157 @@
+//! The command-line arguments (clap derive), one struct per command.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "excalibur",
+    version,
+    about = "Light bending in cosmology: photon geodesics through perturbed FLRW and Schwarzschild"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Open the visualizer on CONFIG (default configs/default.toml).
+    Gui(GuiArgs),
+    /// Headless run: build the potential, trace the rays, write HDF5.
+    Run(RunArgs),
+    /// Join shard outputs into one file identical to the unsharded run.
+    Merge(MergeArgs),
+    /// Print what a run file holds.
+    Inspect { file: PathBuf },
+    /// Validate a config and print it fully resolved, as TOML.
+    Check {
+        config: PathBuf,
+        #[command(flatten)]
+        sets: Overrides,
+    },
+}
+
+/// `--set KEY=VALUE`, repeatable, shared by every command that reads a config.
+#[derive(Args, Default, Clone)]
+pub struct Overrides {
+    /// Override a config key by dotted path, e.g. --set potential.nodes=128 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_override)]
+    pub sets: Vec<(String, String)>,
+}
+
+#[derive(Args)]
+pub struct GuiArgs {
+    pub config: Option<PathBuf>,
+    /// Render the finished run, save a PNG of the whole window and exit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// With --screenshot: take it after N frames instead of when the run finishes.
+    #[arg(long, requires = "screenshot")]
+    pub frames: Option<u32>,
+    /// With --screenshot: after the run, double lens 0's mass and report the re-trace timings.
+    #[arg(long, requires = "screenshot")]
+    pub measure_edit: bool,
+    #[command(flatten)]
+    pub sets: Overrides,
+    /// Open the plot window from the start.
+    #[arg(long)]
+    pub plots: bool,
+    /// Select this ray (its readout and redshift plot) from the start.
+    #[arg(long, value_name = "RAY")]
+    pub select: Option<usize>,
+    /// Start with this display-only bend exaggeration (1 to 1e6).
+    #[arg(long, default_value_t = 1.0, value_parser = parse_bend)]
+    pub bend: f64,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    pub config: PathBuf,
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub sets: Overrides,
+    /// Worker threads (0 = all cores); overrides the config's `threads`.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Trace only shard I of N (e.g. 3/16), for job arrays; join with `merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar or summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct MergeArgs {
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    #[arg(short, long)]
+    pub output: PathBuf,
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `--set KEY=VALUE`.
+fn parse_override(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!(
+            "`{text}` is not KEY=VALUE, e.g. --set potential.nodes=128"
+        )),
+    }
+}
+
+/// `--shard I/N` with 0 ≤ I < N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{text}` is not I/N with 0 <= I < N, e.g. --shard 0/4");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let i: usize = i.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// `--bend`: a finite factor in [1, 1e6].
+fn parse_bend(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (1.0..=1e6).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a bend exaggeration in [1, 1e6]")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_split_at_the_first_equals_sign() {
+        assert_eq!(
+            parse_override("rays.impact_mpc=[1.0, 2.0]").unwrap(),
+            ("rays.impact_mpc".into(), "[1.0, 2.0]".into())
+        );
+        assert_eq!(
+            parse_override("title=a=b").unwrap(),
+            ("title".into(), "a=b".into())
+        );
+        assert!(parse_override("=3").is_err());
+        assert!(parse_override("potential.nodes").is_err());
+    }
+
+    #[test]
+    fn shards_must_lie_below_their_count() {
+        assert_eq!(parse_shard("3/16").unwrap(), (3, 16));
+        for bad in ["16/16", "1/0", "a/2", "2", "-1/4"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What the commands print: the progress bar, the run summary (text and `--json`), and
+//! `inspect`'s description of a run file.
+
+use excalibur::integrate::EndReason;
+use excalibur::io::{RunMeta, StoredRay};
+use excalibur::observables::Observables;
+use excalibur::setup::Model;
+use excalibur::trace::{RayResult, RunResult, Sink};
+use excalibur::units::rad_to_arcsec;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fmt::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+use strum::VariantArray;
+
+/// A progress bar on stderr (hidden with `--quiet`) with the running steps/s.
+pub struct ProgressSink {
+    bar: ProgressBar,
+    steps: AtomicU64,
+    start: Instant,
+}
+
+impl ProgressSink {
+    pub fn new(rays: usize, quiet: bool) -> ProgressSink {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            let b = ProgressBar::with_draw_target(Some(rays as u64), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} rays  {msg}  eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            b
+        };
+        ProgressSink {
+            bar,
+            steps: AtomicU64::new(0),
+            start: Instant::now(),
+        }
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Sink for ProgressSink {
+    fn finished(&self, r: &RayResult) {
+        let steps = self.steps.fetch_add(
+            r.outcome.steps_accepted + r.outcome.steps_rejected,
+            Ordering::Relaxed,
+        );
+        let rate = steps as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
+        self.bar.set_message(format!("{rate:.3e} steps/s"));
+        self.bar.inc(1);
+    }
+}
+
+/// `--json`: one object with the keys of interface.md §1.
+pub fn json_summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
+    let steps = result.steps_total();
+    let end_reasons: serde_json::Map<String, serde_json::Value> = result
+        .end_reason_counts()
+        .into_iter()
+        .map(|(e, n)| (e.label().to_string(), n.into()))
+        .collect();
+    serde_json::json!({
+        "photons": result.rays.len(),
+        "photons_total": model.rays.len(),
+        "steps_total": steps,
+        "grid_build_s": model.grid_build_s,
+        "integrate_s": result.integrate_s,
+        "total_s": total_s,
+        "steps_per_s": steps as f64 / result.integrate_s.max(1e-12),
+        "output": output.display().to_string(),
+        "output_bytes": std::fs::metadata(output).map(|m| m.len()).unwrap_or(0),
+        "grid_bytes": model.field.memory_bytes(),
+        "end_reasons": end_reasons,
+    })
+    .to_string()
+}
+
+/// (min, median, max) of the finite values.
+fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64, f64)> {
+    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some((v[0], v[v.len() / 2], v[v.len() - 1]))
+}
+
+/// Observables summary lines shared by `run` and `inspect`.
+fn observables_lines<'a>(rays: impl Iterator<Item = &'a Observables> + Clone) -> String {
+    let columns: [(&str, fn(&Observables) -> f64, &str); 4] = [
+        ("deflection", |o| rad_to_arcsec(o.deflection_rad), "arcsec"),
+        ("redshift z", |o| o.redshift, ""),
+        ("time delay", |o| o.time_delay_s, "s"),
+        ("null error (max)", |o| o.null_error_max, ""),
+    ];
+    let mut s = String::new();
+    for (name, value, unit) in columns {
+        let _ = match range(rays.clone().map(value)) {
+            Some((lo, mid, hi)) => writeln!(
+                s,
+                "  {name:<22} min {lo:>12.5e}  median {mid:>12.5e}  max {hi:>12.5e} {unit}"
+            ),
+            None => writeln!(s, "  {name:<22} (none)"),
+        };
+    }
+    s
+}
+
+fn end_reason_line(ends: impl Iterator<Item = EndReason> + Clone) -> String {
+    EndReason::VARIANTS
+        .iter()
+        .map(|&e| (e, ends.clone().filter(|x| *x == e).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(e, n)| format!("{}={n}", e.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The text summary of `run` (stderr).
+pub fn summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
+    let steps = result.steps_total();
+    let mut s = format!("excalibur run: {}\n", model.config.title);
+    let _ = writeln!(
+        s,
+        "  photons {} of {}, steps {steps}, {:.3e} steps/s",
+        result.rays.len(),
+        model.rays.len(),
+        steps as f64 / result.integrate_s.max(1e-12)
+    );
+    let _ = writeln!(
+        s,
+        "  grid build {:.3} s ({:.1} MiB), integrate {:.3} s, total {:.3} s",
+        model.grid_build_s,
+        model.field.memory_bytes() as f64 / 1048576.0,
+        result.integrate_s,
+        total_s
+    );
+    let _ = writeln!(
+        s,
+        "  end reasons: {}",
+        end_reason_line(result.rays.iter().map(|r| r.end()))
+    );
+    s += &observables_lines(result.rays.iter().map(|r| &r.observables));
+    let _ = writeln!(s, "  wrote {}", output.display());
+    s
+}
+
+/// `inspect`: what a run file holds.
+pub fn inspect(path: &Path, meta: &RunMeta, rays: &[StoredRay]) -> String {
+    let title = toml::from_str::<toml::Table>(&meta.config_toml)
+        .ok()
+        .and_then(|t| t.get("title").and_then(|v| v.as_str().map(str::to_string)))
+        .unwrap_or_default();
+    let mut s = format!(
+        "{}\n  title: {title}\n  metric: {}\n",
+        path.display(),
+        meta.metric
+    );
+    let _ = write!(
+        s,
+        "  photons: {} (run total {})",
+        rays.len(),
+        meta.n_photons_total
+    );
+    if let Some((i, n)) = meta.shard {
+        let _ = write!(s, ", shard {i}/{n}");
+    }
+    let _ = writeln!(
+        s,
+        "\n  states: {}",
+        rays.iter().map(|r| r.rows.len()).sum::<usize>()
+    );
+    let _ = writeln!(
+        s,
+        "  end reasons: {}",
+        end_reason_line(rays.iter().map(|r| r.end))
+    );
+    s += &observables_lines(rays.iter().map(|r| &r.observables));
+    s += "  config:\n";
+    for line in meta.config_toml.lines() {
+        let _ = writeln!(s, "    {line}");
+    }
+    s
+}
