@@ -4,23 +4,26 @@
 //! Run: `cargo bench --no-default-features --bench throughput`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use excalibur::config::{PotentialMode, RunConfig};
+use excalibur::config::{PotentialMode, RunConfig, ValidConfig};
+use excalibur::field::FieldCache;
 use excalibur::potential::{Grid, GridGeometry};
 use excalibur::setup::Model;
 use excalibur::trace::NoSink;
 use std::path::Path;
 use std::time::Duration;
 
-fn seed_config(nodes: usize, mode: PotentialMode, rays_per_axis: usize) -> RunConfig {
+fn seed_config(nodes: usize, mode: PotentialMode, rays_per_axis: usize) -> ValidConfig {
     let overrides = vec![
         ("potential.nodes".to_string(), nodes.to_string()),
         ("rays.n_theta".to_string(), rays_per_axis.to_string()),
         ("rays.n_phi".to_string(), rays_per_axis.to_string()),
     ];
     let mut c = RunConfig::load(Path::new("configs/seed_optimal.toml"), &overrides)
-        .expect("seed_optimal.toml");
+        .expect("seed_optimal.toml")
+        .config()
+        .clone();
     c.potential.mode = mode;
-    c
+    c.into_valid().expect("valid")
 }
 
 fn integration(c: &mut Criterion) {
@@ -38,7 +41,8 @@ fn integration(c: &mut Criterion) {
         ("analytic", 128, PotentialMode::Analytic),
     ] {
         let config = seed_config(nodes, mode, 21);
-        let model = Model::build(&config, Path::new("."), None).expect("model");
+        let model =
+            Model::build(config, Path::new("."), &mut FieldCache::default()).expect("model");
         let steps = model
             .trace(&model.rays, 2, &NoSink, &Default::default())
             .steps_total();
@@ -57,7 +61,7 @@ fn grid_build(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(15))
         .warm_up_time(Duration::from_secs(1));
     let config = seed_config(128, PotentialMode::Grid, 7);
-    let model = Model::build(&config, Path::new("."), None).expect("model");
+    let model = Model::build(config, Path::new("."), &mut FieldCache::default()).expect("model");
     for nodes in [128usize, 512] {
         let geom = GridGeometry::cube(nodes, 1000.0 * excalibur::units::MPC_M, [0.0; 3]).unwrap();
         group.throughput(Throughput::Elements(geom.node_count() as u64));

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+source scripts/build_env.sh
 cargo build --release
 B=target/release/excalibur
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

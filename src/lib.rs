@@ -15,7 +15,6 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod config;
-mod config_validate;
 pub mod cosmology;
 pub mod field;
 pub mod integrate;

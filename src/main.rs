@@ -29,7 +29,7 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     use excalibur::app::{run_gui, GuiOptions};
     let path = config_path(&args);
     let config = excalibur::config::RunConfig::load(&path, &args.sets.sets)?;
-    run_gui(GuiOptions {
+    Ok(run_gui(GuiOptions {
         config,
         config_path: path,
         plots: args.plots,
@@ -38,14 +38,14 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
         screenshot: args.screenshot,
         frames: args.frames,
         measure_edit: args.measure_edit,
-    })
+    })?)
 }
 
 /// A headless build (`--no-default-features`) has no visualizer; say so instead of pretending.
 #[cfg(not(feature = "gui"))]
 fn gui(args: GuiArgs) -> anyhow::Result<()> {
     let c = config_path(&args);
-    Err(cli::bad_input(anyhow::anyhow!(
+    Err(cli::exit::bad_input(anyhow::anyhow!(
         "this build has no visualizer (built without the `gui` feature); trace {} headlessly with `excalibur run {}`",
         c.display(),
         c.display()
@@ -63,12 +63,13 @@ fn main() -> ExitCode {
         }
     };
     // No command is `gui` with its defaults.
-    let command = parsed.command.unwrap_or_else(|| {
-        match Cli::parse_from(["excalibur", "gui"]).command {
-            Some(c) => c,
-            None => unreachable!("`gui` parses to a command"),
-        }
-    });
+    let command =
+        parsed
+            .command
+            .unwrap_or_else(|| match Cli::parse_from(["excalibur", "gui"]).command {
+                Some(c) => c,
+                None => unreachable!("`gui` parses to a command"),
+            });
     match dispatch(command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -6,37 +6,16 @@ use crate::config::*;
 use crate::cosmology::{Background, CosmologyError, Lcdm};
 use crate::field::{FieldCache, FieldData, FieldError};
 use crate::integrate::{Integration, Method, StepRule, StopConditions};
-use crate::lens::{Lens, Profile, TimeDependence};
+use crate::lens::{Lens, TimeDependence};
 use crate::metric::flrw::cores_of;
 use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
 use crate::potential::GridGeometry;
 use crate::rays::{Pattern, Ray};
 use crate::trace::{RunResult, Sink, Tracer};
-use crate::units::{gm_from_msun, normalize, sub, C2, MPC_M};
+use crate::units::{normalize, sub, C2, MPC_M};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-
-/// A lens config in SI units.
-pub fn lens_si(l: &LensConfig) -> Lens {
-    let r = l.radius_mpc * MPC_M;
-    let profile = match l.profile {
-        ProfileKind::Point => Profile::Point,
-        ProfileKind::UniformSphere => Profile::UniformSphere { radius_m: r },
-        ProfileKind::Nfw => Profile::Nfw {
-            radius_m: r,
-            concentration: l.concentration,
-        },
-        ProfileKind::Plummer => Profile::Plummer { scale_m: r },
-    };
-    let core = l.core_radius_or_default_mpc();
-    Lens {
-        profile,
-        gm: gm_from_msun(l.mass_msun),
-        center_m: l.center_mpc.map(|c| c * MPC_M),
-        core_radius_m: core * MPC_M,
-    }
-}
 
 /// Why a valid config still could not be set up (e.g. a missing potential file).
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +58,7 @@ impl Model {
             }
             _ => Background::Static,
         };
-        let lenses: Vec<Lens> = config.lenses.iter().map(lens_si).collect();
+        let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
         let (field, grid_build_s) = fields.field_for(&config, &lenses, base_dir)?;
         let rays = pattern(&config).rays();
         let integration = integration(&config, field.grid_geometry());

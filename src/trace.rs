@@ -7,8 +7,8 @@ use crate::metric::{Row, Spacetime};
 use crate::observables::{self, Observables};
 use crate::rays::Ray;
 use std::sync::atomic::AtomicBool;
-use strum::VariantArray;
 use std::time::Instant;
+use strum::VariantArray;
 
 /// Rows are handed to the sink in batches of this many while a ray is being traced.
 pub const STREAM_BATCH_ROWS: usize = 64;

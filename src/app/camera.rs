@@ -1,10 +1,13 @@
 //! Orbit/pan/zoom camera (input ignored over the panel), the 3-D viewport beside the panel,
 //! ray hover/click picking, and shift-dragging a lens.
 
-use super::panel::{PanelAction, PanelState};
-use super::scene::{LensSphere, SceneFrame};
-use super::trajectories::TrackMeshes;
-use super::UiLayout;
+use super::actions::PanelAction;
+use super::display::Selection;
+use super::draft::Draft;
+use super::frame::SceneFrame;
+use super::layout::{AppSet, UiLayout};
+use super::scene::LensSphere;
+use super::trajectories::{update_track_meshes, TrackMeshes};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::core_pipeline::tonemapping::Tonemapping;
@@ -122,15 +125,15 @@ pub fn camera_control(
     scroll: Res<AccumulatedMouseScroll>,
     layout: Res<UiLayout>,
     frame: Res<SceneFrame>,
-    state: Res<PanelState>,
+    draft: Res<Draft>,
     mut interaction: ResMut<Interaction>,
     window: Single<&Window, With<PrimaryWindow>>,
 ) {
     let Ok((mut orbit, mut transform, mut camera)) = cams.single_mut() else {
         return;
     };
-    let axis = frame.to_scene(state.draft.rays.toward_mpc)
-        - frame.to_scene(state.draft.observer.position_mpc);
+    let axis = frame.to_scene(draft.config.rays.toward_mpc)
+        - frame.to_scene(draft.config.observer.position_mpc);
     if interaction.framed != Some(*frame) {
         interaction.framed = Some(*frame);
         *orbit = OrbitCamera::framing(&frame, axis);
@@ -139,7 +142,7 @@ pub fn camera_control(
         match a {
             PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame, axis),
             PanelAction::FocusLens(i) => {
-                if let Some(l) = state.draft.lenses.get(*i) {
+                if let Some(l) = draft.config.lenses.get(*i) {
                     orbit.target = frame.to_scene(l.center_mpc);
                     orbit.distance = (l.radius_mpc.max(1.0) * 12.0) as f32;
                 }
@@ -188,7 +191,8 @@ pub fn pick_and_drag(
     frame: Res<SceneFrame>,
     store: Res<TrackMeshes>,
     meshes: Res<Assets<Mesh>>,
-    mut state: ResMut<PanelState>,
+    mut draft: ResMut<Draft>,
+    mut selection: ResMut<Selection>,
     mut interaction: ResMut<Interaction>,
     window: Single<&Window, With<PrimaryWindow>>,
 ) {
@@ -220,7 +224,7 @@ pub fn pick_and_drag(
         if !buttons.pressed(MouseButton::Left) {
             interaction.dragging = None;
         } else if let (Some(lens), Ok(ray)) = (
-            state.draft.lenses.get(i),
+            draft.config.lenses.get(i),
             camera.viewport_to_world(cam_t, cursor),
         ) {
             let centre = frame.to_scene(lens.center_mpc);
@@ -230,8 +234,8 @@ pub fn pick_and_drag(
                 let s = (centre - ray.origin).dot(*normal) / denom;
                 let p = ray.origin + ray.direction * s;
                 let mpc = [0, 1, 2].map(|k| frame.centre_mpc[k] + p[k] as f64);
-                state.draft.lenses[i].center_mpc = mpc;
-                state.touched(Instant::now());
+                draft.config.lenses[i].center_mpc = mpc;
+                draft.touched(Instant::now());
             }
         }
         return;
@@ -241,16 +245,16 @@ pub fn pick_and_drag(
     let moved = interaction.last_cursor.is_some_and(|c| c != cursor);
     interaction.last_cursor = Some(cursor);
     if layout.pointer_over_ui {
-        state.hovered_ray = None;
+        selection.hovered_ray = None;
     } else if moved || buttons.just_released(MouseButton::Left) {
-        state.hovered_ray = nearest_ray(camera, cam_t, cursor, &store, &meshes);
+        selection.hovered_ray = nearest_ray(camera, cam_t, cursor, &store, &meshes);
     }
     if buttons.just_released(MouseButton::Left) && !layout.pointer_over_ui {
         let still = interaction
             .press_at
             .is_some_and(|p| p.distance(cursor) < 4.0);
         if still {
-            state.selected_ray = state.hovered_ray;
+            selection.selected_ray = selection.hovered_ray;
         }
     }
 }
@@ -289,11 +293,11 @@ fn nearest_ray(
 /// Draws the selected ray over the others.
 pub fn highlight_selected(
     mut gizmos: Gizmos,
-    state: Res<PanelState>,
+    selection: Res<Selection>,
     store: Res<TrackMeshes>,
     meshes: Res<Assets<Mesh>>,
 ) {
-    let Some((_, handle)) = state.selected_ray.and_then(|i| store.entities.get(i)) else {
+    let Some((_, handle)) = selection.selected_ray.and_then(|i| store.entities.get(i)) else {
         return;
     };
     if let Some(VertexAttributeValues::Float32x3(p)) = meshes
@@ -304,5 +308,22 @@ pub fn highlight_selected(
             p.iter().map(|v| Vec3::from_array(*v)),
             Color::srgb(1.0, 1.0, 0.2),
         );
+    }
+}
+
+/// The cameras, mouse navigation and picking.
+pub struct CameraPlugin;
+
+impl Plugin for CameraPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Interaction>()
+            .add_systems(Startup, spawn_camera)
+            .add_systems(
+                Update,
+                (camera_control, pick_and_drag, highlight_selected)
+                    .chain()
+                    .after(update_track_meshes)
+                    .in_set(AppSet::Scene),
+            );
     }
 }

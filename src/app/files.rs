@@ -2,27 +2,59 @@
 //! and the optional file dialog (rfd, portal backend, on its own thread: it only fills a path
 //! field, so a missing dialog service can never hang the app).
 
-use super::panel::{PanelAction, PanelState, PathField};
+use super::actions::{PanelAction, PathField};
+use super::display::Selection;
+use super::draft::Draft;
+use super::layout::AppSet;
 use super::simulation::{RunStatus, RunView, Simulation, Track};
-use super::worker::{Pass, RaySummary, TrackPoint};
-use crate::config::RunConfig;
+use crate::config::{RunConfig, ValidConfig};
 use crate::io::{self, RayRecord, RunMeta};
+use crate::session::{Pass, RaySummary, TrackPoint};
 use crate::units::{normalize, MPC_M};
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
 use crossbeam_channel::{Receiver, Sender};
 use std::path::{Path, PathBuf};
 
-/// Writes `text` to `path` through a temporary file and a rename.
-pub fn save_config(config: &RunConfig, path: &Path) -> Result<(), String> {
-    let tmp = io::temporary_path(path);
-    std::fs::write(&tmp, config.to_toml())
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{}: cannot write: {e}", path.display())
-        })
+/// The panel's typed paths and the presets menu.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct PathFields {
+    pub config: String,
+    pub export: String,
+    pub run: String,
+    /// Every config in `configs/`.
+    pub presets: Vec<PathBuf>,
 }
+
+impl PathFields {
+    pub fn new(config_path: &Path, config: &RunConfig) -> PathFields {
+        let export = config.output.path.display().to_string();
+        PathFields {
+            config: config_path.display().to_string(),
+            run: export.clone(),
+            export,
+            presets: presets(),
+        }
+    }
+}
+
+/// Every config in `configs/` (the presets menu), sorted by name.
+pub fn presets() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("configs")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// A neutral message for the status bar (e.g. "saved x.toml").
+#[derive(Resource, Debug, Default, Clone)]
+pub struct StatusInfo(pub Option<String>);
 
 /// Writes the finished run on screen to an HDF5 file (never over an existing one).
 pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
@@ -31,17 +63,17 @@ pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
     };
     let meta = RunMeta {
         config_toml: config.to_toml(),
-        metric: config.spacetime.metric.as_str().into(),
+        metric: config.spacetime.metric.as_ref().into(),
         n_photons_total: result.rays.len(),
         shard: None,
     };
     let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
-    io::write_run(path, &meta, &records, false).map_err(|e| e.to_string())
+    io::write_run(path, &meta, &records, false).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
 }
 
 /// Reads a run file into displayable tracks, with the config it was run with.
-pub fn read_run_tracks(path: &Path) -> Result<(RunConfig, Vec<Track>), String> {
-    let (meta, rays) = io::read_run(path).map_err(|e| e.to_string())?;
+pub fn read_run_tracks(path: &Path) -> Result<(ValidConfig, Vec<Track>), String> {
+    let (meta, rays) = io::read_run(path).map_err(|e| format!("{:#}", anyhow::Error::from(e)))?;
     let config = RunConfig::from_toml_str(&meta.config_toml, &path.display().to_string(), &[])
         .map_err(|e| format!("{}: stored config: {e}", path.display()))?;
     let tracks = rays
@@ -73,18 +105,18 @@ pub fn read_run_tracks(path: &Path) -> Result<(RunConfig, Vec<Track>), String> {
     Ok((config, tracks))
 }
 
-/// Loads a config file into the panel (it is traced by the live re-trace or Run).
-pub fn load_config_into(
-    state: &mut PanelState,
+/// Loads a config file into the draft (it is traced by the live re-trace or Run).
+fn load_config_into(
+    draft: &mut Draft,
+    paths: &mut PathFields,
     sim: &mut Simulation,
     path: &Path,
 ) -> Result<(), String> {
     let config = RunConfig::load(path, &[]).map_err(|e| e.to_string())?;
     sim.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    state.config_path = path.display().to_string();
-    state.export_path = config.output.path.display().to_string();
-    state.draft = config;
-    state.selected_ray = None;
+    paths.config = path.display().to_string();
+    paths.export = config.output.path.display().to_string();
+    draft.replace(config.config().clone(), false);
     Ok(())
 }
 
@@ -103,25 +135,28 @@ impl Default for BrowseChannel {
 }
 
 /// Carries out the file actions of the panel; errors go to the red status line.
+#[allow(clippy::too_many_arguments)]
 pub fn handle_file_actions(
     mut actions: MessageReader<PanelAction>,
-    mut state: ResMut<PanelState>,
+    mut draft: ResMut<Draft>,
+    mut paths: ResMut<PathFields>,
+    mut selection: ResMut<Selection>,
+    mut info: ResMut<StatusInfo>,
     mut view: ResMut<RunView>,
     mut sim: ResMut<Simulation>,
     browse: Res<BrowseChannel>,
 ) {
     for a in actions.read() {
         let outcome = match a {
-            PanelAction::LoadConfig(p) => {
-                load_config_into(&mut state, &mut sim, p).map(|_| format!("loaded {}", p.display()))
-            }
-            PanelAction::SaveConfig(p) => {
-                save_config(&state.draft, p).map(|_| format!("saved {}", p.display()))
-            }
+            PanelAction::LoadConfig(p) => load_config_into(&mut draft, &mut paths, &mut sim, p)
+                .map(|_| format!("loaded {}", p.display())),
+            PanelAction::SaveConfig(p) => io::save_config(&draft.config, p)
+                .map(|_| format!("saved {}", p.display()))
+                .map_err(|e| format!("{:#}", anyhow::Error::from(e))),
             PanelAction::Export(p) => {
                 export_run(&view, p).map(|_| format!("exported {}", p.display()))
             }
-            PanelAction::OpenRun(p) => open_run(&mut state, &mut view, p),
+            PanelAction::OpenRun(p) => open_run(&mut draft, &mut view, p),
             PanelAction::Browse(field) => {
                 spawn_dialog(*field, browse.tx.clone());
                 Ok("file dialog opened".into())
@@ -129,8 +164,11 @@ pub fn handle_file_actions(
             _ => continue,
         };
         match outcome {
-            Ok(info) => {
-                state.info = Some(info);
+            Ok(text) => {
+                if matches!(a, PanelAction::LoadConfig(_) | PanelAction::OpenRun(_)) {
+                    *selection = Selection::default();
+                }
+                info.0 = Some(text);
                 view.error = None;
             }
             Err(e) => view.error = Some(e),
@@ -139,21 +177,20 @@ pub fn handle_file_actions(
     while let Ok((field, path)) = browse.rx.try_recv() {
         let text = path.display().to_string();
         match field {
-            PathField::Config => state.config_path = text,
-            PathField::Export => state.export_path = text,
-            PathField::Run => state.run_path = text,
+            PathField::Config => paths.config = text,
+            PathField::Export => paths.export = text,
+            PathField::Run => paths.run = text,
         }
     }
 }
 
-fn open_run(state: &mut PanelState, view: &mut RunView, path: &Path) -> Result<String, String> {
-    let (config, tracks) = read_run_tracks(path)?;
+fn open_run(draft: &mut Draft, view: &mut RunView, path: &Path) -> Result<String, String> {
+    let (valid, tracks) = read_run_tracks(path)?;
     let n = tracks.len();
-    // The panel shows the file's config, marked as traced, so no live re-trace replaces it.
-    state.draft = config.clone();
-    state.submitted = Some(config.clone());
+    // The draft shows the file's config, marked as traced, so no live re-trace replaces it.
+    draft.replace(valid.config().clone(), true);
     view.replace_tracks(tracks);
-    view.config = Some(config);
+    view.config = Some(valid);
     view.field = None;
     view.result = None;
     view.status = RunStatus::Finished;
@@ -193,5 +230,27 @@ pub fn handle_drops(
                 _ => PanelAction::LoadConfig(path_buf.clone()),
             });
         }
+    }
+}
+
+/// Files: typed paths, load/save/export/open, drops and dialogs.
+pub struct FilesPlugin {
+    pub config_path: PathBuf,
+    pub config: RunConfig,
+}
+
+impl Plugin for FilesPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(PathFields::new(&self.config_path, &self.config))
+            .init_resource::<StatusInfo>()
+            .init_resource::<BrowseChannel>()
+            // Registered here too, so the headless app (no window) runs the same systems.
+            .add_message::<FileDragAndDrop>()
+            .add_systems(
+                Update,
+                (handle_drops, handle_file_actions)
+                    .chain()
+                    .in_set(AppSet::Controls),
+            );
     }
 }

@@ -1,21 +1,28 @@
 //! Immediate-mode overlays (few lines each frame, so gizmos suit them): box outline, axis
-//! triad, Mpc scale bar, ray axis and cone or beam outline, with their text labels.
+//! triad, Mpc scale bar, ray axis and cone or beam outline, with their text labels; and the
+//! draft previewed where it differs from the run on screen (a lens moved or resized but not
+//! yet traced, or rejected) as a wire sphere labelled "edit".
 
-use super::panel::PanelState;
-use super::scene::{SceneFrame, SceneLabels};
+use super::display::Display;
+use super::draft::Draft;
+use super::frame::{SceneFrame, SceneLabels};
+use super::layout::AppSet;
+use super::simulation::RunView;
 use crate::config::{PatternKind, RunConfig};
 use bevy::prelude::*;
 
 /// Box outline, axis triad, scale bar, ray axis and cone outline, and their labels.
 pub fn draw_gizmos(
     mut gizmos: Gizmos,
-    state: Res<PanelState>,
+    display: Res<Display>,
+    view: Res<RunView>,
+    draft: Res<Draft>,
     frame: Res<SceneFrame>,
     mut labels: ResMut<SceneLabels>,
 ) {
-    let d = &state.display;
-    let c = &state.draft;
+    let d = &*display;
     labels.0.clear();
+    let c: &RunConfig = view.config.as_deref().unwrap_or(&draft.config);
     let half = Vec3::new(
         frame.half_mpc[0] as f32,
         frame.half_mpc[1] as f32,
@@ -61,6 +68,35 @@ pub fn draw_gizmos(
     if d.show_cone {
         cone_outline(&mut gizmos, c, &frame);
     }
+    if d.show_lenses {
+        draft_preview(&mut gizmos, &mut labels, c, &draft.config, &frame);
+    }
+}
+
+/// Each draft lens that is not where (or as large as) the lens on screen: a wire sphere.
+fn draft_preview(
+    gizmos: &mut Gizmos,
+    labels: &mut SceneLabels,
+    shown: &RunConfig,
+    draft: &RunConfig,
+    frame: &SceneFrame,
+) {
+    let colour = Color::srgba(1.0, 0.85, 0.3, 0.8);
+    for (i, l) in draft.lenses.iter().enumerate() {
+        let same = shown
+            .lenses
+            .get(i)
+            .is_some_and(|s| s.center_mpc == l.center_mpc && s.radius_mpc == l.radius_mpc);
+        if same {
+            continue;
+        }
+        let centre = frame.to_scene(l.center_mpc);
+        let r = (l.radius_mpc as f32).max((frame.size_mpc() * 0.006) as f32);
+        gizmos.sphere(Isometry3d::from_translation(centre), r, colour);
+        labels
+            .0
+            .push((centre + Vec3::Y * r, format!("lens {i} (edit)")));
+    }
 }
 
 fn cone_outline(gizmos: &mut Gizmos, c: &RunConfig, frame: &SceneFrame) {
@@ -105,4 +141,13 @@ fn nice_length(x: f64) -> f64 {
         .map(|m| m * p)
         .find(|v| *v <= x)
         .unwrap_or(p)
+}
+
+/// The overlays, drawn after the scene objects.
+pub struct GizmosPlugin;
+
+impl Plugin for GizmosPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Update, draw_gizmos.in_set(AppSet::Scene));
+    }
 }

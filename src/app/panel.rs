@@ -1,215 +1,333 @@
-//! The panel's state and the pure logic behind it: what an edit should trigger, debouncing,
-//! and the display settings. The egui drawing is in `panel_ui.rs`; this file has no egui in
-//! it so the decisions can be tested without a window.
+//! The egui layer: left panel (collapsible sections), status bar, on-screen labels and the
+//! plot window. Edits land in the [`Draft`] and the display resources; requests go out as
+//! [`PanelAction`] messages.
 
-use super::simulation::SimCommand;
-use crate::config::RunConfig;
-use crate::setup::lens_si;
-use crate::WEAK_FIELD_LIMIT;
+use super::actions::{PanelAction, PathField};
+use super::camera::OrbitCamera;
+use super::display::{ColorBy, Display, Selection};
+use super::draft::Draft;
+use super::files::{PathFields, StatusInfo};
+use super::frame::SceneLabels;
+use super::layout::UiLayout;
+use super::legend::Legend;
+use super::panel_config::*;
+use super::plots::plots_window;
+use super::readouts::{overlay, scene_labels, status_bar, Readouts};
+use super::simulation::{RunStatus, RunView};
+use super::timings::FrameTimings;
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
+use bevy_egui::egui::{self, CollapsingHeader, Slider, Ui};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use strum::VariantArray;
 
-/// Shortest time between live re-traces while edits keep coming (slider drags stay smooth).
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+/// A button of a path row: its label and the action it makes of the typed path.
+type MakeAction = fn(PathBuf) -> PanelAction;
 
-/// What a trajectory's colour shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorBy {
-    /// 1/a − 1 along the ray: the cosmological redshift reached at each point.
-    Redshift,
-    /// Total deflection of the finished ray [arcsec].
-    Deflection,
-    /// Largest null-condition error of the finished ray.
-    NullError,
-    EndReason,
-}
-
-impl ColorBy {
-    pub const ALL: [ColorBy; 4] = [
-        ColorBy::Redshift,
-        ColorBy::Deflection,
-        ColorBy::NullError,
-        ColorBy::EndReason,
-    ];
-    pub fn label(self) -> &'static str {
-        match self {
-            ColorBy::Redshift => "redshift 1/a − 1",
-            ColorBy::Deflection => "deflection [arcsec]",
-            ColorBy::NullError => "null error (max)",
-            ColorBy::EndReason => "end reason",
-        }
-    }
-}
-
-/// Display-only settings: changing them never re-traces.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Display {
-    pub color_by: ColorBy,
-    /// Axis normal to the potential slice (0 = x, 1 = y, 2 = z) and its position [Mpc].
-    pub slice_axis: usize,
-    pub slice_position_mpc: f64,
-    pub show_lenses: bool,
-    pub show_slice: bool,
-    pub show_rays: bool,
-    pub show_box: bool,
-    pub show_cone: bool,
-    pub show_axes: bool,
-    /// Factor on each ray's transverse offset from its unlensed line; 1 = true geometry.
-    pub exaggeration: f64,
-}
-
-impl Default for Display {
-    fn default() -> Self {
-        Display {
-            color_by: ColorBy::Redshift,
-            slice_axis: 2,
-            slice_position_mpc: f64::NAN,
-            show_lenses: true,
-            show_slice: true,
-            show_rays: true,
-            show_box: true,
-            show_cone: true,
-            show_axes: true,
-            exaggeration: 1.0,
-        }
-    }
-}
-
-/// A request from the panel that the other systems carry out.
-#[derive(Message, Debug, Clone, PartialEq)]
-pub enum PanelAction {
-    Run,
-    Cancel,
-    /// Replace the draft config with this file (preset or typed path).
-    LoadConfig(PathBuf),
-    SaveConfig(PathBuf),
-    /// Write the current run to this HDF5 file.
-    Export(PathBuf),
-    /// Show the rays of an existing run file.
-    OpenRun(PathBuf),
-    /// Open a file dialog that fills one of the path fields.
-    Browse(PathField),
-    ResetCamera,
-    FocusLens(usize),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathField {
-    Config,
-    Export,
-    Run,
-}
-
-/// Everything the panel edits.
-#[derive(Resource)]
-pub struct PanelState {
-    /// The config being edited; traced when it differs from `submitted`.
-    pub draft: RunConfig,
-    pub submitted: Option<RunConfig>,
-    pub live: bool,
-    /// Tracing threads; 0 = all cores but one.
-    pub threads: usize,
-    last_edit: Option<Instant>,
-    last_submit: Option<Instant>,
-    pub display: Display,
-    pub config_path: String,
-    pub export_path: String,
-    pub run_path: String,
-    pub presets: Vec<PathBuf>,
+/// Whether the panel is open and the plot window shown.
+#[derive(Resource, Debug, Clone)]
+pub struct PanelView {
     pub expanded: bool,
     pub show_plots: bool,
-    pub selected_ray: Option<usize>,
-    /// The ray under the cursor, for the readout.
-    pub hovered_ray: Option<usize>,
-    /// A neutral message for the status bar (e.g. "saved x.toml").
-    pub info: Option<String>,
 }
 
-impl PanelState {
-    pub fn new(config: RunConfig, config_path: PathBuf, presets: Vec<PathBuf>) -> PanelState {
-        let export_path = config.output.path.display().to_string();
-        // The config's count; its 0 means all cores but one here (one is left to render).
-        let threads = config.threads;
-        PanelState {
-            draft: config,
-            submitted: None,
-            live: true,
-            threads,
-            last_edit: None,
-            last_submit: None,
-            display: Display::default(),
-            config_path: config_path.display().to_string(),
-            run_path: export_path.clone(),
-            export_path,
-            presets,
+impl Default for PanelView {
+    fn default() -> Self {
+        PanelView {
             expanded: true,
             show_plots: false,
-            selected_ray: None,
-            hovered_ray: None,
-            info: None,
-        }
-    }
-
-    /// Records that the draft was edited at `now` (restarts the debounce).
-    pub fn touched(&mut self, now: Instant) {
-        self.last_edit = Some(now);
-    }
-
-    /// The command the controls should send at `now`, if any: a live re-trace when the draft
-    /// differs from what was last traced. A lone edit starts at once; while edits keep coming
-    /// (a slider drag), a re-trace starts at most every [`DEBOUNCE`], and once more when the
-    /// edits stop, so a drag neither floods the tracer nor ends on a stale run.
-    pub fn poll(&mut self, now: Instant) -> Option<SimCommand> {
-        if !self.live || self.submitted.as_ref() == Some(&self.draft) {
-            return None;
-        }
-        let quiet = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
-        if quiet(self.last_submit) || quiet(self.last_edit) {
-            Some(self.submit(now))
-        } else {
-            None
-        }
-    }
-
-    /// Starts the draft now (the Run button).
-    pub fn start_command(&mut self) -> SimCommand {
-        self.submit(Instant::now())
-    }
-
-    fn submit(&mut self, now: Instant) -> SimCommand {
-        self.submitted = Some(self.draft.clone());
-        self.last_edit = None;
-        self.last_submit = Some(now);
-        SimCommand::Start {
-            config: Box::new(self.draft.clone()),
-            threads: self.threads,
-        }
-    }
-
-    /// Where the slice sits: the chosen position, or the first lens / box centre by default.
-    pub fn slice_position_mpc(&self) -> f64 {
-        let d = &self.display;
-        if d.slice_position_mpc.is_finite() {
-            return d.slice_position_mpc;
-        }
-        match self.draft.lenses.first() {
-            Some(l) => l.center_mpc[d.slice_axis],
-            None => {
-                let p = &self.draft.potential;
-                p.origin_mpc[d.slice_axis] + 0.5 * p.size_mpc
-            }
         }
     }
 }
 
-/// The lenses whose depth |Φ|/c² breaks the weak-field limit, as (index, depth).
-pub fn strong_field_lenses(config: &RunConfig) -> Vec<(usize, f64)> {
-    config
-        .lenses
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i, lens_si(l).central_phi_over_c2().abs()))
-        .filter(|(_, d)| *d > WEAK_FIELD_LIMIT)
-        .collect()
+/// What the panel edits.
+#[derive(SystemParam)]
+pub struct Edits<'w> {
+    draft: ResMut<'w, Draft>,
+    display: ResMut<'w, Display>,
+    selection: ResMut<'w, Selection>,
+    paths: ResMut<'w, PathFields>,
+    panel: ResMut<'w, PanelView>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn panel_system(
+    mut contexts: EguiContexts,
+    mut e: Edits,
+    info: Res<StatusInfo>,
+    view: Res<RunView>,
+    legend: Res<Legend>,
+    mut layout: ResMut<UiLayout>,
+    mut timings: ResMut<FrameTimings>,
+    mut actions: MessageWriter<PanelAction>,
+    labels: Res<SceneLabels>,
+    cams: Query<(&Camera, &GlobalTransform), With<OrbitCamera>>,
+) -> Result {
+    let t0 = Instant::now();
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "viewport".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    let before = e.draft.config.clone();
+    let mut out: Vec<PanelAction> = Vec::new();
+    let readouts = Readouts {
+        view: &view,
+        timings: &timings,
+        info: &info,
+    };
+    layout.bottom_px = egui::Panel::bottom("status")
+        .show(&mut root, |ui| status_bar(ui, &readouts))
+        .response
+        .rect
+        .height();
+    let mut expanded = e.panel.expanded;
+    let left = egui::Panel::left("controls")
+        .default_size(330.0)
+        .resizable(true)
+        .show_collapsible(&mut root, &mut expanded, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| panel_contents(ui, &mut e, &view, &mut out));
+        });
+    e.panel.expanded = expanded;
+    layout.left_px = left.map_or(0.0, |r| r.response.rect.width());
+    if !e.panel.expanded {
+        egui::Area::new("expand".into())
+            .fixed_pos(egui::pos2(4.0, 4.0))
+            .show(&ctx, |ui| {
+                if ui.button("☰ panel").clicked() {
+                    e.panel.expanded = true;
+                }
+            });
+    }
+    overlay(
+        &ctx,
+        &e.draft.config,
+        &e.display,
+        &e.selection,
+        &view,
+        &legend,
+        layout.left_px,
+    );
+    if let Ok((camera, cam_t)) = cams.single() {
+        scene_labels(&ctx, &labels, camera, cam_t, layout.left_px);
+    }
+    if e.panel.show_plots {
+        let mut open = true;
+        let shown = view.config.as_deref().unwrap_or(&e.draft.config);
+        plots_window(&ctx, &view, shown, e.selection.selected_ray, &mut open);
+        e.panel.show_plots = open;
+    }
+    if e.draft.config != before {
+        e.draft.touched(Instant::now());
+    }
+    layout.pointer_over_ui = ctx.egui_wants_pointer_input() || ctx.is_pointer_over_egui();
+    actions.write_batch(out);
+    timings.add(|t| &mut t.panel, t0.elapsed());
+    Ok(())
+}
+
+fn panel_contents(ui: &mut Ui, e: &mut Edits, view: &RunView, out: &mut Vec<PanelAction>) {
+    ui.heading("excalibur");
+    run_controls(ui, e, view, out);
+    section(ui, "Presets", true, |ui| {
+        for p in &e.paths.presets {
+            let name = p
+                .file_stem()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if ui
+                .button(&name)
+                .on_hover_text(p.display().to_string())
+                .clicked()
+            {
+                out.push(PanelAction::LoadConfig(p.clone()));
+            }
+        }
+    });
+    section(ui, "Files", false, |ui| files_ui(ui, &mut e.paths, out));
+    let c = &mut e.draft.config;
+    section(ui, "Cosmology", false, |ui| cosmology_ui(ui, c));
+    section(ui, "Lenses", true, |ui| {
+        if let Some(a) = lenses_ui(ui, c) {
+            out.push(a);
+        }
+    });
+    section(ui, "Potential", false, |ui| {
+        potential_ui(ui, &mut c.potential)
+    });
+    section(ui, "Observer and rays", true, |ui| rays_ui(ui, c));
+    section(ui, "Integration", false, |ui| {
+        integration_ui(ui, &mut c.integration)
+    });
+    let config = &e.draft.config;
+    section(ui, "Display", true, |ui| {
+        display_ui(ui, &mut e.display, config, out)
+    });
+}
+
+fn section(ui: &mut Ui, title: &str, open: bool, body: impl FnOnce(&mut Ui)) {
+    CollapsingHeader::new(title)
+        .default_open(open)
+        .show(ui, body);
+}
+
+fn run_controls(ui: &mut Ui, e: &mut Edits, view: &RunView, out: &mut Vec<PanelAction>) {
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut e.draft.live, "live re-trace")
+            .on_hover_text("re-trace 150 ms after the last edit");
+        if ui
+            .button("▶ Run")
+            .on_hover_text("trace the current settings now")
+            .clicked()
+        {
+            out.push(PanelAction::Run);
+        }
+        let running = matches!(view.status, RunStatus::Building | RunStatus::Tracing);
+        if ui
+            .add_enabled(running, egui::Button::new("■ Cancel"))
+            .clicked()
+        {
+            out.push(PanelAction::Cancel);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("threads").on_hover_text(
+            "tracing threads; 0 = all cores (tracing runs at a lower priority than the window)",
+        );
+        ui.add(egui::DragValue::new(&mut e.draft.threads).range(0..=256));
+        if ui
+            .button("plots")
+            .on_hover_text("deflection vs impact parameter; redshift along the selected ray")
+            .clicked()
+        {
+            e.panel.show_plots = !e.panel.show_plots;
+        }
+    });
+}
+
+fn path_row(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    field: PathField,
+    buttons: &[(&str, MakeAction)],
+    out: &mut Vec<PanelAction>,
+) {
+    ui.label(label);
+    ui.horizontal(|ui| {
+        ui.add(egui::TextEdit::singleline(text).desired_width(170.0));
+        for (name, make) in buttons {
+            if ui.button(*name).clicked() {
+                out.push(make(PathBuf::from(text.trim())));
+            }
+        }
+        if ui
+            .button("Browse…")
+            .on_hover_text("pick with the desktop's file dialog (fills the field)")
+            .clicked()
+        {
+            out.push(PanelAction::Browse(field));
+        }
+    });
+}
+
+fn files_ui(ui: &mut Ui, paths: &mut PathFields, out: &mut Vec<PanelAction>) {
+    path_row(
+        ui,
+        "config (TOML)",
+        &mut paths.config,
+        PathField::Config,
+        &[
+            ("Load", PanelAction::LoadConfig),
+            ("Save", PanelAction::SaveConfig),
+        ],
+        out,
+    );
+    path_row(
+        ui,
+        "export current run (HDF5)",
+        &mut paths.export,
+        PathField::Export,
+        &[("Export", PanelAction::Export)],
+        out,
+    );
+    path_row(
+        ui,
+        "open run file (HDF5)",
+        &mut paths.run,
+        PathField::Run,
+        &[("Open", PanelAction::OpenRun)],
+        out,
+    );
+    ui.small("You can also drop a .toml or .h5 file onto the window.");
+}
+
+fn display_ui(
+    ui: &mut Ui,
+    d: &mut Display,
+    config: &crate::config::RunConfig,
+    out: &mut Vec<PanelAction>,
+) {
+    egui::ComboBox::from_label("colour by")
+        .selected_text(d.color_by.label())
+        .show_ui(ui, |ui| {
+            for c in ColorBy::VARIANTS {
+                ui.selectable_value(&mut d.color_by, *c, c.label());
+            }
+        });
+    ui.horizontal(|ui| {
+        ui.label("bend ×").on_hover_text("display only: scales each ray's offset from its unlensed line; files and readouts are never exaggerated");
+        ui.add(Slider::new(&mut d.exaggeration, 1.0..=1e6).logarithmic(true)
+            .custom_formatter(|v, _| format!("{v:.0}")));
+    });
+    ui.horizontal(|ui| {
+        ui.label("slice ⊥")
+            .on_hover_text("axis normal to the Φ/c² slice");
+        for (i, n) in ["x", "y", "z"].iter().enumerate() {
+            ui.selectable_value(&mut d.slice_axis, i, *n);
+        }
+    });
+    let mut position = d.slice_position_mpc(config);
+    ui.horizontal(|ui| {
+        ui.label("slice at")
+            .on_hover_text("slice position along its axis [Mpc]");
+        if ui
+            .add(
+                egui::DragValue::new(&mut position)
+                    .speed(1.0)
+                    .suffix(" Mpc"),
+            )
+            .changed()
+        {
+            d.slice_position_mpc = position;
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut d.show_rays, "rays");
+        ui.checkbox(&mut d.show_lenses, "lenses");
+        ui.checkbox(&mut d.show_slice, "slice");
+        ui.checkbox(&mut d.show_cone, "cone");
+        ui.checkbox(&mut d.show_box, "box");
+        ui.checkbox(&mut d.show_axes, "axes");
+    });
+    ui.horizontal(|ui| {
+        if ui.button("reset camera").clicked() {
+            out.push(PanelAction::ResetCamera);
+        }
+    });
+}
+
+/// The egui panel, status bar and overlays, drawn in egui's pass after the scene systems.
+pub struct PanelPlugin;
+
+impl Plugin for PanelPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<PanelView>()
+            .add_systems(EguiPrimaryContextPass, panel_system);
+    }
 }

@@ -2,26 +2,20 @@
 //! integration. Each is a plain function of (`ui`, the part of the config it edits); the caller
 //! compares the config before and after to decide on a re-trace.
 
-use super::panel::{strong_field_lenses, PanelAction};
-use super::widgets::{count, number, optional, vec3};
+use super::actions::PanelAction;
+use super::widgets::{count, enum_combo, number, optional, vec3};
 use crate::config::*;
 use bevy_egui::egui::{Color32, DragValue, Slider, Ui};
 
 pub fn cosmology_ui(ui: &mut Ui, config: &mut RunConfig) {
-    enum_combo!(
-        ui,
-        "metric",
-        &mut config.spacetime.metric,
-        Metric,
-        "perturbed_flrw: ΛCDM or static background with Φ = Ψ; schwarzschild: exact, first lens only"
+    enum_combo(ui, "metric", &mut config.spacetime.metric, "perturbed_flrw: ΛCDM or static background with Φ = Ψ; schwarzschild: exact, first lens only"
     );
     let c = &mut config.cosmology;
-    enum_combo!(
+    enum_combo(
         ui,
         "background",
         &mut c.model,
-        CosmologyModel,
-        "lcdm: expanding ΛCDM; static: a ≡ 1"
+        "lcdm: expanding ΛCDM; static: a ≡ 1",
     );
     number(
         ui,
@@ -76,13 +70,7 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
                     remove = Some(i);
                 }
             });
-            enum_combo!(
-                ui,
-                "profile",
-                &mut lens.profile,
-                ProfileKind,
-                "mass profile"
-            );
+            enum_combo(ui, "profile", &mut lens.profile, "mass profile");
             ui.horizontal(|ui| {
                 ui.label("mass")
                     .on_hover_text("total mass [M☉] (NFW: virial mass)");
@@ -136,7 +124,7 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
             ..LensConfig::default()
         });
     }
-    for (i, depth) in strong_field_lenses(config) {
+    for (i, depth) in config.strong_field_lenses() {
         ui.colored_label(
             Color32::from_rgb(255, 120, 60),
             format!(
@@ -149,12 +137,11 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
 }
 
 pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
-    enum_combo!(
+    enum_combo(
         ui,
         "mode",
         &mut p.mode,
-        PotentialMode,
-        "analytic: exact Φ from the lenses; grid: sampled on nodes, trilinear interpolation"
+        "analytic: exact Φ from the lenses; grid: sampled on nodes, trilinear interpolation",
     );
     if p.mode == PotentialMode::Grid {
         count(
@@ -173,12 +160,11 @@ pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
             "grid side length L [Mpc]",
         );
         vec3(ui, "origin", &mut p.origin_mpc, "grid corner [Mpc]");
-        enum_combo!(
+        enum_combo(
             ui,
             "precision",
             &mut p.precision,
-            Precision,
-            "f32 halves memory; f64 for convergence studies"
+            "f32 halves memory; f64 for convergence studies",
         );
         let bytes = 16.0
             * (p.nodes as f64).powi(3)
@@ -199,12 +185,11 @@ pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
         "observer position [Mpc], at z = 0",
     );
     let r = &mut config.rays;
-    enum_combo!(
+    enum_combo(
         ui,
         "pattern",
         &mut r.pattern,
-        PatternKind,
-        "cone_grid: the seed's θ/φ grid; cone_random: uniform in solid angle; beam: parallel rays"
+        "cone_grid: the seed's θ/φ grid; cone_random: uniform in solid angle; beam: parallel rays",
     );
     vec3(
         ui,
@@ -280,12 +265,11 @@ fn impact_ui(ui: &mut Ui, impact: &mut Vec<f64>) {
 }
 
 pub fn integration_ui(ui: &mut Ui, it: &mut IntegrationConfig) {
-    enum_combo!(
+    enum_combo(
         ui,
         "method",
         &mut it.method,
-        MethodKind,
-        "rk4: fixed comoving step; dopri5: adaptive Dormand–Prince 5(4)"
+        "rk4: fixed comoving step; dopri5: adaptive Dormand–Prince 5(4)",
     );
     let step_tip = match it.method {
         MethodKind::Rk4 => "comoving step length [Mpc]",

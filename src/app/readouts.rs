@@ -2,19 +2,31 @@
 //! in red, the app's own frame cost), and the overlay on the 3-D view (bend exaggeration,
 //! weak-field warning, ray readout, legends, and labels at projected scene points).
 
-use super::panel::PanelState;
+use super::display::{Display, Selection};
+use super::files::StatusInfo;
+use super::frame::SceneLabels;
+use super::legend::Legend;
 use super::plots::ray_readout;
-use super::scene::SceneLabels;
 use super::simulation::{RunStatus, RunView};
-use super::trajectories::Legend;
-use super::FrameTimings;
+use super::timings::FrameTimings;
+use crate::config::RunConfig;
 use crate::integrate::EndReason;
+use crate::session::Pass;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, RichText, Ui};
+use strum::VariantArray;
 
 pub const WARN: Color32 = Color32::from_rgb(255, 150, 60);
 
-pub fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTimings) {
+/// What the status bar reads.
+pub struct Readouts<'a> {
+    pub view: &'a RunView,
+    pub timings: &'a FrameTimings,
+    pub info: &'a StatusInfo,
+}
+
+pub fn status_bar(ui: &mut Ui, r: &Readouts) {
+    let (view, timings) = (r.view, r.timings);
     ui.horizontal_wrapped(|ui| {
         let total = view.tracks.len();
         let done = view.finished_rays();
@@ -34,7 +46,7 @@ pub fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTi
                     .show_percentage(),
             );
         }
-        if let Some(p) = view.pass.filter(|p| *p == super::worker::Pass::Preview) {
+        if let Some(p) = view.pass.filter(|p| *p == Pass::Preview) {
             ui.label(RichText::new(format!("{p:?} 128³")).color(WARN));
         }
         let t = &view.timing;
@@ -64,13 +76,13 @@ pub fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTi
                 f, t.grid_build_s
             ));
         }
-        let mut counts = [0usize; EndReason::ALL.len()];
+        let mut counts = [0usize; EndReason::VARIANTS.len()];
         for tr in &view.tracks {
-            if let Some(r) = &tr.summary {
-                counts[EndReason::ALL.iter().position(|e| *e == r.end).unwrap_or(0)] += 1;
+            if let Some(s) = &tr.summary {
+                counts[s.end.code() as usize] += 1;
             }
         }
-        let reasons: Vec<String> = EndReason::ALL
+        let reasons: Vec<String> = EndReason::VARIANTS
             .iter()
             .zip(counts)
             .filter(|(_, n)| *n > 0)
@@ -93,13 +105,21 @@ pub fn status_bar(ui: &mut Ui, s: &PanelState, view: &RunView, timings: &FrameTi
     if let Some(e) = &view.error {
         ui.colored_label(Color32::from_rgb(255, 80, 80), format!("error: {e}"));
     }
-    if let Some(i) = &s.info {
+    if let Some(i) = &r.info.0 {
         ui.label(i);
     }
 }
 
 /// Labels drawn over the 3-D view: the bend exaggeration, the ray readout and the legends.
-pub fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Legend, left_px: f32) {
+pub fn overlay(
+    ctx: &egui::Context,
+    draft: &RunConfig,
+    display: &Display,
+    selection: &Selection,
+    view: &RunView,
+    legend: &Legend,
+    left_px: f32,
+) {
     egui::Area::new("overlay".into())
         .fixed_pos(egui::pos2(left_px + 12.0, 8.0))
         .interactable(false)
@@ -108,29 +128,41 @@ pub fn overlay(ctx: &egui::Context, s: &PanelState, view: &RunView, legend: &Leg
                 .fill(Color32::from_black_alpha(150))
                 .inner_margin(6.0)
                 .corner_radius(4.0)
-                .show(ui, |ui| overlay_contents(ui, s, view, legend));
+                .show(ui, |ui| {
+                    overlay_contents(ui, draft, display, selection, view, legend)
+                });
         });
 }
 
-fn overlay_contents(ui: &mut Ui, s: &PanelState, view: &RunView, legend: &Legend) {
+fn overlay_contents(
+    ui: &mut Ui,
+    draft: &RunConfig,
+    display: &Display,
+    selection: &Selection,
+    view: &RunView,
+    legend: &Legend,
+) {
     // A fixed width: the legends must not be laid out in whatever sliver the area gets first.
     ui.set_min_width(250.0);
     ui.set_max_width(420.0);
-    if s.display.exaggeration > 1.0 {
+    if display.exaggeration > 1.0 {
         ui.label(
             RichText::new(format!(
                 "BEND EXAGGERATED ×{:.0} (display only)",
-                s.display.exaggeration
+                display.exaggeration
             ))
             .color(WARN)
             .size(18.0)
             .strong(),
         );
     }
-    if let Some(msg) = strong_field_note(s) {
+    if let Some(msg) = strong_field_note(draft) {
         ui.label(RichText::new(msg).color(WARN).strong());
     }
-    for id in [s.hovered_ray, s.selected_ray].into_iter().flatten() {
+    for id in [selection.hovered_ray, selection.selected_ray]
+        .into_iter()
+        .flatten()
+    {
         if let Some(t) = view.tracks.get(id) {
             ray_readout(ui, id, t);
         }
@@ -139,8 +171,8 @@ fn overlay_contents(ui: &mut Ui, s: &PanelState, view: &RunView, legend: &Legend
 }
 
 /// A one-line warning over the scene while a lens is outside the weak-field regime.
-fn strong_field_note(s: &PanelState) -> Option<String> {
-    let strong = super::panel::strong_field_lenses(&s.draft);
+fn strong_field_note(draft: &RunConfig) -> Option<String> {
+    let strong = draft.strong_field_lenses();
     let (i, depth) = strong.first()?;
     Some(format!(
         "⚠ lens {i}: |Φ|/c² = {depth:.2e} > 1e-3, not weak field: switch metric to schwarzschild"

@@ -1,11 +1,15 @@
-//! The static parts of the 3-D scene: lights, lens spheres, observer, the Φ/c² slice, and the
-//! gizmo overlays (box, axes, cone, scale bar). Scene coordinates are Mpc from the box centre.
+//! The objects of the 3-D scene: lights, lens spheres, observer and the Φ/c² slice, all drawn
+//! from the run on screen (the draft's differences are previewed by the gizmos). Scene
+//! coordinates are Mpc from the frame's centre.
 
-use super::panel::PanelState;
+use super::colors::colormap;
+use super::display::Display;
+use super::frame::{update_frame, SceneFrame, SceneLabels};
+use super::layout::AppSet;
+use super::legend::Legend;
 use super::simulation::{RunStatus, RunView};
-use super::trajectories::{colormap, Legend};
-use crate::config::{PotentialMode, ProfileKind, RunConfig};
-use crate::setup::{lens_si, FieldData};
+use crate::config::ProfileKind;
+use crate::field::FieldData;
 use crate::units::{C2, MPC_M};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -16,56 +20,6 @@ use std::sync::Arc;
 /// Texels per side of the potential slice.
 const SLICE_TEXELS: usize = 160;
 
-/// Where the scene is: the box that frames it [Mpc, absolute].
-#[derive(Resource, Debug, Clone, Copy, PartialEq, Default)]
-pub struct SceneFrame {
-    pub centre_mpc: [f64; 3],
-    pub half_mpc: [f64; 3],
-}
-
-impl SceneFrame {
-    /// The grid box in grid mode; otherwise the box around observer, lenses and ray ends.
-    pub fn of(config: &RunConfig) -> SceneFrame {
-        let p = &config.potential;
-        let (lo, hi) = if p.mode == PotentialMode::Grid {
-            (p.origin_mpc, p.origin_mpc.map(|o| o + p.size_mpc))
-        } else {
-            let mut pts = vec![config.observer.position_mpc, config.rays.toward_mpc];
-            pts.extend(config.lenses.iter().map(|l| l.center_mpc));
-            let o = config.observer.position_mpc;
-            let t = config.rays.toward_mpc;
-            let len = ((0..3).map(|i| (t[i] - o[i]).powi(2)).sum::<f64>())
-                .sqrt()
-                .max(1e-9);
-            if let Some(dist) = config.integration.stop.distance_mpc {
-                pts.push(std::array::from_fn(|i| o[i] + (t[i] - o[i]) / len * dist));
-            }
-            let lo: [f64; 3] =
-                std::array::from_fn(|i| pts.iter().map(|p| p[i]).fold(f64::MAX, f64::min));
-            let hi: [f64; 3] =
-                std::array::from_fn(|i| pts.iter().map(|p| p[i]).fold(f64::MIN, f64::max));
-            let pad = (0..3).map(|i| hi[i] - lo[i]).fold(1.0, f64::max) * 0.1;
-            (lo.map(|v| v - pad), hi.map(|v| v + pad))
-        };
-        SceneFrame {
-            centre_mpc: std::array::from_fn(|i| 0.5 * (lo[i] + hi[i])),
-            half_mpc: std::array::from_fn(|i| 0.5 * (hi[i] - lo[i])),
-        }
-    }
-
-    pub fn to_scene(&self, p_mpc: [f64; 3]) -> Vec3 {
-        Vec3::new(
-            (p_mpc[0] - self.centre_mpc[0]) as f32,
-            (p_mpc[1] - self.centre_mpc[1]) as f32,
-            (p_mpc[2] - self.centre_mpc[2]) as f32,
-        )
-    }
-
-    pub fn size_mpc(&self) -> f64 {
-        2.0 * self.half_mpc.iter().fold(0.0f64, |a, b| a.max(*b))
-    }
-}
-
 #[derive(Component)]
 pub struct LensSphere(pub usize);
 
@@ -74,10 +28,6 @@ pub struct ObserverMarker;
 
 #[derive(Component)]
 pub struct SliceQuad;
-
-/// Text the overlay draws at scene points (axis names, scale bar, lens labels).
-#[derive(Resource, Default)]
-pub struct SceneLabels(pub Vec<(Vec3, String)>);
 
 pub fn setup_scene(
     mut commands: Commands,
@@ -108,11 +58,13 @@ pub fn setup_scene(
     ));
 }
 
-/// Keeps the frame, lens spheres and observer in step with the edited config.
+/// Keeps the lens spheres and observer in step with the run on screen.
+#[allow(clippy::too_many_arguments)]
 pub fn sync_objects(
     mut commands: Commands,
-    state: Res<PanelState>,
-    mut frame: ResMut<SceneFrame>,
+    view: Res<RunView>,
+    display: Res<Display>,
+    frame: Res<SceneFrame>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut spheres: Query<
@@ -121,11 +73,9 @@ pub fn sync_objects(
     >,
     mut observer: Query<&mut Transform, With<ObserverMarker>>,
 ) {
-    let config = &state.draft;
-    let new_frame = SceneFrame::of(config);
-    if *frame != new_frame {
-        *frame = new_frame;
-    }
+    let Some(config) = view.config.as_deref() else {
+        return;
+    };
     let marker = (frame.size_mpc() * 0.006) as f32;
     let n_spheres = spheres.iter().count();
     if n_spheres != config.lenses.len() {
@@ -152,12 +102,12 @@ pub fn sync_objects(
             continue;
         };
         let r = match l.profile {
-            ProfileKind::Point => (lens_si(l).core_radius_m / MPC_M) as f32,
+            ProfileKind::Point => l.core_radius_or_default_mpc() as f32,
             _ => l.radius_mpc as f32,
         };
         t.translation = frame.to_scene(l.center_mpc);
         t.scale = Vec3::splat(r.max(marker));
-        *vis = if state.display.show_lenses {
+        *vis = if display.show_lenses {
             Visibility::Visible
         } else {
             Visibility::Hidden
@@ -178,7 +128,7 @@ pub struct SliceKey(Option<(usize, usize, u64, [u64; 3])>);
 pub fn update_slice(
     mut commands: Commands,
     view: Res<RunView>,
-    state: Res<PanelState>,
+    display: Res<Display>,
     frame: Res<SceneFrame>,
     mut key: Local<SliceKey>,
     mut meshes: ResMut<Assets<Mesh>>,
@@ -187,7 +137,7 @@ pub fn update_slice(
     mut legend: ResMut<Legend>,
     quads: Query<Entity, With<SliceQuad>>,
 ) {
-    let d = &state.display;
+    let d = &*display;
     // While a run rebuilds the field, or after a config failed, the old slice stays up: no
     // flicker on every edit, and a failed edit leaves the previous scene whole.
     let keep_old = matches!(
@@ -205,7 +155,10 @@ pub fn update_slice(
         key.0 = None;
         return;
     };
-    let position = state.slice_position_mpc();
+    let Some(config) = view.config.as_deref() else {
+        return;
+    };
+    let position = d.slice_position_mpc(config);
     let k = (
         Arc::as_ptr(field) as usize,
         d.slice_axis,
@@ -330,4 +283,21 @@ pub fn slice_texture(
         }
     }
     (rgba, range)
+}
+
+/// Lights, lens spheres, observer and slice.
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<SceneFrame>()
+            .init_resource::<SceneLabels>()
+            .init_resource::<Legend>()
+            .add_systems(Startup, setup_scene)
+            .add_systems(Update, update_frame.in_set(AppSet::Frame))
+            .add_systems(
+                Update,
+                (sync_objects, update_slice).chain().in_set(AppSet::Scene),
+            );
+    }
 }

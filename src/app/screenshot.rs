@@ -3,9 +3,10 @@
 //! With `--measure-edit`, first doubles lens 0's mass once the run is done and reports the
 //! re-trace timings, which is how the closing-note figures are taken.
 
-use super::panel::PanelState;
+use super::draft::Draft;
+use super::layout::AppSet;
 use super::simulation::{RunStatus, RunView, Simulation};
-use super::FrameTimings;
+use super::timings::FrameTimings;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use std::path::PathBuf;
@@ -59,7 +60,7 @@ fn run_over(view: &RunView, sim: &Simulation) -> bool {
 pub fn screenshot_system(
     mut commands: Commands,
     mut plan: ResMut<ScreenshotPlan>,
-    mut state: ResMut<PanelState>,
+    mut draft: ResMut<Draft>,
     view: Res<RunView>,
     sim: Res<Simulation>,
     timings: Res<FrameTimings>,
@@ -68,7 +69,7 @@ pub fn screenshot_system(
     if plan.requested {
         return;
     }
-    if plan.measure_edit && !measure(&mut plan, &mut state, &view, &sim, &timings) {
+    if plan.measure_edit && !measure(&mut plan, &mut draft, &view, &sim, &timings) {
         return;
     }
     let ready = match plan.frames {
@@ -115,7 +116,7 @@ pub fn screenshot_system(
 /// report edit → first new rays drawn → re-trace finished. True once the probe is over.
 fn measure(
     plan: &mut ScreenshotPlan,
-    state: &mut PanelState,
+    draft: &mut Draft,
     view: &RunView,
     sim: &Simulation,
     timings: &FrameTimings,
@@ -127,9 +128,9 @@ fn measure(
             } else {
                 0
             };
-            if *idle_frames >= IDLE_FRAMES_BEFORE_EDIT && !state.draft.lenses.is_empty() {
-                state.draft.lenses[0].mass_msun *= 2.0;
-                state.touched(Instant::now());
+            if *idle_frames >= IDLE_FRAMES_BEFORE_EDIT && !draft.config.lenses.is_empty() {
+                draft.config.lenses[0].mass_msun *= 2.0;
+                draft.touched(Instant::now());
                 plan.edit = EditProbe::Waiting {
                     at: Instant::now(),
                     first: None,
@@ -140,7 +141,7 @@ fn measure(
         EditProbe::Waiting { at, first } => {
             // Runs after the drain (see AppPlugin), so once the edit is submitted the timings
             // are the new run's.
-            let submitted = state.submitted.as_ref() == Some(&state.draft);
+            let submitted = draft.submitted.as_ref() == Some(&draft.config);
             if submitted && first.is_none() && view.timing.first_points_s.is_some() {
                 *first = Some(at.elapsed().as_secs_f64());
             }
@@ -177,4 +178,22 @@ fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
             let _ = std::fs::remove_file(&tmp);
             format!("{}: cannot write the screenshot: {e}", path.display())
         })
+}
+
+/// `--screenshot`: capture the window once the run is over, then exit.
+pub struct ScreenshotPlugin {
+    pub path: PathBuf,
+    pub frames: Option<u32>,
+    pub measure_edit: bool,
+}
+
+impl Plugin for ScreenshotPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(ScreenshotPlan::new(
+            self.path.clone(),
+            self.frames,
+            self.measure_edit,
+        ))
+        .add_systems(Update, screenshot_system.after(AppSet::Scene));
+    }
 }

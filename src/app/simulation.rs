@@ -1,12 +1,15 @@
-//! The bridge between the tracing thread and the ECS: start and cancel runs, and drain their
-//! streamed results into [`RunView`] within a per-frame time budget, so the window never stalls.
+//! The bridge between the core's tracing [`Session`] and the ECS: start and cancel runs, and
+//! drain their streamed results into [`RunView`] within a per-frame time budget, so the window
+//! never stalls.
 //!
 //! Needs no renderer: the headless tests drive this plugin with `MinimalPlugins`.
 
-use super::worker::{Pass, PassDone, RaySummary, SimMessage, TrackPoint, Worker};
-use crate::config::RunConfig;
+use super::layout::AppSet;
+use super::timings::FrameTimings;
+use crate::config::ValidConfig;
+use crate::field::FieldData;
 use crate::rays::Ray;
-use crate::setup::FieldData;
+use crate::session::{Pass, PassDone, RaySummary, Session, SimMessage, TrackPoint};
 use crate::trace::RunResult;
 use crate::units::MPC_M;
 use bevy::prelude::*;
@@ -22,9 +25,9 @@ pub const DRAIN_BUDGET: Duration = Duration::from_millis(3);
 /// What the user asks of the simulation.
 #[derive(Message, Debug, Clone)]
 pub enum SimCommand {
-    /// Cancel whatever runs and trace this config (threads: 0 = all cores but one).
+    /// Cancel whatever runs and trace this config (threads: 0 = all cores).
     Start {
-        config: Box<RunConfig>,
+        config: ValidConfig,
         threads: usize,
     },
     Cancel,
@@ -83,8 +86,8 @@ pub struct RunTiming {
 /// What the scene shows: the latest run that started (or a run file), streaming or done.
 #[derive(Resource, Default)]
 pub struct RunView {
-    /// The resolved config of the displayed pass.
-    pub config: Option<RunConfig>,
+    /// The config of the displayed pass (or of the opened run file).
+    pub config: Option<ValidConfig>,
     pub field: Option<Arc<FieldData>>,
     pub tracks: Vec<Track>,
     pub pass: Option<Pass>,
@@ -119,10 +122,10 @@ struct ActiveRun {
     started: bool,
 }
 
-/// The tracing thread and the run in flight.
+/// The tracing session and the run in flight.
 #[derive(Resource)]
 pub struct Simulation {
-    worker: Worker,
+    session: Session,
     active: Option<ActiveRun>,
     /// Resolves relative `potential.file` paths of the configs.
     pub base_dir: PathBuf,
@@ -131,7 +134,7 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(base_dir: PathBuf) -> std::io::Result<Simulation> {
         Ok(Simulation {
-            worker: Worker::spawn()?,
+            session: Session::spawn()?,
             active: None,
             base_dir,
         })
@@ -139,6 +142,11 @@ impl Simulation {
 
     pub fn is_running(&self) -> bool {
         self.active.is_some()
+    }
+
+    /// The cancel flag of the run in flight (tests observe cancels through it).
+    pub fn cancel_flag(&self) -> Option<Arc<AtomicBool>> {
+        self.active.as_ref().map(|r| r.cancel.clone())
     }
 
     /// Cancels the run in flight: the flag stops the workers at their next poll, and dropping
@@ -153,9 +161,9 @@ impl Simulation {
         }
     }
 
-    fn start(&mut self, config: RunConfig, threads: usize) {
+    fn start(&mut self, config: ValidConfig, threads: usize) {
         self.cancel();
-        let (rx, cancel) = self.worker.submit(config, self.base_dir.clone(), threads);
+        let (rx, cancel) = self.session.submit(config, self.base_dir.clone(), threads);
         self.active = Some(ActiveRun {
             rx,
             cancel,
@@ -175,10 +183,21 @@ impl Plugin for SimulationPlugin {
             .expect("the OS refused to start the tracing thread");
         app.insert_resource(sim)
             .init_resource::<RunView>()
+            .init_resource::<FrameTimings>()
             .add_message::<SimCommand>()
+            .configure_sets(
+                Update,
+                (
+                    AppSet::Controls,
+                    AppSet::Drain,
+                    AppSet::Frame,
+                    AppSet::Scene,
+                )
+                    .chain(),
+            )
+            .add_systems(Update, timed_drain.in_set(AppSet::Drain))
             // Commands are handled at the end of the frame, so an edit made in the panel this
-            // frame starts tracing while the frame renders (the drain runs in Update, timed by
-            // the app).
+            // frame starts tracing while the frame renders.
             .add_systems(Last, handle_commands);
     }
 }
@@ -193,9 +212,9 @@ pub fn handle_commands(
             SimCommand::Start { config, threads } => {
                 // Let go of the field now (the slice on screen stays until the new one
                 // arrives), so the worker can free it before building the next: a rebuilt grid
-                // then reuses warm memory instead of faulting in fresh pages (see worker).
+                // then reuses warm memory instead of faulting in fresh pages (see FieldCache).
                 view.field = None;
-                sim.start((**config).clone(), *threads);
+                sim.start(config.clone(), *threads);
                 view.status = RunStatus::Building;
                 view.error = None;
                 view.timing = RunTiming::default();
@@ -207,6 +226,21 @@ pub fn handle_commands(
             }
         }
     }
+}
+
+/// The drain, timed; also closes the previous frame's timings (this runs first in each frame
+/// among the app's timed systems).
+fn timed_drain(world: &mut World) {
+    let tracing = world.resource::<Simulation>().is_running();
+    let frame = world.resource::<Time<Real>>().delta();
+    world
+        .resource_mut::<FrameTimings>()
+        .end_frame(tracing, frame);
+    let t0 = Instant::now();
+    let _ = world.run_system_cached(drain);
+    world
+        .resource_mut::<FrameTimings>()
+        .add(|t| &mut t.drain, t0.elapsed());
 }
 
 /// Moves streamed results into the view until the channel is empty or the budget is spent.

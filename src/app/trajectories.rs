@@ -1,187 +1,19 @@
-//! Trajectories as retained line-strip meshes (one per ray, rebuilt only when its points or the
-//! colouring change), the colour maps and the legend.
+//! Trajectories as retained line-strip meshes, one per ray, rebuilt only when its points or
+//! the colouring change, within a time budget per frame.
 
-use super::panel::{ColorBy, PanelState};
-use super::scene::SceneFrame;
+use super::colors::{colormap, end_reason_color};
+use super::display::{ColorBy, Display};
+use super::frame::SceneFrame;
+use super::layout::AppSet;
+use super::legend::{Legend, Scale};
 use super::simulation::{RunView, Track};
-use super::FrameTimings;
-use crate::integrate::EndReason;
+use super::timings::FrameTimings;
+use crate::session::RaySummary;
 use crate::units::rad_to_arcsec;
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::PrimitiveTopology;
 use bevy::prelude::*;
-use bevy_egui::egui;
 use std::time::{Duration, Instant};
-
-/// A perceptually ordered map (viridis, 5 stops) from t ∈ [0, 1] to linear-ish sRGB.
-pub fn colormap(t: f64) -> [f32; 3] {
-    const STOPS: [[f32; 3]; 5] = [
-        [0.267, 0.005, 0.329],
-        [0.231, 0.322, 0.545],
-        [0.129, 0.569, 0.549],
-        [0.369, 0.788, 0.384],
-        [0.993, 0.906, 0.144],
-    ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let x = t * 4.0;
-    let i = (x.floor() as usize).min(3);
-    let f = (x - i as f64) as f32;
-    std::array::from_fn(|k| STOPS[i][k] * (1.0 - f) + STOPS[i + 1][k] * f)
-}
-
-/// A fixed colour per end reason (the legend lists the ones present).
-pub fn end_reason_color(e: EndReason) -> [f32; 3] {
-    let i = EndReason::ALL.iter().position(|x| *x == e).unwrap_or(0);
-    const PALETTE: [[f32; 3]; 6] = [
-        [0.35, 0.75, 1.0],
-        [1.0, 0.55, 0.2],
-        [0.4, 0.9, 0.4],
-        [0.95, 0.3, 0.35],
-        [0.8, 0.5, 1.0],
-        [1.0, 0.9, 0.3],
-    ];
-    PALETTE[i % PALETTE.len()]
-}
-
-/// Rounds a positive range end up to 1, 2 or 5 × 10ⁿ, so streaming rays rarely change it
-/// (each change recolours every ray).
-pub fn nice_ceiling(x: f64) -> f64 {
-    if !(x.is_finite() && x > 0.0) {
-        return 1.0;
-    }
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x * (1.0 - 1e-12))
-        .unwrap_or(10.0 * p)
-}
-
-/// The colour scale in use: what the legend shows and how a value maps to [0, 1].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Scale {
-    Linear {
-        label: &'static str,
-        max: f64,
-    },
-    Log10 {
-        label: &'static str,
-        min: f64,
-        max: f64,
-    },
-    Reasons(Vec<EndReason>),
-}
-
-impl Scale {
-    /// The scale for `color_by` over the rays now on screen.
-    pub fn of(color_by: ColorBy, tracks: &[Track]) -> Scale {
-        let summaries = tracks.iter().filter_map(|t| t.summary.as_ref());
-        match color_by {
-            ColorBy::Redshift => Scale::Linear {
-                label: ColorBy::Redshift.label(),
-                max: nice_ceiling(
-                    tracks
-                        .iter()
-                        .filter_map(|t| t.points.last())
-                        .map(|p| 1.0 / p.scale_factor - 1.0)
-                        .fold(0.0, f64::max),
-                ),
-            },
-            ColorBy::Deflection => Scale::Linear {
-                label: ColorBy::Deflection.label(),
-                max: nice_ceiling(
-                    summaries
-                        .map(|s| rad_to_arcsec(s.observables.deflection_rad))
-                        .filter(|v| v.is_finite())
-                        .fold(0.0, f64::max),
-                ),
-            },
-            ColorBy::NullError => {
-                let max = summaries
-                    .map(|s| s.observables.null_error_max)
-                    .filter(|v| v.is_finite() && *v > 0.0)
-                    .fold(1e-16, f64::max);
-                let top = nice_ceiling(max).log10().ceil();
-                Scale::Log10 {
-                    label: ColorBy::NullError.label(),
-                    min: top - 8.0,
-                    max: top,
-                }
-            }
-            ColorBy::EndReason => {
-                let mut v: Vec<EndReason> = summaries.map(|s| s.end).collect();
-                v.sort_by_key(|e| e.label());
-                v.dedup();
-                Scale::Reasons(v)
-            }
-        }
-    }
-
-    fn unit(&self, value: f64) -> f64 {
-        match self {
-            Scale::Linear { max, .. } => value / max,
-            Scale::Log10 { min, max, .. } => (value.max(1e-300).log10() - min) / (max - min),
-            Scale::Reasons(_) => 0.0,
-        }
-    }
-}
-
-/// Legend for the trajectories and the Φ/c² colour bar, drawn in the overlay.
-#[derive(Resource, Default)]
-pub struct Legend {
-    pub rays: Option<Scale>,
-    /// (min, max) of |Φ|/c² on the slice.
-    pub slice: Option<(f64, f64)>,
-}
-
-impl Legend {
-    pub fn ui(&self, ui: &mut egui::Ui) {
-        if let Some((lo, hi)) = self.slice {
-            bar(
-                ui,
-                "slice |Φ|/c² (log scale)",
-                &format!("{lo:.1e}"),
-                &format!("{hi:.1e}"),
-            );
-        }
-        match &self.rays {
-            Some(Scale::Linear { label, max }) => bar(ui, label, "0", &format!("{max:.3}")),
-            Some(Scale::Log10 { label, min, max }) => {
-                bar(ui, label, &format!("1e{min:.0}"), &format!("1e{max:.0}"))
-            }
-            Some(Scale::Reasons(v)) => {
-                for e in v {
-                    let [r, g, b] = end_reason_color(*e).map(|c| (c * 255.0) as u8);
-                    ui.colored_label(egui::Color32::from_rgb(r, g, b), format!("━ {}", e.label()));
-                }
-            }
-            None => {}
-        }
-    }
-}
-
-/// A labelled horizontal colour bar.
-fn bar(ui: &mut egui::Ui, label: &str, lo: &str, hi: &str) {
-    ui.label(egui::RichText::new(label).color(egui::Color32::WHITE));
-    ui.horizontal(|ui| {
-        ui.label(lo);
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(140.0, 12.0), egui::Sense::hover());
-        let n = 28;
-        for i in 0..n {
-            let [r, g, b] = colormap((i as f64 + 0.5) / n as f64).map(|c| (c * 255.0) as u8);
-            let x0 = rect.left() + rect.width() * i as f32 / n as f32;
-            let x1 = rect.left() + rect.width() * (i + 1) as f32 / n as f32;
-            let cell = egui::Rect::from_x_y_ranges(x0..=x1, rect.y_range());
-            ui.painter()
-                .rect_filled(cell, 0.0, egui::Color32::from_rgb(r, g, b));
-        }
-        ui.label(hi);
-    });
-}
 
 /// Scene-space vertices of a track: each point's offset from the ray's own unlensed line is
 /// multiplied by `exaggeration` (display only), then shifted to the scene centre.
@@ -204,9 +36,7 @@ pub fn track_vertices(track: &Track, exaggeration: f64, centre_mpc: [f64; 3]) ->
 
 fn track_colors(track: &Track, color_by: ColorBy, scale: &Scale) -> Vec<[f32; 4]> {
     const STREAMING: [f32; 3] = [0.75, 0.75, 0.75];
-    let per_ray = |f: &dyn Fn(&super::worker::RaySummary) -> [f32; 3]| {
-        track.summary.as_ref().map_or(STREAMING, f)
-    };
+    let per_ray = |f: &dyn Fn(&RaySummary) -> [f32; 3]| track.summary.as_ref().map_or(STREAMING, f);
     let uniform = match color_by {
         ColorBy::Redshift => None,
         ColorBy::Deflection => Some(per_ray(&|s| {
@@ -246,7 +76,7 @@ pub struct TrackMeshes {
 pub fn update_track_meshes(
     mut commands: Commands,
     mut view: ResMut<RunView>,
-    state: Res<PanelState>,
+    display: Res<Display>,
     frame: Res<SceneFrame>,
     mut store: ResMut<TrackMeshes>,
     mut meshes: ResMut<Assets<Mesh>>,
@@ -286,7 +116,7 @@ pub fn update_track_meshes(
         store.generation = view.generation;
         store.built_with = None;
     }
-    let d = &state.display;
+    let d = &*display;
     let scale = Scale::of(d.color_by, &view.tracks);
     let key = (
         d.color_by,
@@ -329,10 +159,20 @@ pub fn update_track_meshes(
     timings.add(|t| &mut t.mesh, t0.elapsed());
 }
 
+/// The ray meshes.
+pub struct TrajectoriesPlugin;
+
+impl Plugin for TrajectoriesPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<TrackMeshes>()
+            .add_systems(Update, update_track_meshes.in_set(AppSet::Scene));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::worker::{Pass, TrackPoint};
+    use crate::session::{Pass, TrackPoint};
 
     fn track(points: &[[f64; 3]]) -> Track {
         Track {
@@ -366,16 +206,5 @@ mod tests {
         assert!((bent[1][0] - 50.0).abs() < 1e-4);
         assert!((bent[1][1] - 10.0).abs() < 1e-3 && (bent[1][2] + 20.0).abs() < 1e-3);
         assert!((bent[2][1] - 50.0).abs() < 1e-3);
-    }
-
-    #[test]
-    fn legend_ranges_round_up_to_one_two_five() {
-        assert_eq!(nice_ceiling(0.37), 0.5);
-        assert_eq!(nice_ceiling(1.2), 2.0);
-        assert_eq!(nice_ceiling(5.0), 5.0);
-        assert_eq!(nice_ceiling(7.0), 10.0);
-        assert_eq!(nice_ceiling(0.0), 1.0);
-        assert_eq!(colormap(0.0), [0.267, 0.005, 0.329]);
-        assert_eq!(colormap(1.0), [0.993, 0.906, 0.144]);
     }
 }

@@ -1,23 +1,25 @@
 //! Small labelled egui widgets shared by the config sections; each carries its tooltip.
 
 use bevy_egui::egui::{self, DragValue, Ui};
+use strum::VariantArray;
 
-/// A combo box over an enum made by `enum_str!` (all values, shown by their config spelling).
-macro_rules! enum_combo {
-    ($ui:expr, $label:expr, $value:expr, $ty:ty, $tip:expr) => {{
-        $ui.horizontal(|ui| {
-            ui.label($label).on_hover_text($tip);
-            bevy_egui::egui::ComboBox::from_id_salt($label)
-                .selected_text($value.as_str())
-                .show_ui(ui, |ui| {
-                    for v in <$ty>::ALL {
-                        ui.selectable_value($value, *v, v.as_str());
-                    }
-                })
-                .response
-                .on_hover_text($tip);
-        });
-    }};
+/// A combo box over a config enum: every value, shown by its config spelling.
+pub fn enum_combo<T>(ui: &mut Ui, label: &str, value: &mut T, tip: &str)
+where
+    T: VariantArray + AsRef<str> + PartialEq + Copy,
+{
+    ui.horizontal(|ui| {
+        ui.label(label).on_hover_text(tip);
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(value.as_ref())
+            .show_ui(ui, |ui| {
+                for v in T::VARIANTS {
+                    ui.selectable_value(value, *v, v.as_ref());
+                }
+            })
+            .response
+            .on_hover_text(tip);
+    });
 }
 
 pub fn number(ui: &mut Ui, label: &str, value: &mut f64, range: (f64, f64), speed: f64, tip: &str) {

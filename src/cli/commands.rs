@@ -1,8 +1,8 @@
 //! The headless commands: run, check, inspect, merge. Each is a few library calls and a report.
 
 use super::args::{MergeArgs, Overrides, RunArgs};
+use super::exit::{bad_input, BadInput};
 use super::report;
-use super::{bad_input, BadInput};
 use anyhow::Context;
 use excalibur::config::{RunConfig, ValidConfig};
 use excalibur::field::FieldCache;
@@ -68,7 +68,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         eprint!("{}", report::summary(&model, &result, &output, total_s));
     }
     if args.json {
-        println!("{}", report::json_summary(&model, &result, &output, total_s));
+        println!(
+            "{}",
+            report::json_summary(&model, &result, &output, total_s)
+        );
     }
     Ok(())
 }

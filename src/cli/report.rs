@@ -91,9 +91,12 @@ fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64, f64)> {
     Some((v[0], v[v.len() / 2], v[v.len() - 1]))
 }
 
+/// A summary line: its name, the value of one ray, and the unit.
+type Column = (&'static str, fn(&Observables) -> f64, &'static str);
+
 /// Observables summary lines shared by `run` and `inspect`.
 fn observables_lines<'a>(rays: impl Iterator<Item = &'a Observables> + Clone) -> String {
-    let columns: [(&str, fn(&Observables) -> f64, &str); 4] = [
+    let columns: [Column; 4] = [
         ("deflection", |o| rad_to_arcsec(o.deflection_rad), "arcsec"),
         ("redshift z", |o| o.redshift, ""),
         ("time delay", |o| o.time_delay_s, "s"),

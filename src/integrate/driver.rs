@@ -2,8 +2,8 @@
 //! count. The method-specific parts are in `stepper.rs`, the events in `events.rs`.
 
 use super::events::EventSet;
+use super::settings::{EndReason, Integration, Method};
 use super::stepper::{Attempt, Dopri5, Rk4, Stepper};
-use super::{EndReason, Integration, Method};
 use crate::metric::{Sample, Spacetime, State};
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -3,7 +3,7 @@
 //! the end state lies on the event surface (Illinois regula falsi), so a ray stops *on* its
 //! distance, scale factor, plane or core, not merely after it.
 
-use super::{EndReason, StopConditions};
+use super::settings::{EndReason, StopConditions};
 use crate::metric::{offset, Halt, Spacetime, State};
 use crate::units::{dot, norm};
 
@@ -125,7 +125,12 @@ impl<'a> EventSet<'a> {
                 y_end: *y_end,
                 f_end: a.value,
             };
-            let (t, yt) = locate(&|y| self.value_of(st, y, b.reason), b.scale, bracket, retake)?;
+            let (t, yt) = locate(
+                &|y| self.value_of(st, y, b.reason),
+                b.scale,
+                bracket,
+                retake,
+            )?;
             if first.as_ref().is_none_or(|f| t.abs() < f.0.abs()) {
                 first = Some((t, yt, b.reason));
             }

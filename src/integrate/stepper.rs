@@ -2,7 +2,8 @@
 //! a step length, attempts the step (DOPRI5 may reject it and shrink), and re-takes an accepted
 //! step at a shorter length for the event locator. The loop around them is in `driver.rs`.
 
-use super::{tableau, EndReason, StepRule};
+use super::settings::{EndReason, StepRule};
+use super::tableau;
 use crate::metric::{velocity, Halt, Spacetime, State, N_STATE};
 use crate::units::norm;
 
@@ -100,12 +101,7 @@ impl Dopri5 {
     }
 
     /// One step: (5th-order solution, 4th-order solution).
-    fn step<S: Spacetime>(
-        st: &S,
-        y: &State,
-        k1: &State,
-        h: f64,
-    ) -> Result<(State, State), Halt> {
+    fn step<S: Spacetime>(st: &S, y: &State, k1: &State, h: f64) -> Result<(State, State), Halt> {
         let mut k = [[0.0; N_STATE]; 7];
         k[0] = *k1;
         for stage in 1..7 {

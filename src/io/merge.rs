@@ -1,6 +1,8 @@
 //! Joining shard files (`excalibur run --shard I/N`) into the file the unsharded run writes.
 
-use super::{read_run, write_run, IoError, RayRecord, RunMeta, StoredRay};
+use super::error::IoError;
+use super::read::{read_run, StoredRay};
+use super::write::{write_run, RayRecord, RunMeta};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 

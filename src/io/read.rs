@@ -1,8 +1,10 @@
 //! Reading run files back (inspect, merge, the visualizer) and importing Φ grids.
 
-use super::{IoError, SCALAR_OBSERVABLES};
+use super::error::IoError;
+use super::layout::SCALAR_OBSERVABLES;
+use super::write::RayRecord;
 use crate::integrate::EndReason;
-use crate::io::RunMeta;
+use super::write::RunMeta;
 use crate::metric::Row;
 use crate::observables::Observables;
 use hdf5::types::VarLenUnicode;
@@ -20,9 +22,9 @@ pub struct StoredRay {
     pub steps_rejected: u64,
 }
 
-impl<'a> From<&'a StoredRay> for super::RayRecord<'a> {
+impl<'a> From<&'a StoredRay> for RayRecord<'a> {
     fn from(r: &'a StoredRay) -> Self {
-        super::RayRecord {
+        RayRecord {
             id: r.id,
             rows: &r.rows,
             end: r.end,
@@ -163,11 +165,12 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
     if !path.is_file() {
         return Err(IoError::invalid(path, "potential.file: no such file"));
     }
-    let file = hdf5::File::open(path)
-        .map_err(IoError::h5(path, "potential.file: cannot open as HDF5"))?;
-    let ds = file
-        .dataset(dataset)
-        .map_err(IoError::h5(path, format!("potential.dataset = \"{dataset}\"")))?;
+    let file =
+        hdf5::File::open(path).map_err(IoError::h5(path, "potential.file: cannot open as HDF5"))?;
+    let ds = file.dataset(dataset).map_err(IoError::h5(
+        path,
+        format!("potential.dataset = \"{dataset}\""),
+    ))?;
     let shape = ds.shape();
     if shape.len() != 3 {
         return Err(IoError::invalid(
@@ -175,8 +178,9 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
             format!("potential.dataset = \"{dataset}\" has shape {shape:?}; a 3-D array is needed"),
         ));
     }
-    let arr: Array3<f64> = ds
-        .read()
-        .map_err(IoError::h5(path, format!("potential.dataset = \"{dataset}\"")))?;
+    let arr: Array3<f64> = ds.read().map_err(IoError::h5(
+        path,
+        format!("potential.dataset = \"{dataset}\""),
+    ))?;
     Ok(arr.mapv(|v| v * scale))
 }

@@ -1,7 +1,8 @@
 //! Writing the seed-compatible run layout plus provenance and observables.
 
-use super::{
-    IoError, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION,
+use super::error::IoError;
+use super::layout::{
+    end_reason_labels, COLUMNS, SCALAR_OBSERVABLES, SOFTWARE, UNITS, VELOCITY_CONVENTION,
 };
 use crate::integrate::EndReason;
 use crate::metric::Row;
@@ -65,7 +66,7 @@ fn text(s: &str) -> VarLenUnicode {
         .expect("strings without NUL are valid VarLenUnicode")
 }
 
-/// Writes a run file at `path` atomically (see [`super::write_atomically`]); refuses to
+/// Writes a run file at `path` atomically (see [`super::atomic::write_atomically`]); refuses to
 /// replace an existing file unless `force`.
 pub fn write_run(
     path: &Path,
@@ -73,7 +74,7 @@ pub fn write_run(
     rays: &[RayRecord],
     force: bool,
 ) -> Result<(), IoError> {
-    super::write_atomically(path, force, |tmp| {
+    super::atomic::write_atomically(path, force, |tmp| {
         write_to(tmp, meta, rays).map_err(IoError::h5(path, "cannot write the run file"))
     })
 }
@@ -153,7 +154,7 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
         .with_data(&codes)
         .create("end_reason")?;
     end.new_attr_builder()
-        .with_data(&strings(&super::end_reason_labels()))
+        .with_data(&strings(&end_reason_labels()))
         .create("labels")?;
     let ints =
         |f: &dyn Fn(&RayRecord) -> i64| Array1::from(rays.iter().map(f).collect::<Vec<i64>>());

@@ -4,7 +4,7 @@
 //! The exact Christoffel symbols of this diagonal metric are the default: they cost the same
 //! as the first-order ones and make the null condition and Q exact properties of the equations.
 
-use super::{idx, Halt, Sample, Spacetime, State, N_STATE};
+use super::spacetime::{self as st, idx, Halt, Sample, Spacetime, State, N_STATE};
 use crate::cosmology::Expansion;
 use crate::lens::{Lens, TimeDependence};
 use crate::potential::Field;
@@ -73,7 +73,7 @@ impl<F: Field> PerturbedFlrw<F> {
     /// As [`Self::sample`], with ℋ(a) already evaluated by the caller.
     #[inline(always)]
     fn sample_with_hubble(&self, y: &State, conformal_hubble: f64) -> Result<Sample, Halt> {
-        let x = super::absolute_position(self.observer_m, y);
+        let x = st::absolute_position(self.observer_m, y);
         let s0 = self.field.sample(x).ok_or(Halt::LeftGrid)?;
         let a = y[idx::A];
         let (g, g_rate) = self.time.factor(a, conformal_hubble);
@@ -152,14 +152,14 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
     }
 
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
-        let mut y = super::spatial_launch_state(offset_m, direction);
+        let mut y = st::spatial_launch_state(offset_m, direction);
         let s = self.sample(&y)?;
         y[idx::U0] = -((C2 - 2.0 * s.phi) / (C2 + 2.0 * s.phi)).sqrt();
         Ok(y)
     }
 
     fn core_margin_m(&self, y: &State) -> f64 {
-        core_margin(&self.cores, super::absolute_position(self.observer_m, y))
+        core_margin(&self.cores, st::absolute_position(self.observer_m, y))
     }
 
     fn eta_obs_s(&self) -> f64 {

@@ -3,7 +3,7 @@
 //! No pole singularity; only r = 0 and the horizon (r = r_s/4) are singular, and rays end
 //! with `EnteredCore` at r < r_min before reaching them.
 
-use super::{idx, Halt, Sample, Spacetime, State, N_STATE};
+use super::spacetime::{self as st, idx, Halt, Sample, Spacetime, State, N_STATE};
 use crate::units::{cross, dot, sub, C2};
 
 pub struct Schwarzschild {
@@ -26,7 +26,7 @@ struct Local {
 
 impl Schwarzschild {
     fn local(&self, y: &State) -> Result<Local, Halt> {
-        let d = sub(super::absolute_position(self.observer_m, y), self.center_m);
+        let d = sub(st::absolute_position(self.observer_m, y), self.center_m);
         let r = dot(d, d).sqrt();
         let rho = self.gm / (2.0 * C2 * r);
         if rho.is_nan() || rho >= 1.0 {
@@ -58,7 +58,7 @@ impl Schwarzschild {
         let l = self.local(y).ok()?;
         let d = [l.n[0] * l.r, l.n[1] * l.r, l.n[2] * l.r];
         let b4 = l.b.powi(4);
-        let c = cross(d, super::velocity(y));
+        let c = cross(d, st::velocity(y));
         Some([b4 * c[0], b4 * c[1], b4 * c[2]])
     }
 }
@@ -67,7 +67,7 @@ impl Spacetime for Schwarzschild {
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt> {
         let l = self.local(y)?;
         let ut = y[idx::U0];
-        let u = super::velocity(y);
+        let u = st::velocity(y);
         let nu = dot(l.n, u);
         let v2 = dot(u, u);
         let b4 = l.b.powi(4);
@@ -93,21 +93,21 @@ impl Spacetime for Schwarzschild {
         let Ok(l) = self.local(y) else {
             return f64::NAN;
         };
-        let u = super::velocity(y);
+        let u = st::velocity(y);
         let time = l.a * l.a * C2 * y[idx::U0] * y[idx::U0];
         let space = l.b.powi(4) * dot(u, u);
         (space - time).abs() / (space + time)
     }
 
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
-        let mut y = super::spatial_launch_state(offset_m, direction);
+        let mut y = st::spatial_launch_state(offset_m, direction);
         let l = self.local(&y)?;
         y[idx::U0] = -(l.b * l.b / l.a);
         Ok(y)
     }
 
     fn core_margin_m(&self, y: &State) -> f64 {
-        let d = sub(super::absolute_position(self.observer_m, y), self.center_m);
+        let d = sub(st::absolute_position(self.observer_m, y), self.center_m);
         dot(d, d).sqrt() - self.r_min_m
     }
 

@@ -6,7 +6,7 @@
 //! components trilinearly with the same weights, in f64; a query is valid iff
 //! 0 ≤ (x − o)/dx ≤ N − 1 on every axis (physics.md §6).
 
-use super::{Field, StaticSample};
+use super::analytic::{Field, StaticSample};
 use crate::lens::Lens;
 use ndarray::{Array3, Array4};
 use rayon::prelude::*;
@@ -299,5 +299,82 @@ impl<T: GridScalar> Field for Grid<T> {
             phi: acc[0],
             gradient: [acc[1], acc[2], acc[3]],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    /// Φ = a + b·x on a 5×6×7 grid (f64): central and one-sided differences and trilinear
+    /// interpolation are all exact for a linear field, so any point inside reproduces it.
+    fn linear_grid() -> (Grid<f64>, impl Fn([f64; 3]) -> f64) {
+        let geometry = GridGeometry {
+            nodes: [5, 6, 7],
+            spacing_m: 2.0,
+            origin_m: [-3.0, 1.0, 10.0],
+        };
+        let phi = |x: [f64; 3]| 7.0 + 0.5 * x[0] - 1.25 * x[1] + 2.0 * x[2];
+        let values =
+            Array3::from_shape_fn((5, 6, 7), |(i, j, k)| phi(geometry.node_position(i, j, k)));
+        (Grid::from_potential(geometry, &values).unwrap(), phi)
+    }
+
+    #[test]
+    fn trilinear_interpolation_reproduces_a_linear_field_and_its_gradient() {
+        let (g, phi) = linear_grid();
+        for x in [
+            [-3.0, 1.0, 10.0],
+            [0.3, 4.7, 17.9],
+            [5.0, 11.0, 22.0],
+            [1.0, 5.0, 16.0],
+        ] {
+            let s = g.sample(x).expect("inside");
+            assert_relative_eq!(s.phi, phi(x), max_relative = 1e-13);
+            assert_relative_eq!(s.gradient[0], 0.5, max_relative = 1e-12);
+            assert_relative_eq!(s.gradient[1], -1.25, max_relative = 1e-12);
+            assert_relative_eq!(s.gradient[2], 2.0, max_relative = 1e-12);
+        }
+    }
+
+    #[test]
+    fn nodes_hold_their_values_and_the_valid_region_ends_at_the_last_node() {
+        let (g, phi) = linear_grid();
+        let x = g.geometry.node_position(4, 5, 6);
+        assert_eq!(g.data()[(4, 5, 6, 0)], phi(x));
+        assert!(g.geometry.contains(x) && g.sample(x).is_some());
+        for outside in [
+            [x[0] + 1e-9, x[1], x[2]],
+            [-3.0 - 1e-9, 2.0, 12.0],
+            [f64::NAN, 2.0, 12.0],
+        ] {
+            assert!(g.sample(outside).is_none(), "{outside:?}");
+            assert!(!g.geometry.contains(outside));
+        }
+    }
+
+    #[test]
+    fn bad_shapes_and_values_are_refused_with_their_numbers() {
+        let geometry = GridGeometry::cube(4, 1.0, [0.0; 3]).unwrap();
+        let wrong = Array3::<f64>::zeros((4, 4, 5));
+        assert!(matches!(
+            Grid::<f32>::from_potential(geometry, &wrong),
+            Err(GridError::ShapeMismatch {
+                got: [4, 4, 5],
+                want: [4, 4, 4]
+            })
+        ));
+        let mut nan = Array3::<f64>::zeros((4, 4, 4));
+        nan[(1, 2, 3)] = f64::NAN;
+        assert!(matches!(
+            Grid::<f32>::from_potential(geometry, &nan),
+            Err(GridError::NonFinite([1, 2, 3]))
+        ));
+        assert!(matches!(
+            GridGeometry::cube(1, 1.0, [0.0; 3]),
+            Err(GridError::TooFewNodes(1))
+        ));
+        assert!(GridGeometry::cube(8, f64::NAN, [0.0; 3]).is_err());
     }
 }

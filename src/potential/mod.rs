@@ -1,61 +1,7 @@
 //! Potential fields behind one interface: analytic lens sums, or a node grid (physics.md §6).
 
+mod analytic;
 pub mod grid;
 
+pub use analytic::{AnalyticField, Field, StaticSample, UniformField};
 pub use grid::{Grid, GridGeometry, GridScalar};
-
-use crate::lens::Lens;
-use crate::units::{add, dot, sub};
-
-/// Φ₀ [m²/s²] and ∇Φ₀ [m/s²] of the static part of a field at one point.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct StaticSample {
-    pub phi: f64,
-    pub gradient: [f64; 3],
-}
-
-/// A static potential Φ₀(x); time dependence is applied by the spacetime (Φ = g(η)Φ₀).
-pub trait Field: Sync + Send {
-    /// Φ₀ and ∇Φ₀ at the absolute position x [m]; `None` when x is outside the valid region.
-    fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample>;
-}
-
-/// A uniform potential plus a uniform gradient: Φ = phi0 + g·(x − x_ref). Used by the validation
-/// geometries (V4, Sachs–Wolfe and ISW checks); not reachable from config files.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct UniformField {
-    pub phi0: f64,
-    pub gradient: [f64; 3],
-    pub reference_m: [f64; 3],
-}
-
-/// Exact superposition of analytic lenses (and an optional uniform part): no grid, no memory.
-#[derive(Debug, Clone, Default)]
-pub struct AnalyticField {
-    pub lenses: Vec<Lens>,
-    pub uniform: Option<UniformField>,
-}
-
-impl Field for AnalyticField {
-    #[inline]
-    fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
-        let mut out = StaticSample::default();
-        for lens in &self.lenses {
-            let (phi, g) = lens.phi_and_gradient(x_m);
-            out.phi += phi;
-            out.gradient = add(out.gradient, g);
-        }
-        if let Some(u) = &self.uniform {
-            out.phi += u.phi0 + dot(u.gradient, sub(x_m, u.reference_m));
-            out.gradient = add(out.gradient, u.gradient);
-        }
-        Some(out)
-    }
-}
-
-impl<F: Field + ?Sized> Field for &F {
-    #[inline]
-    fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
-        (**self).sample(x_m)
-    }
-}

@@ -1,8 +1,7 @@
 //! Lens physics beyond the point mass: uniform gradient (V4), extended profiles against their
 //! Born deflection, symmetry of a cone, grid convergence, Shapiro delay, Sachs–Wolfe and ISW.
 
-mod common;
-use common::*;
+use crate::common::*;
 use excalibur::cosmology::Background;
 use excalibur::integrate::{EndReason, StopConditions};
 use excalibur::lens::{Lens, Profile, TimeDependence};

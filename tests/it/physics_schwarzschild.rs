@@ -1,8 +1,7 @@
 //! Exact Schwarzschild (isotropic Cartesian): conserved E, L and null condition (V5), the
 //! strong-field deflection series, and agreement with weak-field FLRW to O(r_s/b).
 
-mod common;
-use common::*;
+use crate::common::*;
 use excalibur::cosmology::Background;
 use excalibur::integrate::{EndReason, Integration, Method, StopConditions};
 use excalibur::lens::{Lens, Profile};

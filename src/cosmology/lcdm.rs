@@ -1,109 +1,8 @@
-//! Background cosmology: flat ΛCDM a(η), η(a), ℋ(a), or a static background (a ≡ 1).
-//!
-//! η(a) is tabulated in s = √a, where a²E(a) = √(Ωr + Ωm s² + ΩΛ s⁸) removes the a^(-1/2)
-//! endpoint behaviour, so 8-point Gauss–Legendre per interval reaches round-off. Inversion is a
-//! binary search, a cubic Hermite start with the exact slope, and Newton polish (physics.md §2).
-//! The origin is η(a→0) = 0 and the observer sits at a = 1 exactly.
+//! Flat ΛCDM: η(a) tabulated in s = √a with 8-point Gauss–Legendre per interval, and its
+//! inverse by binary search, a cubic Hermite start and Newton polish.
 
+use super::expansion::{CosmologyError, Expansion};
 use crate::units::hubble_per_s;
-use thiserror::Error;
-
-#[derive(Debug, Error, Clone, PartialEq)]
-pub enum CosmologyError {
-    #[error("cosmology.{key} = {value} is invalid: {allowed}")]
-    Invalid {
-        key: &'static str,
-        value: f64,
-        allowed: &'static str,
-    },
-    #[error("Ωm + Ωr + ΩΛ = {sum} but the metric has flat spatial sections: the sum must be 1 (within 1e-9)")]
-    NotFlat { sum: f64 },
-    #[error("conformal time {eta_s} s lies outside the tabulated range [0, {max_s}] s")]
-    EtaOutOfRange { eta_s: f64, max_s: f64 },
-    #[error("scale factor {a} lies outside the tabulated range [0, {max}]")]
-    ScaleFactorOutOfRange { a: f64, max: f64 },
-}
-
-/// Density parameters and H0; the hot path only needs this small copyable part.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Expansion {
-    pub h0_per_s: f64,
-    pub omega_m: f64,
-    pub omega_r: f64,
-    pub omega_lambda: f64,
-    /// Static background: a ≡ 1, ℋ ≡ 0.
-    pub is_static: bool,
-}
-
-impl Expansion {
-    /// E²(a) = Ωr a⁻⁴ + Ωm a⁻³ + ΩΛ.
-    pub fn e_squared(&self, a: f64) -> f64 {
-        self.omega_r / (a * a * a * a) + self.omega_m / (a * a * a) + self.omega_lambda
-    }
-
-    /// ℋ = a·H(a) [s⁻¹]; zero for a static background.
-    #[inline]
-    pub fn conformal_hubble(&self, a: f64) -> f64 {
-        if self.is_static {
-            return 0.0;
-        }
-        // One division instead of two: this runs in every right-hand-side evaluation.
-        let inv_a = 1.0 / a;
-        self.h0_per_s
-            * (inv_a * (self.omega_r * inv_a + self.omega_m) + self.omega_lambda * a * a).sqrt()
-    }
-
-    /// dℋ/dη = a²H0²[E² + (a/2) dE²/da] [s⁻²].
-    pub fn conformal_hubble_rate(&self, a: f64) -> f64 {
-        if self.is_static {
-            return 0.0;
-        }
-        let de2_da = -4.0 * self.omega_r / a.powi(5) - 3.0 * self.omega_m / a.powi(4);
-        a * a * self.h0_per_s * self.h0_per_s * (self.e_squared(a) + 0.5 * a * de2_da)
-    }
-
-    /// da/dη = a²H(a) = a·ℋ.
-    pub fn da_deta(&self, a: f64) -> f64 {
-        a * self.conformal_hubble(a)
-    }
-}
-
-/// The background: ΛCDM with its η table, or static.
-#[derive(Debug, Clone)]
-pub enum Background {
-    Lcdm(Lcdm),
-    Static,
-}
-
-impl Background {
-    pub fn expansion(&self) -> Expansion {
-        match self {
-            Background::Lcdm(l) => l.expansion,
-            Background::Static => Expansion {
-                h0_per_s: 0.0,
-                omega_m: 0.0,
-                omega_r: 0.0,
-                omega_lambda: 0.0,
-                is_static: true,
-            },
-        }
-    }
-
-    /// η at the observer: η(a = 1) for ΛCDM, 0 by convention for the static background.
-    pub fn eta_obs_s(&self) -> f64 {
-        match self {
-            Background::Lcdm(l) => l.eta0_s(),
-            Background::Static => 0.0,
-        }
-    }
-
-    pub fn a_of_eta(&self, eta_s: f64) -> Result<f64, CosmologyError> {
-        match self {
-            Background::Lcdm(l) => l.a_of_eta(eta_s),
-            Background::Static => Ok(1.0),
-        }
-    }
-}
 
 /// Flat ΛCDM with tabulated η(s), s = √a.
 #[derive(Debug, Clone)]
@@ -317,6 +216,7 @@ impl Lcdm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cosmology::CosmologyError;
     use crate::units::MPC_M;
 
     fn planck_like() -> Lcdm {

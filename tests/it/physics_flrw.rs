@@ -1,7 +1,6 @@
 //! physics.md §10 V2, V3, V5, V6, V7, V8 on perturbed FLRW.
 
-mod common;
-use common::*;
+use crate::common::*;
 use excalibur::cosmology::Background;
 use excalibur::integrate::{EndReason, Integration, Method, StepRule, StopConditions};
 use excalibur::metric::{idx, Equations, Spacetime};
@@ -292,3 +291,48 @@ fn v8_dopri5_error_tracks_tolerance_and_long_rays_complete() {
     assert_eq!(out.steps_accepted, 1000);
     assert_eq!(rows.len(), 1001);
 }
+
+/// Golden values of the DOPRI5 controller on the V8 ray (1e15 M☉ sphere, b = 10 Mpc, ΛCDM,
+/// 2D to the plane): accepted and rejected step counts at three tolerances, and the slope of
+/// log(error) against log(rtol). Any change to the tableau, the error norm, the controller or
+/// the event locator moves them; a deliberate change must update them here with its reason.
+#[test]
+fn dopri5_step_counts_and_error_slope_are_pinned() {
+    let lens = sphere(1e15, [0.0; 3]);
+    let bg = lcdm();
+    let (st_ref, o_ref, _) = v3_ray(analytic(vec![lens]), &bg, 10.0, 0.05);
+    let a_ref = excalibur::observables::of_ray(&st_ref, &[], &o_ref).deflection_rad;
+    let mut counts = vec![];
+    let mut log_err = vec![];
+    for rtol in [1e-6, 1e-8, 1e-10] {
+        let st = flrw(analytic(vec![lens]), &bg, [-D_MPC, 10.0, 0.0]);
+        let integ = Integration {
+            method: Method::Dopri5 {
+                rtol,
+                initial_step_m: MPC_M,
+                length_scale_m: MPC_M,
+            },
+            stop: plane_x(2.0 * D_MPC),
+            record_every: 1,
+        };
+        let (out, _) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &integ);
+        assert_eq!(out.end, EndReason::PlaneCrossed);
+        counts.push((out.steps_accepted, out.steps_rejected));
+        let a = excalibur::observables::of_ray(&st, &[], &out).deflection_rad;
+        log_err.push(((a - a_ref).abs() / a_ref).log10());
+    }
+    let slope = (log_err[2] - log_err[0]) / (-10.0 - -6.0);
+    eprintln!("dopri5 golden: counts {counts:?}, log10 errors {log_err:?}, slope {slope:.3}");
+    assert_eq!(counts, GOLDEN_DOPRI5_COUNTS);
+    assert!(
+        (slope - GOLDEN_DOPRI5_SLOPE).abs() < 0.02,
+        "error slope {slope} (golden {GOLDEN_DOPRI5_SLOPE})"
+    );
+}
+
+/// (accepted, rejected) at rtol = 1e-6, 1e-8, 1e-10, measured 2026-11-30 after the stepper split
+/// (the physics tests, V8 among them, passed unchanged across it).
+const GOLDEN_DOPRI5_COUNTS: [(u64, u64); 3] = [(9, 1), (22, 3), (45, 10)];
+/// d log10(error) / d log10(rtol) from 1e-6 to 1e-10 (the deflection error falls faster than
+/// rtol: 8e-1, 3e-4, 6e-8).
+const GOLDEN_DOPRI5_SLOPE: f64 = 1.787;

@@ -1,15 +1,9 @@
 //! Validation of a parsed [`RunConfig`]: every physical parameter against its allowed range,
 //! with the key path in the error (physics.md and interface.md §2).
 
-use crate::config::*;
-
-fn bad(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        file: String::new(),
-        key: key.into(),
-        message: message.into(),
-    }
-}
+use super::enums::*;
+use super::error::{err as bad, ConfigError};
+use super::schema::*;
 
 fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
     if v.is_finite() && v > 0.0 {
@@ -57,6 +51,16 @@ impl ValidConfig {
 pub const WEAK_FIELD_LIMIT: f64 = 1e-3;
 
 impl RunConfig {
+    /// The lenses whose central depth |Φ|/c² breaks the weak-field limit, as (index, depth).
+    pub fn strong_field_lenses(&self) -> Vec<(usize, f64)> {
+        self.lenses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.si().central_phi_over_c2().abs()))
+            .filter(|(_, d)| *d > WEAK_FIELD_LIMIT)
+            .collect()
+    }
+
     /// Validates and resolves: the only way to a [`ValidConfig`].
     pub fn into_valid(self) -> Result<ValidConfig, ConfigError> {
         self.validate()?;
@@ -67,16 +71,21 @@ impl RunConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let c = &self.cosmology;
         if c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw {
-            crate::cosmology::Lcdm::check_parameters(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r)
-                .map_err(|e| {
-                    let key = match &e {
-                        crate::cosmology::CosmologyError::Invalid { key, .. } => {
-                            format!("cosmology.{key}")
-                        }
-                        _ => "cosmology.omega_m".into(),
-                    };
-                    bad(key, e.to_string())
-                })?;
+            crate::cosmology::Lcdm::check_parameters(
+                c.h0_km_s_mpc,
+                c.omega_m,
+                c.omega_lambda,
+                c.omega_r,
+            )
+            .map_err(|e| {
+                let key = match &e {
+                    crate::cosmology::CosmologyError::Invalid { key, .. } => {
+                        format!("cosmology.{key}")
+                    }
+                    _ => "cosmology.omega_m".into(),
+                };
+                bad(key, e.to_string())
+            })?;
         }
         for (i, l) in self.lenses.iter().enumerate() {
             self.validate_lens(i, l)?;
@@ -109,7 +118,7 @@ impl RunConfig {
         if l.profile == ProfileKind::Nfw {
             positive(&k("concentration"), l.concentration)?;
         }
-        let core = crate::setup::lens_si(l).core_radius_m / crate::units::MPC_M;
+        let core = l.core_radius_or_default_mpc();
         if !(core.is_finite() && core >= 0.0) || (l.profile == ProfileKind::Point && core <= 0.0) {
             let range = if l.profile == ProfileKind::Point {
                 "> 0 for a point lens"
@@ -122,7 +131,7 @@ impl RunConfig {
             ));
         }
         if self.spacetime.metric == Metric::PerturbedFlrw {
-            let lens = crate::setup::lens_si(l);
+            let lens = l.si();
             let depth = lens.central_phi_over_c2().abs();
             if depth > WEAK_FIELD_LIMIT {
                 return Err(bad(

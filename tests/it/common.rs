@@ -1,5 +1,4 @@
 //! Builders shared by the physics tests: the common setup of physics.md §10.
-#![allow(dead_code)]
 
 use excalibur::cosmology::{Background, Lcdm};
 use excalibur::integrate::{

@@ -1,0 +1,23 @@
+//! Where the egui panels sit (so the 3-D viewport sits beside them and ignores input over them)
+//! and the order of the app's systems within a frame.
+
+use bevy::prelude::*;
+
+/// Where the panel is, so the 3-D viewport sits beside it and ignores input over it.
+#[derive(Resource, Default, Debug)]
+pub struct UiLayout {
+    pub left_px: f32,
+    pub bottom_px: f32,
+    pub pointer_over_ui: bool,
+}
+
+/// Each frame: Controls (file actions, drops) → Drain (streamed results, time-budgeted) →
+/// Frame (the box the scene is drawn in) → Scene (meshes, slice, gizmos, camera); then the egui panel; and in `Last` the run controls,
+/// so an edit starts tracing while its own frame renders.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AppSet {
+    Controls,
+    Drain,
+    Frame,
+    Scene,
+}

@@ -1,0 +1,282 @@
+//! The run configuration's schema (interface.md §2): typed structs read from TOML, unknown keys
+//! rejected, defaults those of `configs/default.toml`; and the resolution of implicit defaults.
+
+use super::enums::*;
+use crate::lens::{Lens, Profile};
+use crate::units::{gm_from_msun, MPC_M};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    pub title: String,
+    /// Worker threads; 0 = all cores.
+    pub threads: usize,
+    pub spacetime: SpacetimeConfig,
+    pub cosmology: CosmologyConfig,
+    pub lenses: Vec<LensConfig>,
+    pub potential: PotentialConfig,
+    pub observer: ObserverConfig,
+    pub rays: RaysConfig,
+    pub integration: IntegrationConfig,
+    pub output: OutputConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpacetimeConfig {
+    pub metric: Metric,
+    /// Exact Christoffel symbols (default) or the first-order ones.
+    pub equations: EquationsKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CosmologyConfig {
+    pub model: CosmologyModel,
+    pub h0_km_s_mpc: f64,
+    pub omega_m: f64,
+    pub omega_lambda: f64,
+    pub omega_r: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LensConfig {
+    pub profile: ProfileKind,
+    pub mass_msun: f64,
+    /// Sphere radius, NFW virial radius, Plummer scale; unused by "point".
+    pub radius_mpc: f64,
+    pub center_mpc: [f64; 3],
+    /// NFW only.
+    pub concentration: f64,
+    /// Rays entering this radius end with entered_core; "point" needs > 0 (default 0.001).
+    pub core_radius_mpc: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PotentialConfig {
+    pub mode: PotentialMode,
+    pub nodes: usize,
+    pub size_mpc: f64,
+    pub origin_mpc: [f64; 3],
+    pub precision: Precision,
+    /// Grid mode: read Φ from a 3-D HDF5 dataset instead of sampling the lenses.
+    pub file: Option<PathBuf>,
+    pub dataset: String,
+    pub phi_units: PhiUnits,
+    /// Φ(x, η) = g(η)Φ₀(x): "frozen" (g = 1) or "fixed_physical_mass" (g = 1/a).
+    pub time_dependence: TimeDependenceKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ObserverConfig {
+    pub position_mpc: [f64; 3],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaysConfig {
+    pub pattern: PatternKind,
+    pub toward_mpc: [f64; 3],
+    pub half_angle_deg: f64,
+    pub n_theta: usize,
+    pub n_phi: usize,
+    pub count: usize,
+    pub seed: u64,
+    pub impact_mpc: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntegrationConfig {
+    pub method: MethodKind,
+    pub step_mpc: f64,
+    pub rtol: f64,
+    pub max_steps: u64,
+    pub record_every: u64,
+    pub stop: StopConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct StopConfig {
+    pub distance_mpc: Option<f64>,
+    pub redshift: Option<f64>,
+    pub scale_factor: Option<f64>,
+    pub steps: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    pub path: PathBuf,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            title: "excalibur run".into(),
+            threads: 0,
+            spacetime: SpacetimeConfig::default(),
+            cosmology: CosmologyConfig::default(),
+            // A file without [[lenses]] has none (pure FLRW); default.toml adds its cluster.
+            lenses: vec![],
+            potential: PotentialConfig::default(),
+            observer: ObserverConfig::default(),
+            rays: RaysConfig::default(),
+            integration: IntegrationConfig::default(),
+            output: OutputConfig::default(),
+        }
+    }
+}
+
+impl Default for SpacetimeConfig {
+    fn default() -> Self {
+        SpacetimeConfig {
+            metric: Metric::PerturbedFlrw,
+            equations: EquationsKind::Exact,
+        }
+    }
+}
+
+impl Default for CosmologyConfig {
+    fn default() -> Self {
+        CosmologyConfig {
+            model: CosmologyModel::Lcdm,
+            h0_km_s_mpc: 70.0,
+            omega_m: 0.3,
+            omega_lambda: 0.7,
+            omega_r: 0.0,
+        }
+    }
+}
+
+impl Default for LensConfig {
+    fn default() -> Self {
+        LensConfig {
+            profile: ProfileKind::UniformSphere,
+            mass_msun: 1e15,
+            radius_mpc: 5.0,
+            center_mpc: [500.0; 3],
+            concentration: 5.0,
+            core_radius_mpc: None,
+        }
+    }
+}
+
+impl Default for PotentialConfig {
+    fn default() -> Self {
+        PotentialConfig {
+            mode: PotentialMode::Grid,
+            nodes: 128,
+            size_mpc: 1000.0,
+            origin_mpc: [0.0; 3],
+            precision: Precision::F32,
+            file: None,
+            dataset: "Phi".into(),
+            phi_units: PhiUnits::SquareMetresPerSquareSecond,
+            time_dependence: TimeDependenceKind::Frozen,
+        }
+    }
+}
+
+impl Default for ObserverConfig {
+    fn default() -> Self {
+        ObserverConfig {
+            position_mpc: [0.0; 3],
+        }
+    }
+}
+
+impl Default for RaysConfig {
+    fn default() -> Self {
+        RaysConfig {
+            pattern: PatternKind::ConeGrid,
+            toward_mpc: [500.0; 3],
+            half_angle_deg: 2.0,
+            n_theta: 10,
+            n_phi: 10,
+            count: 100,
+            seed: 1,
+            impact_mpc: vec![1.0, 5.0, 10.0],
+        }
+    }
+}
+
+impl Default for IntegrationConfig {
+    fn default() -> Self {
+        IntegrationConfig {
+            method: MethodKind::Rk4,
+            step_mpc: 2.5,
+            rtol: 1e-10,
+            max_steps: 1_000_000,
+            record_every: 1,
+            stop: StopConfig {
+                distance_mpc: Some(1500.0),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            path: "runs/default.h5".into(),
+        }
+    }
+}
+/// Default core radius of a point lens [Mpc] when the config gives none.
+pub const POINT_CORE_DEFAULT_MPC: f64 = 1e-3;
+impl RunConfig {
+    /// The fully resolved config as TOML (defaults filled in).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(&self.clone().resolved())
+            .unwrap_or_else(|e| format!("# cannot serialise: {e}"))
+    }
+
+    /// With implicit defaults made explicit (point-lens cores).
+    pub fn resolved(mut self) -> RunConfig {
+        for l in &mut self.lenses {
+            l.core_radius_mpc = Some(l.core_radius_or_default_mpc());
+        }
+        self
+    }
+}
+
+impl LensConfig {
+    /// The core radius [Mpc]: the given one, or by default [`POINT_CORE_DEFAULT_MPC`] for a
+    /// point lens and none (0) for extended profiles.
+    pub fn core_radius_or_default_mpc(&self) -> f64 {
+        self.core_radius_mpc
+            .unwrap_or(if self.profile == ProfileKind::Point {
+                POINT_CORE_DEFAULT_MPC
+            } else {
+                0.0
+            })
+    }
+
+    /// This lens in SI units, as the physics takes it.
+    pub fn si(&self) -> Lens {
+        let r = self.radius_mpc * MPC_M;
+        let profile = match self.profile {
+            ProfileKind::Point => Profile::Point,
+            ProfileKind::UniformSphere => Profile::UniformSphere { radius_m: r },
+            ProfileKind::Nfw => Profile::Nfw {
+                radius_m: r,
+                concentration: self.concentration,
+            },
+            ProfileKind::Plummer => Profile::Plummer { scale_m: r },
+        };
+        Lens {
+            profile,
+            gm: gm_from_msun(self.mass_msun),
+            center_m: self.center_mpc.map(|c| c * MPC_M),
+            core_radius_m: self.core_radius_or_default_mpc() * MPC_M,
+        }
+    }
+}

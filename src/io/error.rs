@@ -1,0 +1,44 @@
+//! The one error of the io layer: which file, what failed, and the underlying cause.
+
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// A file that could not be read or written, with the path and the underlying cause.
+#[derive(Debug, Error)]
+pub enum IoError {
+    #[error("{}: {what}", path.display())]
+    Hdf5 {
+        path: PathBuf,
+        what: String,
+        #[source]
+        source: hdf5::Error,
+    },
+    #[error("{}: {what}", path.display())]
+    File {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: already exists", path.display())]
+    Exists { path: PathBuf },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl IoError {
+    pub(crate) fn h5(path: &Path, what: impl Into<String>) -> impl FnOnce(hdf5::Error) -> IoError {
+        let (path, what) = (path.to_path_buf(), what.into());
+        move |source| IoError::Hdf5 { path, what, source }
+    }
+    pub(crate) fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {
+        let path = path.to_path_buf();
+        move |source| IoError::File { path, what, source }
+    }
+    pub(crate) fn invalid(path: &Path, message: impl Into<String>) -> IoError {
+        IoError::Invalid {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}

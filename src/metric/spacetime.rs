@@ -1,0 +1,124 @@
+//! The integration state, the field sample, the output row, and the `Spacetime` trait that
+//! every metric implements (with the helpers they share).
+
+/// Number of state components.
+pub const N_STATE: usize = 12;
+/// (Δη [s], Δx [m] ×3, u⁰, uⁱ [m/s] ×3, a, path length ℓ [m], ISW integral I = ∫Φ′dη [m²/s²],
+/// Shapiro integral J = ∫Φ dℓ [m³/s²]).
+pub type State = [f64; N_STATE];
+
+/// Indices into [`State`].
+pub mod idx {
+    pub const ETA: usize = 0;
+    pub const X: usize = 1;
+    pub const U0: usize = 4;
+    pub const U: usize = 5;
+    pub const A: usize = 8;
+    pub const PATH: usize = 9;
+    pub const ISW: usize = 10;
+    pub const SHAPIRO: usize = 11;
+}
+
+/// The field seen at a state, including time dependence: Φ [m²/s²], ∇Φ [m/s²], ∂Φ/∂η [m²/s³].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample {
+    pub phi: f64,
+    pub gradient: [f64; 3],
+    pub dphi_deta: f64,
+}
+
+/// Why a right-hand-side evaluation could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Halt {
+    /// The field is not defined there (outside the grid).
+    LeftGrid,
+    /// 1 ± 2Φ/c² ≤ 0, or inside the Schwarzschild horizon.
+    WeakFieldViolated,
+}
+
+/// One row of the run file (interface.md §3): η, x, y, z, u⁰, uˣ, uʸ, uᶻ, a, Φ, ∇Φ, ∂Φ/∂η.
+pub type Row = [f64; 14];
+
+/// A metric whose null geodesics can be integrated.
+pub trait Spacetime: Sync {
+    /// dy/dλ at y, and the field at y (so callers never evaluate it twice).
+    fn derivative(&self, y: &State) -> Result<(State, Sample), Halt>;
+
+    /// Relative null-condition error |g_μν u^μ u^ν| / (|g₀₀|(u⁰)² + Σ gᵢᵢ(uⁱ)²) at y.
+    fn null_error(&self, y: &State, s: &Sample) -> f64;
+
+    /// Initial state at `offset_m` from the observer, moving along the unit vector `direction`
+    /// with |uⁱ| = c and u⁰ < 0 from the null condition.
+    fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt>;
+
+    /// Smallest (distance to a lens centre − its core radius) [m]; +∞ when no lens has a core.
+    fn core_margin_m(&self, y: &State) -> f64;
+
+    /// Conformal time of the observer [s], added back to Δη in rows.
+    fn eta_obs_s(&self) -> f64;
+
+    /// Absolute position of the observer [m].
+    fn observer_m(&self) -> [f64; 3];
+
+    /// The conserved energy-like quantity (Q for FLRW, E for Schwarzschild) when the field is static.
+    fn conserved_energy(&self, y: &State, s: &Sample) -> f64;
+
+    /// √(−g₀₀)·a·|u⁰| up to a constant: the photon energy measured by a comoving (static) observer,
+    /// whose ratio between the ends gives 1 + z.
+    fn observed_energy(&self, y: &State, s: &Sample) -> f64;
+
+    /// The 14-column output row of a state, derived from that same state.
+    fn row(&self, y: &State, s: &Sample) -> Row {
+        let x0 = self.observer_m();
+        [
+            self.eta_obs_s() + y[idx::ETA],
+            x0[0] + y[idx::X],
+            x0[1] + y[idx::X + 1],
+            x0[2] + y[idx::X + 2],
+            y[idx::U0],
+            y[idx::U],
+            y[idx::U + 1],
+            y[idx::U + 2],
+            y[idx::A],
+            s.phi,
+            s.gradient[0],
+            s.gradient[1],
+            s.gradient[2],
+            s.dphi_deta,
+        ]
+    }
+}
+
+/// A state at `offset_m` from the observer with a = 1, uⁱ = c·direction and u⁰ still to be set
+/// from the null condition by the metric (physics.md §3.3).
+pub fn spatial_launch_state(offset_m: [f64; 3], direction: [f64; 3]) -> State {
+    let mut y = [0.0; N_STATE];
+    y[idx::X..idx::X + 3].copy_from_slice(&offset_m);
+    y[idx::A] = 1.0;
+    for i in 0..3 {
+        y[idx::U + i] = crate::units::C_M_S * direction[i];
+    }
+    y
+}
+
+/// Absolute position of a state.
+#[inline]
+pub fn absolute_position(observer_m: [f64; 3], y: &State) -> [f64; 3] {
+    [
+        observer_m[0] + y[idx::X],
+        observer_m[1] + y[idx::X + 1],
+        observer_m[2] + y[idx::X + 2],
+    ]
+}
+
+/// Spatial velocity of a state.
+#[inline]
+pub fn velocity(y: &State) -> [f64; 3] {
+    [y[idx::U], y[idx::U + 1], y[idx::U + 2]]
+}
+
+/// Observer-relative position of a state.
+#[inline]
+pub fn offset(y: &State) -> [f64; 3] {
+    [y[idx::X], y[idx::X + 1], y[idx::X + 2]]
+}

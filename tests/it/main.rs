@@ -1,0 +1,15 @@
+//! The one integration-test binary (one link instead of one per file): physics against
+//! analytic results, the CLI as users drive it, HDF5 import, the headless visualizer bridge,
+//! and the structure of the source tree.
+
+#[cfg(feature = "gui")]
+mod app_bridge;
+mod cli;
+mod cli_bad_input;
+#[allow(dead_code)]
+mod common;
+mod physics_flrw;
+mod physics_lenses;
+mod physics_schwarzschild;
+mod potential_import;
+mod structure;
