@@ -5,6 +5,10 @@
 
 use crate::units::{dot, sub, C2};
 
+/// Largest |Φ|/c² accepted as weak field (physics.md §3.1): beyond it perturbed FLRW does
+/// not apply.
+pub const WEAK_FIELD_LIMIT: f64 = 1e-3;
+
 /// Profile shape with its lengths in metres.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Profile {
@@ -16,6 +20,12 @@ pub enum Profile {
     Nfw { radius_m: f64, concentration: f64 },
     /// Φ = −GM/√(r² + a_p²).
     Plummer { scale_m: f64 },
+    /// Singular isothermal sphere (ρ ∝ 1/r²) truncated at `radius_m`, M = mass inside it:
+    /// r < R: Φ = (GM/R)(ln(r/R) − 1), dΦ/dr = GM/(Rr) (σ_v² = GM/(2R)); r ≥ R: point mass.
+    /// With `ellipticity` ε > 0 the potential is pseudo-elliptical, Φ(m) with
+    /// m² = (1 − ε)Δx² + (1 + ε)Δy² + Δz² in world axes: squeezed along x, stretched along y,
+    /// which splits a source near the centre into four images when seen along z.
+    Sis { radius_m: f64, ellipticity: f64 },
 }
 
 /// One lens: a profile, its GM [m³/s²], centre [m] and core radius [m] (rays entering it end).
@@ -68,6 +78,16 @@ impl Lens {
                 let sq = q.sqrt();
                 (-gm / sq, gm / (q * sq))
             }
+            Profile::Sis { radius_m, .. } => {
+                if r < radius_m {
+                    (
+                        gm / radius_m * ((r / radius_m).ln() - 1.0),
+                        gm / (radius_m * r * r),
+                    )
+                } else {
+                    (-gm / r, gm / (r * r * r))
+                }
+            }
             Profile::Nfw {
                 radius_m,
                 concentration,
@@ -95,6 +115,15 @@ impl Lens {
     #[inline]
     pub fn phi_and_gradient(&self, x: [f64; 3]) -> (f64, [f64; 3]) {
         let d = sub(x, self.center_m);
+        if let Profile::Sis { ellipticity, .. } = self.profile {
+            if ellipticity != 0.0 {
+                // Φ(m): ∇Φ = (dΦ/dm / m)·((1 − ε)Δx, (1 + ε)Δy, Δz).
+                let w = [1.0 - ellipticity, 1.0 + ellipticity, 1.0];
+                let m = (w[0] * d[0] * d[0] + w[1] * d[1] * d[1] + d[2] * d[2]).sqrt();
+                let (phi, g) = self.phi_and_g_over_r(m);
+                return (phi, [g * w[0] * d[0], g * w[1] * d[1], g * d[2]]);
+            }
+        }
         let r = dot(d, d).sqrt();
         let (phi, g) = self.phi_and_g_over_r(r);
         (phi, [g * d[0], g * d[1], g * d[2]])
@@ -110,14 +139,25 @@ impl Lens {
                 1.0
             }),
             Profile::Plummer { scale_m } => Some(b_m * b_m / (b_m * b_m + scale_m * scale_m)),
-            Profile::Nfw { .. } => None,
+            // Truncated SIS, Σ(b) = M arccos(b/R)/(2πRb): M₂D(<b)/M = 1 − √(1 − x²) + x·arccos x
+            // with x = b/R (spherical only).
+            Profile::Sis {
+                radius_m,
+                ellipticity: 0.0,
+            } => Some(if b_m < radius_m {
+                let x = b_m / radius_m;
+                1.0 - (1.0 - x * x).sqrt() + x * x.acos()
+            } else {
+                1.0
+            }),
+            Profile::Sis { .. } | Profile::Nfw { .. } => None,
         }
     }
 
     /// Depth of the potential at the centre in units of c² (for the weak-field warning).
     pub fn central_phi_over_c2(&self) -> f64 {
         let r = match self.profile {
-            Profile::Point => self.core_radius_m,
+            Profile::Point | Profile::Sis { .. } => self.core_radius_m,
             _ => 0.0,
         };
         self.phi_and_g_over_r(r).0 / C2
@@ -173,6 +213,14 @@ mod tests {
                 concentration: 5.0,
             }),
             lens(Profile::Plummer { scale_m: r0 }),
+            lens(Profile::Sis {
+                radius_m: r0,
+                ellipticity: 0.0,
+            }),
+            lens(Profile::Sis {
+                radius_m: r0,
+                ellipticity: 0.2,
+            }),
         ] {
             for r_mpc in [0.1, 0.5, 2.9, 3.1, 10.0] {
                 let x = [
@@ -214,6 +262,21 @@ mod tests {
         assert!((enclosed(&n, r0) - 1.0).abs() < 1e-12);
         let p = lens(Profile::Plummer { scale_m: r0 });
         assert!((enclosed(&p, 1e4 * r0) - 1.0).abs() < 1e-7);
+        // SIS: M(<r) = M r/R inside, so the circular velocity² = GM/R = 2σ_v² is flat.
+        let sis = lens(Profile::Sis {
+            radius_m: r0,
+            ellipticity: 0.0,
+        });
+        assert!((enclosed(&sis, 0.25 * r0) - 0.25).abs() < 1e-14);
+        assert!((enclosed(&sis, r0) - 1.0).abs() < 1e-14);
+        // Continuous at R.
+        let (inside, _) = sis.phi_and_g_over_r(r0 * (1.0 - 1e-12));
+        assert!((inside / (-sis.gm / r0) - 1.0).abs() < 1e-10);
+        // The projected fraction reaches 1 at R and is 2b/(πR)·(π/2) = b/R·... near the centre:
+        // M₂D(<b)/M → (π/2)(b/R) for b ≪ R.
+        let f = sis.projected_mass_fraction(1e-4 * r0).unwrap();
+        assert!((f / (std::f64::consts::FRAC_PI_2 * 1e-4) - 1.0).abs() < 1e-3);
+        assert_eq!(sis.projected_mass_fraction(r0), Some(1.0));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod field;
 pub mod integrate;
 pub mod io;
 pub mod lens;
+pub mod lensing;
 pub mod metric;
 pub mod observables;
 pub mod potential;

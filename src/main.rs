@@ -13,6 +13,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Gui(args) => gui(args),
         Command::Run(args) => cli::run(&args),
         Command::Merge(args) => cli::merge(&args),
+        Command::Image(args) => cli::image(&args),
         Command::Inspect { file } => cli::inspect(&file).map(|s| print!("{s}")),
         Command::Check { config, sets } => cli::check(&config, &sets).map(|s| print!("{s}")),
     }

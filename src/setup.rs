@@ -82,6 +82,20 @@ impl Model {
         sink: &dyn Sink,
         cancel: &AtomicBool,
     ) -> RunResult {
+        self.trace_with(&self.integration, rays, threads, sink, cancel)
+    }
+
+    /// Traces `rays` with other integration settings than the config's (the image engine stops
+    /// rays on the source plane).
+    pub fn trace_with(
+        &self,
+        integration: &Integration,
+        rays: &[Ray],
+        threads: usize,
+        sink: &dyn Sink,
+        cancel: &AtomicBool,
+    ) -> RunResult {
+        let integration = *integration;
         let observer_m = self.config.observer.position_mpc.map(|c| c * MPC_M);
         if self.config.spacetime.metric == Metric::Schwarzschild {
             let l = self.lenses[0];
@@ -94,7 +108,7 @@ impl Model {
             return Tracer {
                 spacetime: &st,
                 lenses: &self.lenses,
-                integration: self.integration,
+                integration,
             }
             .run(rays, threads, sink, cancel);
         }
@@ -120,7 +134,7 @@ impl Model {
                 Tracer {
                     spacetime: &st,
                     lenses: &self.lenses,
-                    integration: self.integration,
+                    integration,
                 }
                 .run(rays, threads, sink, cancel)
             }};

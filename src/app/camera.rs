@@ -7,6 +7,7 @@ use super::draft::Draft;
 use super::frame::SceneFrame;
 use super::layout::{AppSet, UiLayout};
 use super::scene::LensSphere;
+use super::simulation::RunView;
 use super::trajectories::{update_track_meshes, TrackMeshes};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
@@ -191,6 +192,7 @@ pub fn pick_and_drag(
     frame: Res<SceneFrame>,
     store: Res<TrackMeshes>,
     meshes: Res<Assets<Mesh>>,
+    view: Res<RunView>,
     mut draft: ResMut<Draft>,
     mut selection: ResMut<Selection>,
     mut interaction: ResMut<Interaction>,
@@ -247,7 +249,8 @@ pub fn pick_and_drag(
     if layout.pointer_over_ui {
         selection.hovered_ray = None;
     } else if moved || buttons.just_released(MouseButton::Left) {
-        selection.hovered_ray = nearest_ray(camera, cam_t, cursor, &store, &meshes);
+        let drawn = |id: usize| view.tracks.get(id).is_some_and(|t| t.points.len() >= 2);
+        selection.hovered_ray = nearest_ray(camera, cam_t, cursor, &store, &meshes, drawn);
     }
     if buttons.just_released(MouseButton::Left) && !layout.pointer_over_ui {
         let still = interaction
@@ -266,10 +269,16 @@ fn nearest_ray(
     cursor: Vec2,
     store: &TrackMeshes,
     meshes: &Assets<Mesh>,
+    drawn: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let total: usize = store.entities.len().max(1);
     let mut best: Option<(usize, f32)> = None;
-    for (id, (_, handle)) in store.entities.iter().enumerate() {
+    for (id, (_, handle)) in store
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| drawn(*id))
+    {
         let Some(VertexAttributeValues::Float32x3(p)) = meshes
             .get(handle)
             .and_then(|m| m.attribute(Mesh::ATTRIBUTE_POSITION))

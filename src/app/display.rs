@@ -83,6 +83,15 @@ pub struct Selection {
     pub selected_ray: Option<usize>,
 }
 
+/// The display settings and the selection.
+pub struct DisplayPlugin;
+
+impl Plugin for DisplayPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<Display>().init_resource::<Selection>();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

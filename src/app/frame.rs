@@ -2,6 +2,7 @@
 //! its centre, as f32), and the text labels placed at scene points.
 
 use super::draft::Draft;
+use super::layout::AppSet;
 use super::simulation::RunView;
 use crate::config::{PotentialMode, RunConfig};
 use bevy::prelude::*;
@@ -66,5 +67,16 @@ pub fn update_frame(view: Res<RunView>, draft: Res<Draft>, mut frame: ResMut<Sce
     let new_frame = SceneFrame::of(config);
     if *frame != new_frame {
         *frame = new_frame;
+    }
+}
+
+/// The frame and the scene labels.
+pub struct FramePlugin;
+
+impl Plugin for FramePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<SceneFrame>()
+            .init_resource::<SceneLabels>()
+            .add_systems(Update, update_frame.in_set(AppSet::Frame));
     }
 }

@@ -21,3 +21,21 @@ pub enum AppSet {
     Frame,
     Scene,
 }
+
+/// The frame's order and the layout resource.
+pub struct LayoutPlugin;
+
+impl Plugin for LayoutPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<UiLayout>().configure_sets(
+            Update,
+            (
+                AppSet::Controls,
+                AppSet::Drain,
+                AppSet::Frame,
+                AppSet::Scene,
+            )
+                .chain(),
+        );
+    }
+}

@@ -48,6 +48,7 @@ impl Plugin for CorePlugin {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         app.add_plugins((
+            layout::LayoutPlugin,
             simulation::SimulationPlugin { base_dir },
             draft::DraftPlugin {
                 config: self.config.config().clone(),
@@ -56,10 +57,8 @@ impl Plugin for CorePlugin {
                 config_path: self.config_path.clone(),
                 config: self.config.config().clone(),
             },
-        ))
-        .init_resource::<display::Display>()
-        .init_resource::<display::Selection>()
-        .init_resource::<layout::UiLayout>();
+            display::DisplayPlugin,
+        ));
     }
 }
 
@@ -69,6 +68,7 @@ pub struct ViewPlugins;
 impl Plugin for ViewPlugins {
     fn build(&self, app: &mut App) {
         app.add_plugins((
+            frame::FramePlugin,
             scene::ScenePlugin,
             trajectories::TrajectoriesPlugin,
             gizmos::GizmosPlugin,

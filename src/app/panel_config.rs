@@ -89,7 +89,17 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
                     &mut lens.radius_mpc,
                     (1e-4, 1e4),
                     0.05,
-                    "sphere radius / NFW virial radius / Plummer scale [Mpc]",
+                    "sphere radius / NFW virial radius / Plummer scale / SIS truncation [Mpc]",
+                );
+            }
+            if lens.profile == ProfileKind::Sis {
+                number(
+                    ui,
+                    "ellipticity",
+                    &mut lens.ellipticity,
+                    (0.0, 0.45),
+                    0.01,
+                    "pseudo-elliptical potential: squeezed along world x, stretched along y [1]",
                 );
             }
             if lens.profile == ProfileKind::Nfw {

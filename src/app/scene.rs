@@ -4,7 +4,7 @@
 
 use super::colors::colormap;
 use super::display::Display;
-use super::frame::{update_frame, SceneFrame, SceneLabels};
+use super::frame::SceneFrame;
 use super::layout::AppSet;
 use super::legend::Legend;
 use super::simulation::{RunStatus, RunView};
@@ -290,11 +290,8 @@ pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<SceneFrame>()
-            .init_resource::<SceneLabels>()
-            .init_resource::<Legend>()
+        app.init_resource::<Legend>()
             .add_systems(Startup, setup_scene)
-            .add_systems(Update, update_frame.in_set(AppSet::Frame))
             .add_systems(
                 Update,
                 (sync_objects, update_slice).chain().in_set(AppSet::Scene),

@@ -170,14 +170,17 @@ fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
         .try_into_dynamic()
         .map_err(|e| format!("screenshot: cannot convert the image: {e}"))?
         .to_rgb8();
-    // A temporary name that still ends in .png, so the encoder is chosen by extension.
-    let tmp = path.with_extension("partial.png");
-    rgb.save(&tmp)
-        .and_then(|_| std::fs::rename(&tmp, path).map_err(Into::into))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{}: cannot write the screenshot: {e}", path.display())
-        })
+    let png = bevy::image::ImageFormat::Png
+        .as_image_crate_format()
+        .ok_or("screenshot: this build cannot encode PNG")?;
+    crate::io::write_atomically(path, true, |tmp| {
+        rgb.save_with_format(tmp, png)
+            .map_err(|e| crate::io::IoError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("cannot write the screenshot: {e}"),
+            })
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// `--screenshot`: capture the window once the run is over, then exit.

@@ -185,16 +185,6 @@ impl Plugin for SimulationPlugin {
             .init_resource::<RunView>()
             .init_resource::<FrameTimings>()
             .add_message::<SimCommand>()
-            .configure_sets(
-                Update,
-                (
-                    AppSet::Controls,
-                    AppSet::Drain,
-                    AppSet::Frame,
-                    AppSet::Scene,
-                )
-                    .chain(),
-            )
             .add_systems(Update, timed_drain.in_set(AppSet::Drain))
             // Commands are handled at the end of the frame, so an edit made in the panel this
             // frame starts tracing while the frame renders.

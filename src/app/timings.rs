@@ -115,6 +115,13 @@ mod tests {
         assert!((t.systems_idle.mean() - 3.0).abs() < 1e-9);
         assert!((t.frame_idle.mean() - 100.0).abs() < 1e-9);
         assert!((t.frame_tracing.mean() - 200.0).abs() < 1e-9);
-        assert!(t.report().contains("streaming"));
+        assert_eq!(
+            t.report(),
+            "app systems per frame: 3.00 ms (2 frames) idle, 3.00 ms (2 frames) streaming; \
+             whole frame: 100.00 ms (2 frames) idle, 200.00 ms (2 frames) streaming"
+        );
+        assert!(FrameTimings::default()
+            .report()
+            .contains("n/a idle, n/a streaming"));
     }
 }

@@ -100,10 +100,7 @@ pub fn update_track_meshes(
             commands.entity(e).despawn();
         }
         for _ in 0..view.tracks.len() {
-            let mesh = meshes.add(Mesh::new(
-                PrimitiveTopology::LineStrip,
-                RenderAssetUsages::default(),
-            ));
+            let mesh = meshes.add(placeholder_line());
             let e = commands
                 .spawn((
                     Mesh3d(mesh.clone()),
@@ -144,6 +141,11 @@ pub fn update_track_meshes(
         } else {
             Visibility::Hidden
         });
+        // A track with fewer than two points keeps its old (hidden) vertices: a mesh of zero
+        // vertices has no GPU allocation, and the renderer logs a use-after-free for it.
+        if !visible {
+            continue;
+        }
         if let Some(mut mesh) = meshes.get_mut(handle) {
             mesh.insert_attribute(
                 Mesh::ATTRIBUTE_POSITION,
@@ -159,12 +161,20 @@ pub fn update_track_meshes(
     timings.add(|t| &mut t.mesh, t0.elapsed());
 }
 
+/// A two-vertex line at the origin: what a ray's mesh holds until its first points arrive.
+fn placeholder_line() -> Mesh {
+    Mesh::new(PrimitiveTopology::LineStrip, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, vec![[0.0f32; 3]; 2])
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, vec![[0.0f32; 4]; 2])
+}
+
 /// The ray meshes.
 pub struct TrajectoriesPlugin;
 
 impl Plugin for TrajectoriesPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<TrackMeshes>()
+            .init_resource::<Legend>()
             .add_systems(Update, update_track_meshes.in_set(AppSet::Scene));
     }
 }

@@ -22,6 +22,8 @@ pub enum Command {
     Run(RunArgs),
     /// Join shard outputs into one file identical to the unsharded run.
     Merge(MergeArgs),
+    /// Render the lensed image of the background source seen by the observer.
+    Image(ImageArgs),
     /// Print what a run file holds.
     Inspect { file: PathBuf },
     /// Validate a config and print it fully resolved, as TOML.
@@ -87,6 +89,34 @@ pub struct RunArgs {
     /// No progress bar or summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct ImageArgs {
+    pub config: PathBuf,
+    /// The PNG to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Pixels per side.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(8..=4096))]
+    pub size: u32,
+    #[command(flatten)]
+    pub sets: Overrides,
+    /// Also write the per-pixel maps (β, magnification, time delay, end reason) as HDF5.
+    #[arg(long, value_name = "MAPS.h5")]
+    pub maps: Option<PathBuf>,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Draw the critical curves and the images of the source centre over the picture.
+    #[arg(long)]
+    pub curves: bool,
+    /// Worker threads (0 = all cores); overrides the config's `threads`.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]

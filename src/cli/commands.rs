@@ -17,12 +17,12 @@ pub fn load(path: &Path, overrides: &Overrides) -> anyhow::Result<ValidConfig> {
     Ok(RunConfig::load(path, &overrides.sets)?)
 }
 
-fn base_dir(config: &Path) -> PathBuf {
+pub fn base_dir(config: &Path) -> PathBuf {
     config.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// An output that exists without `--force` is bad input.
-fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
+pub fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
     if output.exists() && !force {
         return Err(bad_input(anyhow::anyhow!(
             "{}: already exists; pass --force to overwrite it",

@@ -6,7 +6,9 @@
 pub mod args;
 mod commands;
 pub mod exit;
+mod image;
 mod report;
 
 pub use commands::{check, inspect, merge, run};
 pub use exit::exit_status;
+pub use image::image;

@@ -39,6 +39,7 @@ pub enum ProfileKind {
     UniformSphere,
     Nfw,
     Plummer,
+    Sis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
@@ -94,6 +95,15 @@ pub enum MethodKind {
     Dopri5,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SourceKind {
+    Galaxy,
+    Checkerboard,
+    Image,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +138,7 @@ mod tests {
         check::<TimeDependenceKind>();
         check::<PatternKind>();
         check::<MethodKind>();
+        check::<SourceKind>();
         assert_eq!(PhiUnits::SpeedOfLightSquared.as_ref(), "c2");
         assert_eq!(MethodKind::Dopri5.as_ref(), "dopri5");
     }

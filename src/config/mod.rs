@@ -5,10 +5,13 @@ mod enums;
 mod error;
 mod read;
 mod schema;
+mod sky;
 mod validate;
 
+pub use crate::lens::WEAK_FIELD_LIMIT;
 pub use enums::*;
 pub use error::ConfigError;
 pub use read::apply_override;
 pub use schema::*;
-pub use validate::{ValidConfig, WEAK_FIELD_LIMIT};
+pub use sky::{CameraConfig, SourceConfig};
+pub use validate::ValidConfig;

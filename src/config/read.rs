@@ -17,7 +17,7 @@ pub fn apply_override(root: &mut toml::Table, key: &str, value: &str) -> Result<
     if parts.iter().any(|p| p.is_empty()) {
         return Err(err(
             key,
-            "--set needs a dotted key such as potential.nodes=128",
+            "an override needs a dotted key such as potential.nodes = 128",
         ));
     }
     let mut cur: &mut toml::Value = root.entry(parts[0]).or_insert_with(|| {

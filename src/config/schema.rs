@@ -2,8 +2,9 @@
 //! rejected, defaults those of `configs/default.toml`; and the resolution of implicit defaults.
 
 use super::enums::*;
-use crate::lens::{Lens, Profile};
-use crate::units::{gm_from_msun, MPC_M};
+use super::sky::{CameraConfig, SourceConfig};
+use crate::lens::{Lens, Profile, WEAK_FIELD_LIMIT};
+use crate::units::{gm_from_msun, C2, MPC_M};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -21,6 +22,9 @@ pub struct RunConfig {
     pub rays: RaysConfig,
     pub integration: IntegrationConfig,
     pub output: OutputConfig,
+    /// `excalibur image` only: the background source and the camera.
+    pub source: SourceConfig,
+    pub camera: CameraConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,12 +50,16 @@ pub struct CosmologyConfig {
 pub struct LensConfig {
     pub profile: ProfileKind,
     pub mass_msun: f64,
-    /// Sphere radius, NFW virial radius, Plummer scale; unused by "point".
+    /// Sphere radius, NFW virial radius, Plummer scale, SIS truncation; unused by "point".
     pub radius_mpc: f64,
     pub center_mpc: [f64; 3],
     /// NFW only.
     pub concentration: f64,
-    /// Rays entering this radius end with entered_core; "point" needs > 0 (default 0.001).
+    /// "sis" only: pseudo-elliptical potential, squeezed along world x by 1 − ε and stretched
+    /// along y by 1 + ε (0 = spherical; below 0.5).
+    pub ellipticity: f64,
+    /// Rays entering this radius end with entered_core; "point" and "sis" need > 0 (default:
+    /// the weak-field edge, see [`LensConfig::core_radius_or_default_mpc`]).
     pub core_radius_mpc: Option<f64>,
 }
 
@@ -130,6 +138,8 @@ impl Default for RunConfig {
             rays: RaysConfig::default(),
             integration: IntegrationConfig::default(),
             output: OutputConfig::default(),
+            source: SourceConfig::default(),
+            camera: CameraConfig::default(),
         }
     }
 }
@@ -163,6 +173,7 @@ impl Default for LensConfig {
             radius_mpc: 5.0,
             center_mpc: [500.0; 3],
             concentration: 5.0,
+            ellipticity: 0.0,
             core_radius_mpc: None,
         }
     }
@@ -230,8 +241,6 @@ impl Default for OutputConfig {
         }
     }
 }
-/// Default core radius of a point lens [Mpc] when the config gives none.
-pub const POINT_CORE_DEFAULT_MPC: f64 = 1e-3;
 impl RunConfig {
     /// The fully resolved config as TOML (defaults filled in).
     pub fn to_toml(&self) -> String {
@@ -249,15 +258,27 @@ impl RunConfig {
 }
 
 impl LensConfig {
-    /// The core radius [Mpc]: the given one, or by default [`POINT_CORE_DEFAULT_MPC`] for a
-    /// point lens and none (0) for extended profiles.
+    /// The core radius [Mpc]: the given one, or by default the weak-field edge, the smallest
+    /// radius where |Φ|/c² ≤ 1e-3 (interface.md §2): GM/(c²·1e-3) for a point lens (0.048 Mpc
+    /// per 1e15 M☉); for a SIS the same edge, at least 1e-3 of its radius; none (0) for the
+    /// cored profiles, whose centres are finite.
     pub fn core_radius_or_default_mpc(&self) -> f64 {
-        self.core_radius_mpc
-            .unwrap_or(if self.profile == ProfileKind::Point {
-                POINT_CORE_DEFAULT_MPC
-            } else {
-                0.0
-            })
+        if let Some(c) = self.core_radius_mpc {
+            return c;
+        }
+        // A hair outside the edge, so that rounding never puts the core's Φ past the limit.
+        const MARGIN: f64 = 1.0 + 1e-9;
+        let gm_c2_mpc = gm_from_msun(self.mass_msun) / C2 / MPC_M;
+        match self.profile {
+            ProfileKind::Point => MARGIN * gm_c2_mpc / WEAK_FIELD_LIMIT,
+            ProfileKind::Sis => {
+                // (GM/R)(1 − ln(r/R)) = 1e-3 c²  ⇔  r = R·exp(1 − 1e-3 c² R/GM).
+                let r = self.radius_mpc;
+                let edge = r * (1.0 - WEAK_FIELD_LIMIT * r / gm_c2_mpc).exp();
+                (MARGIN * edge).max(1e-3 * r)
+            }
+            _ => 0.0,
+        }
     }
 
     /// This lens in SI units, as the physics takes it.
@@ -271,6 +292,10 @@ impl LensConfig {
                 concentration: self.concentration,
             },
             ProfileKind::Plummer => Profile::Plummer { scale_m: r },
+            ProfileKind::Sis => Profile::Sis {
+                radius_m: r,
+                ellipticity: self.ellipticity,
+            },
         };
         Lens {
             profile,

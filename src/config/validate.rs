@@ -4,6 +4,7 @@
 use super::enums::*;
 use super::error::{err as bad, ConfigError};
 use super::schema::*;
+use crate::lens::WEAK_FIELD_LIMIT;
 
 fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
     if v.is_finite() && v > 0.0 {
@@ -46,9 +47,6 @@ impl ValidConfig {
         &self.0
     }
 }
-
-/// Largest |Φ|/c² accepted as weak field (physics.md §3.1).
-pub const WEAK_FIELD_LIMIT: f64 = 1e-3;
 
 impl RunConfig {
     /// The lenses whose central depth |Φ|/c² breaks the weak-field limit, as (index, depth).
@@ -102,8 +100,41 @@ impl RunConfig {
                 return Err(bad("potential.mode", "spacetime.metric = \"schwarzschild\" is exact and needs potential.mode = \"analytic\""));
             }
         }
+        self.validate_sky()?;
         if self.output.path.as_os_str().is_empty() {
             return Err(bad("output.path", "must name a file"));
+        }
+        Ok(())
+    }
+
+    fn validate_sky(&self) -> Result<(), ConfigError> {
+        let src = &self.source;
+        positive("source.distance_mpc", src.distance_mpc)?;
+        positive("source.size_mpc", src.size_mpc)?;
+        if !src.offset_mpc.iter().all(|v| v.is_finite()) {
+            return Err(bad(
+                "source.offset_mpc",
+                format!(
+                    "{:?} is not allowed: both components must be finite (Mpc)",
+                    src.offset_mpc
+                ),
+            ));
+        }
+        if !(src.axis_ratio > 0.0 && src.axis_ratio <= 1.0) {
+            return Err(bad(
+                "source.axis_ratio",
+                format!("{} is not allowed: must be in (0, 1]", src.axis_ratio),
+            ));
+        }
+        if !src.angle_deg.is_finite() {
+            return Err(bad("source.angle_deg", "must be a finite number (degrees)"));
+        }
+        let fov = self.camera.field_of_view_arcsec;
+        if !(fov > 0.0 && fov <= 36000.0) {
+            return Err(bad(
+                "camera.field_of_view_arcsec",
+                format!("{fov} is not allowed: must be in (0, 36000] (10 degrees)"),
+            ));
         }
         Ok(())
     }
@@ -118,10 +149,23 @@ impl RunConfig {
         if l.profile == ProfileKind::Nfw {
             positive(&k("concentration"), l.concentration)?;
         }
+        if !(l.ellipticity.is_finite() && (0.0..0.5).contains(&l.ellipticity)) {
+            return Err(bad(
+                k("ellipticity"),
+                format!("{} is not allowed: must be in [0, 0.5)", l.ellipticity),
+            ));
+        }
+        if l.ellipticity != 0.0 && l.profile != ProfileKind::Sis {
+            return Err(bad(
+                k("ellipticity"),
+                "only profile = \"sis\" takes an ellipticity",
+            ));
+        }
         let core = l.core_radius_or_default_mpc();
-        if !(core.is_finite() && core >= 0.0) || (l.profile == ProfileKind::Point && core <= 0.0) {
-            let range = if l.profile == ProfileKind::Point {
-                "> 0 for a point lens"
+        let singular = matches!(l.profile, ProfileKind::Point | ProfileKind::Sis);
+        if !(core.is_finite() && core >= 0.0) || (singular && core <= 0.0) {
+            let range = if singular {
+                "> 0 for a point lens or a SIS"
             } else {
                 ">= 0"
             };

@@ -3,8 +3,8 @@
 use super::error::IoError;
 use super::layout::SCALAR_OBSERVABLES;
 use super::write::RayRecord;
-use crate::integrate::EndReason;
 use super::write::RunMeta;
+use crate::integrate::EndReason;
 use crate::metric::Row;
 use crate::observables::Observables;
 use hdf5::types::VarLenUnicode;

@@ -8,6 +8,7 @@ mod cli;
 mod cli_bad_input;
 #[allow(dead_code)]
 mod common;
+mod lensing;
 mod physics_flrw;
 mod physics_lenses;
 mod physics_schwarzschild;

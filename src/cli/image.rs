@@ -1,0 +1,101 @@
+//! `excalibur image`: the lensed image of the source (interface.md §4), its PNG, its maps and
+//! its JSON summary.
+
+use super::args::ImageArgs;
+use super::commands::{base_dir, load, refuse_existing};
+use super::exit::bad_input;
+use anyhow::Context;
+use excalibur::field::FieldCache;
+use excalibur::integrate::EndReason;
+use excalibur::lensing::{self, LensedImage, Source, ARCSEC};
+use excalibur::setup::Model;
+use excalibur::trace::resolve_threads;
+use std::sync::atomic::AtomicBool;
+use strum::VariantArray;
+
+/// `excalibur image`.
+pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
+    let config = load(&args.config, &args.sets)?;
+    refuse_existing(&args.output, args.force)?;
+    if let Some(m) = &args.maps {
+        refuse_existing(m, args.force)?;
+    }
+    let dir = base_dir(&args.config);
+    let source = Source::new(&config.source, &dir)
+        .with_context(|| format!("{}: source.image", args.config.display()))
+        .map_err(bad_input)?;
+    let config_toml = config.to_toml();
+    let threads = resolve_threads(args.threads.unwrap_or(config.threads));
+    let model = Model::build(config, &dir, &mut FieldCache::default())
+        .with_context(|| format!("{}: cannot set up the run", args.config.display()))
+        .map_err(bad_input)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let cancel = AtomicBool::new(false);
+    let mut image = pool
+        .install(|| lensing::render(&model, &source, args.size as usize, &cancel))
+        .context("the image was cancelled")?;
+    if let Some(m) = &args.maps {
+        lensing::write_maps(m, &image, &config_toml, args.force)?;
+    }
+    if args.curves {
+        lensing::draw_overlays(&mut image);
+    }
+    lensing::write_png(&args.output, &image.picture, args.force)?;
+    if args.json {
+        println!("{}", json(&image, args));
+    }
+    Ok(())
+}
+
+fn arcsec(p: [f64; 2]) -> [f64; 2] {
+    p.map(|v| v / ARCSEC)
+}
+
+fn json(image: &LensedImage, args: &ImageArgs) -> String {
+    let first = image
+        .images
+        .iter()
+        .map(|i| i.arrival_s)
+        .fold(f64::INFINITY, f64::min);
+    let images: Vec<serde_json::Value> = image
+        .images
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "x_arcsec": i.theta[0] / ARCSEC,
+                "y_arcsec": i.theta[1] / ARCSEC,
+                "magnification": i.magnification,
+                "time_delay_s": i.arrival_s - first,
+            })
+        })
+        .collect();
+    let curves = |c: &[Vec<[f64; 2]>]| -> Vec<Vec<[f64; 2]>> {
+        c.iter()
+            .map(|p| p.iter().map(|x| arcsec(*x)).collect())
+            .collect()
+    };
+    let end_reasons: serde_json::Map<String, serde_json::Value> = EndReason::VARIANTS
+        .iter()
+        .map(|e| (e, image.map.end.iter().filter(|x| *x == e).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(e, n)| (e.label().to_string(), n.into()))
+        .collect();
+    serde_json::json!({
+        "pixels": image.map.size,
+        "seconds": image.seconds,
+        "geodesics": image.geodesics,
+        "steps": image.steps,
+        "geodesics_map": image.map.geodesics,
+        "einstein_radius_predicted_arcsec": image.einstein_predicted.map(|t| t / ARCSEC),
+        "einstein_radius_measured_arcsec": image.einstein_measured.map(|t| t / ARCSEC),
+        "images": images,
+        "magnification_total": image.images.iter().map(|i| i.magnification.abs()).sum::<f64>(),
+        "critical_curves_arcsec": curves(&image.critical_curves),
+        "caustics_arcsec": curves(&image.caustics),
+        "end_reasons": end_reasons,
+        "output": args.output.display().to_string(),
+    })
+    .to_string()
+}

@@ -1,0 +1,65 @@
+//! `--maps`: the per-pixel maps of a lensed image as HDF5 (interface.md §4).
+
+use super::render::LensedImage;
+use super::sky::ARCSEC;
+use crate::io::{end_reason_labels, write_atomically, IoError};
+use hdf5::types::VarLenUnicode;
+use ndarray::{Array2, Array3};
+use std::path::Path;
+
+/// Writes beta_arcsec [N, N, 2], magnification [N, N], time_delay_s [N, N] (relative to the
+/// earliest pixel, ≥ 0), end_reason u8 [N, N] (with its labels) and the resolved config,
+/// atomically. Pixels whose ray ended early are NaN.
+pub fn write_maps(
+    path: &Path,
+    image: &LensedImage,
+    config_toml: &str,
+    overwrite: bool,
+) -> Result<(), IoError> {
+    let n = image.map.size;
+    let reached = |k: usize| image.map.beta[k][0].is_finite();
+    let earliest = (0..n * n)
+        .filter(|&k| reached(k))
+        .map(|k| image.map.arrival_s[k])
+        .fold(f64::INFINITY, f64::min);
+    let beta = Array3::from_shape_fn((n, n, 2), |(j, i, q)| image.map.beta[j * n + i][q] / ARCSEC);
+    let magnification = Array2::from_shape_fn((n, n), |(j, i)| image.magnification[j * n + i]);
+    let delay = Array2::from_shape_fn((n, n), |(j, i)| {
+        let k = j * n + i;
+        if reached(k) {
+            image.map.arrival_s[k] - earliest
+        } else {
+            f64::NAN
+        }
+    });
+    let end = Array2::from_shape_fn((n, n), |(j, i)| image.map.end[j * n + i].code() as u8);
+    let text = |s: &str| -> VarLenUnicode { s.parse().unwrap_or_default() };
+    write_atomically(path, overwrite, |tmp| {
+        let write = || -> hdf5::Result<()> {
+            let f = hdf5::File::create(tmp)?;
+            f.new_dataset_builder()
+                .with_data(&beta)
+                .create("beta_arcsec")?;
+            f.new_dataset_builder()
+                .with_data(&magnification)
+                .create("magnification")?;
+            f.new_dataset_builder()
+                .with_data(&delay)
+                .create("time_delay_s")?;
+            let e = f
+                .new_dataset_builder()
+                .with_data(&end)
+                .create("end_reason")?;
+            let labels: Vec<VarLenUnicode> = end_reason_labels().iter().map(|l| text(l)).collect();
+            e.new_attr::<VarLenUnicode>()
+                .shape([labels.len()])
+                .create("labels")?
+                .write(&labels)?;
+            f.new_attr::<VarLenUnicode>()
+                .create("config_toml")?
+                .write_scalar(&text(config_toml))?;
+            f.close()
+        };
+        write().map_err(IoError::h5(path, "cannot write the maps"))
+    })
+}

@@ -1,0 +1,26 @@
+//! The lensed sky from the run's own geodesics (interface.md §4): what the observer sees of a
+//! background source behind the lenses. Rays leave the observer through an N×N image and are
+//! traced, in the run's spacetime, to the source plane; from the ray map come the picture, the
+//! images of the source centre with their magnifications and arrival-time delays, the critical
+//! curves and caustics, and the Einstein radius measured and predicted.
+//!
+//! Thin-lens formulas appear only in the tests, as the textbook answers to compare with.
+
+mod curves;
+mod einstein;
+mod images;
+mod maps;
+mod raymap;
+mod render;
+mod sky;
+mod source;
+mod tracer;
+
+pub use einstein::predicted_einstein_radius;
+pub use images::Image;
+pub use maps::write_maps;
+pub use raymap::RayMap;
+pub use render::{draw_overlays, render, LensedImage};
+pub use sky::{Sky, ARCSEC};
+pub use source::{read_png, write_png, Picture, Source};
+pub use tracer::{Landing, SkyTracer};

@@ -1,0 +1,262 @@
+//! One lensed image, end to end: ray map, picture, images, critical curves and caustics.
+
+use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
+use super::einstein::predicted_einstein_radius;
+use super::images::{find_images, Image};
+use super::raymap::RayMap;
+use super::sky::Sky;
+use super::source::{Picture, Rgb, Source};
+use super::tracer::SkyTracer;
+use crate::integrate::EndReason;
+use crate::setup::Model;
+use crate::units::{sub, MPC_M};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// Everything `excalibur image` reports, angles in radians.
+pub struct LensedImage {
+    pub sky: Sky,
+    pub map: RayMap,
+    pub picture: Picture,
+    /// Per pixel: signed magnification 1/det A (NaN where the ray ended early).
+    pub magnification: Vec<f64>,
+    /// Images of the source centre, first-arriving first.
+    pub images: Vec<Image>,
+    /// Critical curves in θ and caustics (the same points mapped to β).
+    pub critical_curves: Vec<Vec<[f64; 2]>>,
+    pub caustics: Vec<Vec<[f64; 2]>>,
+    pub einstein_predicted: Option<f64>,
+    pub einstein_measured: Option<f64>,
+    /// Geodesics and steps in all (map and image polishing), and the wall time [s].
+    pub geodesics: u64,
+    pub steps: u64,
+    pub seconds: f64,
+}
+
+/// Renders the lensed image of `source` at `size`² pixels on the current rayon pool; None
+/// when cancelled.
+pub fn render(
+    model: &Model,
+    source: &Source,
+    size: usize,
+    cancel: &AtomicBool,
+) -> Option<LensedImage> {
+    let start = Instant::now();
+    let sky = Sky::of(&model.config, size);
+    let tracer = SkyTracer::new(model, sky, cancel);
+    let map = RayMap::trace(&tracer)?;
+    let d_s_mpc = sky.source_distance_m / MPC_M;
+    let picture = Picture {
+        width: size,
+        height: size,
+        rgb: map
+            .beta
+            .iter()
+            .zip(&map.end)
+            .map(|(b, e)| -> Rgb {
+                if *e == EndReason::PlaneCrossed {
+                    source.colour([b[0] * d_s_mpc, b[1] * d_s_mpc])
+                } else {
+                    [0.0; 3]
+                }
+            })
+            .collect(),
+    };
+    let det = det_field(&map, &sky);
+    let lattice_curves: Vec<Vec<LatticePoint>> = zero_contours(&det, size)
+        .into_iter()
+        .filter(|c| !is_artefact(c))
+        .collect();
+    let critical_curves: Vec<Vec<[f64; 2]>> = lattice_curves
+        .iter()
+        .map(|c| c.iter().map(|p| sky.theta(p[0], p[1])).collect())
+        .collect();
+    let caustics = lattice_curves
+        .iter()
+        .map(|c| c.iter().filter_map(|p| beta_at(&map, *p)).collect())
+        .collect();
+    let beta_s = model.config.source.offset_mpc.map(|o| o / d_s_mpc);
+    let polisher = tracer.for_images();
+    let images = find_images(&map, &polisher, beta_s);
+    let lens_theta = lens_direction(model, &sky);
+    let einstein_measured = lens_theta.and_then(|t| {
+        let centre = sky.lattice(t);
+        measured_radius(&lattice_curves, centre).map(|r| r * sky.pixel_rad())
+    });
+    let (geodesics, steps) = {
+        let (a, b) = (tracer.counts(), polisher.counts());
+        (a.0 + b.0, a.1 + b.1)
+    };
+    Some(LensedImage {
+        sky,
+        picture,
+        magnification: det.iter().map(|d| 1.0 / d).collect(),
+        images,
+        critical_curves,
+        caustics,
+        einstein_predicted: predicted_einstein_radius(model, &sky),
+        einstein_measured,
+        geodesics,
+        steps,
+        seconds: start.elapsed().as_secs_f64(),
+        map,
+    })
+}
+
+/// Where a pixel's neighbours land more than this many pixels apart per pixel (|∂β/∂θ| > 20),
+/// the map is not resolved by the pixels (next to a point mass, β turns by θ_E²/θ² per unit
+/// θ) and finite differences give det A any sign: such pixels are left out of the critical
+/// curves. Critical curves themselves lie where |∂β/∂θ| is of order 1.
+const MAX_RESOLVED_STRETCH: f64 = 20.0;
+
+/// det(∂β/∂θ) at each pixel by central differences of the map (one-sided at the borders and
+/// next to rays that ended early); NaN where the pixel's own ray ended early.
+fn det_field(map: &RayMap, sky: &Sky) -> Vec<f64> {
+    let n = map.size;
+    let px = sky.pixel_rad();
+    let b = |i: usize, j: usize| map.beta[j * n + i];
+    let ok = |i: usize, j: usize| b(i, j)[0].is_finite();
+    // ∂β/∂(lattice axis) at (i, j) along `di`, `dj` (one of them 1).
+    let diff = |i: usize, j: usize, along_i: bool| -> Option<[f64; 2]> {
+        let (lo, hi) = if along_i {
+            (
+                (i > 0 && ok(i - 1, j)).then(|| (i - 1, j)),
+                (i + 1 < n && ok(i + 1, j)).then(|| (i + 1, j)),
+            )
+        } else {
+            (
+                (j > 0 && ok(i, j - 1)).then(|| (i, j - 1)),
+                (j + 1 < n && ok(i, j + 1)).then(|| (i, j + 1)),
+            )
+        };
+        let (p, q, steps) = match (lo, hi) {
+            (Some(p), Some(q)) => (p, q, 2.0),
+            (Some(p), None) => (p, (i, j), 1.0),
+            (None, Some(q)) => ((i, j), q, 1.0),
+            (None, None) => return None,
+        };
+        let (bp, bq) = (b(p.0, p.1), b(q.0, q.1));
+        Some([(bq[0] - bp[0]) / steps, (bq[1] - bp[1]) / steps])
+    };
+    (0..n * n)
+        .map(|k| {
+            let (i, j) = (k % n, k / n);
+            if !ok(i, j) {
+                return f64::NAN;
+            }
+            match (diff(i, j, true), diff(i, j, false)) {
+                // θx grows with the column, θy falls with the row.
+                (Some(di), Some(dj)) => {
+                    let (ax, ay) = (di.map(|v| v / px), dj.map(|v| -v / px));
+                    let stretch = ax.iter().chain(&ay).fold(0.0f64, |m, v| m.max(v.abs()));
+                    if stretch > MAX_RESOLVED_STRETCH {
+                        return f64::NAN;
+                    }
+                    ax[0] * ay[1] - ay[0] * ax[1]
+                }
+                _ => f64::NAN,
+            }
+        })
+        .collect()
+}
+
+/// A closed loop less than two pixels across: below the resolution of the interpolated map
+/// (such loops appear where cells of different sizes meet on a critical curve).
+fn is_artefact(curve: &[LatticePoint]) -> bool {
+    if !is_closed(curve) {
+        return false;
+    }
+    let span = |k: usize| {
+        let (lo, hi) = curve
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p[k]), b.max(p[k])));
+        hi - lo
+    };
+    span(0) < 2.0 && span(1) < 2.0
+}
+
+/// β at a fractional lattice position, by bilinear interpolation of the pixels' β.
+fn beta_at(map: &RayMap, p: LatticePoint) -> Option<[f64; 2]> {
+    let n = map.size;
+    let (i0, j0) = (
+        p[0].floor().max(0.0) as usize,
+        p[1].floor().max(0.0) as usize,
+    );
+    let (i0, j0) = (i0.min(n - 2), j0.min(n - 2));
+    let (u, v) = (p[0] - i0 as f64, p[1] - j0 as f64);
+    let c =
+        [(i0, j0), (i0 + 1, j0), (i0, j0 + 1), (i0 + 1, j0 + 1)].map(|(i, j)| map.beta[j * n + i]);
+    let w = [(1.0 - u) * (1.0 - v), u * (1.0 - v), (1.0 - u) * v, u * v];
+    let b = [0, 1].map(|q| (0..4).map(|m| w[m] * c[m][q]).sum::<f64>());
+    b[0].is_finite().then_some(b)
+}
+
+/// θ of the lenses' mass-weighted centre, if it lies in front of the observer.
+fn lens_direction(model: &Model, sky: &Sky) -> Option<[f64; 2]> {
+    let gm: f64 = model.lenses.iter().map(|l| l.gm).sum();
+    if gm <= 0.0 {
+        return None;
+    }
+    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
+    let centre: [f64; 3] = std::array::from_fn(|k| {
+        model
+            .lenses
+            .iter()
+            .map(|l| l.gm * sub(l.center_m, observer_m)[k])
+            .sum::<f64>()
+            / gm
+    });
+    (crate::units::dot(centre, sky.axis) > 0.0).then(|| sky.angles_of(centre))
+}
+
+/// Mean distance (lattice units) from `centre` of the largest closed curve enclosing it: the
+/// tangential critical curve (the radial one, when there is one, lies inside it).
+fn measured_radius(curves: &[Vec<LatticePoint>], centre: LatticePoint) -> Option<f64> {
+    curves
+        .iter()
+        .filter(|c| is_closed(c) && encloses(c, centre))
+        .map(|c| {
+            let pts = &c[..c.len() - 1];
+            pts.iter()
+                .map(|p| (p[0] - centre[0]).hypot(p[1] - centre[1]))
+                .sum::<f64>()
+                / pts.len() as f64
+        })
+        .max_by(f64::total_cmp)
+}
+
+/// Draws the critical curves (cyan) and the images of the source centre (yellow rings) over
+/// the picture, for teaching figures.
+pub fn draw_overlays(image: &mut LensedImage) {
+    let sky = image.sky;
+    let n = image.picture.width;
+    let plot = |p: [f64; 2], colour: Rgb, pic: &mut Picture| {
+        let (i, j) = (p[0].round(), p[1].round());
+        if i >= 0.0 && j >= 0.0 && (i as usize) < n && (j as usize) < n {
+            pic.rgb[j as usize * n + i as usize] = colour;
+        }
+    };
+    for curve in &image.critical_curves {
+        for w in curve.windows(2) {
+            let (a, b) = (sky.lattice(w[0]), sky.lattice(w[1]));
+            let steps = ((b[0] - a[0]).abs().max((b[1] - a[1]).abs()).ceil() as usize).max(1) * 2;
+            for s in 0..=steps {
+                let t = s as f64 / steps as f64;
+                let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+                plot(p, [0.2, 0.95, 1.0], &mut image.picture);
+            }
+        }
+    }
+    for im in &image.images {
+        let c = sky.lattice(im.theta);
+        let r = (n as f64 / 80.0).max(3.0);
+        for k in 0..64 {
+            let a = k as f64 / 64.0 * std::f64::consts::TAU;
+            plot(
+                [c[0] + r * a.cos(), c[1] + r * a.sin()],
+                [1.0, 0.9, 0.2],
+                &mut image.picture,
+            );
+        }
+    }
+}

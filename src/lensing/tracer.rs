@@ -1,0 +1,144 @@
+//! Geodesics from the observer to the source plane: for a batch of image-plane angles θ, where
+//! each ray lands (β), when it left the source plane (its arrival time), and why it ended.
+
+use super::sky::Sky;
+use crate::integrate::{EndReason, Integration, Method, StepRule};
+use crate::metric::idx;
+use crate::rays::Ray;
+use crate::setup::Model;
+use crate::trace::NoSink;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// One traced ray of the image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Landing {
+    /// Source-plane angles [rad] (NaN unless the ray reached the plane).
+    pub beta: [f64; 2],
+    /// Arrival time η_obs − η_end [s]: how long before observation the ray left the source
+    /// plane (observer seconds, a_obs = 1).
+    pub arrival_s: f64,
+    pub end: EndReason,
+}
+
+impl Landing {
+    pub fn reached(&self) -> bool {
+        self.end == EndReason::PlaneCrossed
+    }
+}
+
+/// Traces image rays of one model on the current rayon pool.
+pub struct SkyTracer<'a> {
+    pub model: &'a Model,
+    pub sky: Sky,
+    integration: Integration,
+    cancel: &'a AtomicBool,
+    geodesics: AtomicU64,
+    steps: AtomicU64,
+}
+
+impl<'a> SkyTracer<'a> {
+    /// The run's integration settings, stopped by the source plane instead of a distance (the
+    /// other stop conditions stay: a ray that meets them first ends before the plane).
+    pub fn new(model: &'a Model, sky: Sky, cancel: &'a AtomicBool) -> SkyTracer<'a> {
+        let mut integration = model.integration;
+        integration.stop.plane = Some(sky.source_plane());
+        integration.stop.distance_m = None;
+        // Only the first and last states are needed.
+        integration.record_every = u64::MAX;
+        SkyTracer {
+            model,
+            sky,
+            integration,
+            cancel,
+            geodesics: AtomicU64::new(0),
+            steps: AtomicU64::new(0),
+        }
+    }
+
+    /// A tracer for the images themselves: DOPRI5 at rtol ≤ 1e-12, or RK4 with a quarter of the
+    /// step (256× smaller error). Arrival times are differences of ~1e17 s that must be good to
+    /// ~1e5 s: at rtol = 1e-10 the point-lens delay comes out 2.5 % high, at 1e-11 within 0.1 %,
+    /// at 1e-12 within 0.02 % (measured, u = 0.5, 1e14 M☉ at 1 Gpc).
+    pub fn for_images(&self) -> SkyTracer<'a> {
+        let mut integration = self.integration;
+        integration.method = match integration.method {
+            Method::Dopri5 {
+                rtol,
+                initial_step_m,
+                length_scale_m,
+            } => Method::Dopri5 {
+                rtol: rtol.min(1e-12),
+                initial_step_m,
+                length_scale_m,
+            },
+            Method::Rk4(StepRule::Comoving(ds)) => Method::Rk4(StepRule::Comoving(0.25 * ds)),
+            Method::Rk4(StepRule::Affine(h)) => Method::Rk4(StepRule::Affine(0.25 * h)),
+        };
+        SkyTracer {
+            model: self.model,
+            sky: self.sky,
+            integration,
+            cancel: self.cancel,
+            geodesics: AtomicU64::new(0),
+            steps: AtomicU64::new(0),
+        }
+    }
+
+    /// Geodesics traced so far, and their steps.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.geodesics.load(Ordering::Relaxed),
+            self.steps.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Traces one ray per θ [rad], in parallel; results in the same order.
+    pub fn trace(&self, thetas: &[[f64; 2]]) -> Vec<Landing> {
+        let rays: Vec<Ray> = thetas
+            .iter()
+            .enumerate()
+            .map(|(id, t)| Ray {
+                id,
+                offset_m: [0.0; 3],
+                direction: self.sky.direction(*t),
+                theta_rad: 0.0,
+                phi_rad: 0.0,
+                beam_offset_m: 0.0,
+            })
+            .collect();
+        let result = self
+            .model
+            .trace_with(&self.integration, &rays, 0, &NoSink, self.cancel);
+        self.geodesics
+            .fetch_add(rays.len() as u64, Ordering::Relaxed);
+        self.steps
+            .fetch_add(result.steps_total(), Ordering::Relaxed);
+        result
+            .rays
+            .iter()
+            .map(|r| {
+                let y = &r.outcome.final_state;
+                let reached = r.end() == EndReason::PlaneCrossed;
+                Landing {
+                    beta: if reached {
+                        self.sky
+                            .angles_of([y[idx::X], y[idx::X + 1], y[idx::X + 2]])
+                    } else {
+                        [f64::NAN; 2]
+                    },
+                    arrival_s: -y[idx::ETA],
+                    end: r.end(),
+                }
+            })
+            .collect()
+    }
+
+    /// One ray.
+    pub fn trace_one(&self, theta: [f64; 2]) -> Landing {
+        self.trace(&[theta])[0]
+    }
+}

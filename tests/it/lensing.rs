@@ -1,0 +1,236 @@
+//! The lensed-image engine against textbook answers (physics.md §9, static background with
+//! Euclidean distances, where thin-lens formulas hold to O(α) ~ 1e-5 and finite-distance
+//! terms), and the `excalibur image` command as users drive it.
+
+use excalibur::config::{CosmologyModel, LensConfig, PotentialMode, ProfileKind, RunConfig};
+use excalibur::config::{MethodKind, TimeDependenceKind};
+use excalibur::field::FieldCache;
+use excalibur::lensing::{render, LensedImage, Source, ARCSEC};
+use excalibur::setup::Model;
+use excalibur::units::{gm_from_msun, C2, C_M_S, MPC_M};
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+const D_L_MPC: f64 = 1000.0;
+const D_S_MPC: f64 = 2000.0;
+const MASS_MSUN: f64 = 1e14;
+
+/// θ_E [rad] of `mass` at D_l with the source at D_s, Euclidean distances.
+fn theta_e(mass_msun: f64) -> f64 {
+    (4.0 * gm_from_msun(mass_msun) / C2 * (D_S_MPC - D_L_MPC) / (D_L_MPC * D_S_MPC * MPC_M)).sqrt()
+}
+
+fn point(mass_msun: f64, centre: [f64; 3]) -> LensConfig {
+    LensConfig {
+        profile: ProfileKind::Point,
+        mass_msun,
+        center_mpc: centre,
+        ..Default::default()
+    }
+}
+
+/// A static, analytic scene looking along +x, lenses at D_l, source plane at D_s.
+fn scene(lenses: Vec<LensConfig>, fov_arcsec: f64) -> RunConfig {
+    let mut c = RunConfig::default();
+    c.cosmology.model = CosmologyModel::Static;
+    c.lenses = lenses;
+    c.potential.mode = PotentialMode::Analytic;
+    c.observer.position_mpc = [0.0; 3];
+    c.rays.toward_mpc = [D_L_MPC, 0.0, 0.0];
+    c.integration.method = MethodKind::Dopri5;
+    c.integration.step_mpc = 20.0;
+    c.integration.rtol = 1e-10;
+    c.integration.stop.distance_mpc = None;
+    c.source.distance_mpc = D_S_MPC;
+    c.camera.field_of_view_arcsec = fov_arcsec;
+    c
+}
+
+fn image_of(config: RunConfig, size: usize) -> LensedImage {
+    let valid = config.into_valid().expect("valid test scene");
+    let source = Source::new(&valid.source, Path::new(".")).unwrap();
+    let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
+    render(&model, &source, size, &AtomicBool::new(false)).expect("not cancelled")
+}
+
+fn closed_curves(image: &LensedImage) -> usize {
+    image
+        .critical_curves
+        .iter()
+        .filter(|c| c.len() > 3 && c.first() == c.last())
+        .count()
+}
+
+#[test]
+fn an_on_axis_point_lens_makes_a_ring_at_theta_e_and_a_point_caustic() {
+    let te = theta_e(MASS_MSUN);
+    // The source just off the axis: its centre then has two images, not a ring of them (the
+    // critical curve and caustic do not depend on the source).
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    c.source.offset_mpc = [0.1 * te * D_S_MPC, 0.0];
+    let image = image_of(c, 256);
+    let measured = image
+        .einstein_measured
+        .expect("a tangential critical curve");
+    assert!(
+        (measured / te - 1.0).abs() < 0.02,
+        "ring {measured} vs θ_E {te}"
+    );
+    let predicted = image.einstein_predicted.unwrap();
+    assert!((predicted / te - 1.0).abs() < 1e-12);
+    // The critical curve is that circle: every point within two pixels (0.63″, 3 % of θ_E)
+    // of it; the contour is drawn on the pixels' det A, folds resolved to two-pixel cells.
+    assert_eq!(
+        closed_curves(&image),
+        1,
+        "{:?}",
+        image.critical_curves.len()
+    );
+    let pixel = 80.0 * ARCSEC / 256.0;
+    let closed = image
+        .critical_curves
+        .iter()
+        .find(|c| c.first() == c.last())
+        .unwrap();
+    for p in closed {
+        assert!((p[0].hypot(p[1]) - te).abs() < 2.0 * pixel, "{p:?}");
+    }
+    // ... and its caustic is the point β = 0 (within a small fraction of θ_E).
+    let ring = image
+        .critical_curves
+        .iter()
+        .position(|c| c.len() > 3 && c.first() == c.last())
+        .unwrap();
+    for p in &image.caustics[ring] {
+        assert!(p[0].hypot(p[1]) < 0.03 * te, "caustic point {p:?}");
+    }
+}
+
+#[test]
+fn a_point_lens_gives_two_images_with_textbook_positions_magnifications_and_delay() {
+    let te = theta_e(MASS_MSUN);
+    let u: f64 = 0.5;
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    // β along "right", which is −y when looking along +x with up = +z.
+    c.source.offset_mpc = [u * te * D_S_MPC, 0.0];
+    let image = image_of(c, 128);
+    assert_eq!(image.images.len(), 2, "{:?}", image.images);
+    let s = (u * u + 4.0).sqrt();
+    let (outer, inner) = (&image.images[0], &image.images[1]);
+    // The outer (θ+, on the source's side) arrives first; the inner (θ−) on the far side.
+    let want_plus = te * (u + s) / 2.0;
+    let want_minus = te * (u - s) / 2.0;
+    assert!(
+        (outer.theta[0] / want_plus - 1.0).abs() < 0.01,
+        "{:?}",
+        outer.theta
+    );
+    assert!(
+        (inner.theta[0] / want_minus - 1.0).abs() < 0.01,
+        "{:?}",
+        inner.theta
+    );
+    assert!(outer.theta[1].abs() < 1e-3 * te && inner.theta[1].abs() < 1e-3 * te);
+    let mu = (u * u + 2.0) / (2.0 * u * s);
+    assert!(
+        (outer.magnification / (mu + 0.5) - 1.0).abs() < 0.02,
+        "{}",
+        outer.magnification
+    );
+    assert!(
+        (inner.magnification / -(mu - 0.5) - 1.0).abs() < 0.02,
+        "{}",
+        inner.magnification
+    );
+    let gm = gm_from_msun(MASS_MSUN);
+    let dt = 4.0 * gm / (C_M_S * C_M_S * C_M_S) * (u * s / 2.0 + ((s + u) / (s - u)).ln());
+    let traced = inner.arrival_s - outer.arrival_s;
+    assert!(
+        (traced / dt - 1.0).abs() < 0.01,
+        "delay {traced} s vs {dt} s"
+    );
+}
+
+#[test]
+fn an_equal_binary_has_one_critical_curve_close_and_two_apart() {
+    let te = theta_e(MASS_MSUN);
+    // Separation d (in θ_E of the total mass) across the line of sight, along y.
+    let binary = |d: f64| {
+        let half = 0.5 * d * te * D_L_MPC;
+        scene(
+            vec![
+                point(0.5 * MASS_MSUN, [D_L_MPC, half, 0.0]),
+                point(0.5 * MASS_MSUN, [D_L_MPC, -half, 0.0]),
+            ],
+            130.0,
+        )
+    };
+    assert_eq!(closed_curves(&image_of(binary(1.0), 128)), 1);
+    assert_eq!(closed_curves(&image_of(binary(2.6), 128)), 2);
+}
+
+#[test]
+fn the_cross_config_gives_four_images() {
+    let config = RunConfig::load(Path::new("configs/teach_einstein_cross.toml"), &[]).unwrap();
+    let source = Source::new(&config.source, Path::new("configs")).unwrap();
+    let model = Model::build(config, Path::new("configs"), &mut FieldCache::default()).unwrap();
+    let image = render(&model, &source, 128, &AtomicBool::new(false)).unwrap();
+    assert_eq!(image.images.len(), 4, "{:?}", image.images);
+    // Two of each parity (minima and saddles), all magnified.
+    let positive = image
+        .images
+        .iter()
+        .filter(|i| i.magnification > 0.0)
+        .count();
+    assert_eq!(positive, 2);
+    assert!(image.images.iter().all(|i| i.magnification.abs() > 1.0));
+}
+
+#[test]
+fn without_lenses_the_source_is_seen_once_where_it_is() {
+    let mut c = scene(vec![], 80.0);
+    c.source.offset_mpc = [0.05, -0.03];
+    let image = image_of(c, 64);
+    assert_eq!(image.images.len(), 1);
+    let i = image.images[0];
+    let beta = [0.05 / D_S_MPC, -0.03 / D_S_MPC];
+    assert!(
+        (i.theta[0] - beta[0]).abs() < 1e-4 * ARCSEC
+            && (i.theta[1] - beta[1]).abs() < 1e-4 * ARCSEC
+    );
+    assert!((i.magnification - 1.0).abs() < 1e-6, "{}", i.magnification);
+    assert!(image.critical_curves.is_empty());
+}
+
+#[test]
+fn in_lcdm_the_ring_follows_the_angular_diameter_distances() {
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    c.cosmology.model = CosmologyModel::Lcdm;
+    c.potential.time_dependence = TimeDependenceKind::FixedPhysicalMass;
+    let image = image_of(c.clone(), 128);
+    let predicted = image.einstein_predicted.unwrap();
+    let measured = image.einstein_measured.unwrap();
+    assert!(
+        (measured / predicted - 1.0).abs() < 0.02,
+        "{measured} vs {predicted}"
+    );
+    // It is larger than the comoving (frozen-potential) ring by 1/√a_l (a_l ≈ 0.78 here).
+    let frozen = {
+        c.potential.time_dependence = TimeDependenceKind::Frozen;
+        image_of(c, 128)
+    };
+    let ratio = predicted / frozen.einstein_predicted.unwrap();
+    assert!(ratio > 1.1 && ratio < 1.2, "{ratio}");
+    let m = frozen.einstein_measured.unwrap() / frozen.einstein_predicted.unwrap();
+    assert!((m - 1.0).abs() < 0.02, "{m}");
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    c.source.offset_mpc = [0.05, 0.02];
+    let a = image_of(c.clone(), 64);
+    let b = image_of(c, 64);
+    assert_eq!(a.picture.rgb, b.picture.rgb);
+    assert_eq!(a.images, b.images);
+}
