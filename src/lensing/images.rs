@@ -78,7 +78,9 @@ fn candidates(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<[f64; 2
 }
 
 /// The images of β_s [rad], ordered by arrival (first-arriving first), each polished until its
-/// ray lands within 1e-4 pixel of β_s.
+/// ray lands within 1e-4 pixel of β_s. Roots closer than 0.1 pixel are one image: a magnified
+/// image is stretched along its arc, so the same root is polished to points up to μ·1e-4
+/// pixel apart.
 pub fn find_images(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<Image> {
     let px = tracer.sky.pixel_rad();
     let h = FD_STEP_PX * px;
@@ -96,7 +98,7 @@ pub fn find_images(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<Im
         };
         if found
             .iter()
-            .all(|f| (f.theta[0] - image.theta[0]).hypot(f.theta[1] - image.theta[1]) > 0.01 * px)
+            .all(|f| (f.theta[0] - image.theta[0]).hypot(f.theta[1] - image.theta[1]) > 0.1 * px)
         {
             found.push(image);
         }

@@ -20,7 +20,7 @@ pub use einstein::predicted_einstein_radius;
 pub use images::Image;
 pub use maps::write_maps;
 pub use raymap::RayMap;
-pub use render::{draw_overlays, render, LensedImage};
+pub use render::{draw_overlays, render, render_progressive, LensedImage};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
 pub use tracer::{Landing, SkyTracer};

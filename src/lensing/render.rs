@@ -63,9 +63,10 @@ pub fn render(
             .collect(),
     };
     let det = det_field(&map, &sky);
+    let cores = core_rims(model, &sky);
     let lattice_curves: Vec<Vec<LatticePoint>> = zero_contours(&det, size)
         .into_iter()
-        .filter(|c| !is_artefact(c))
+        .filter(|c| !is_artefact(c) && !hugs_a_core(c, &cores))
         .collect();
     let critical_curves: Vec<Vec<[f64; 2]>> = lattice_curves
         .iter()
@@ -108,6 +109,25 @@ pub fn render(
 /// θ) and finite differences give det A any sign: such pixels are left out of the critical
 /// curves. Critical curves themselves lie where |∂β/∂θ| is of order 1.
 const MAX_RESOLVED_STRETCH: f64 = 20.0;
+
+/// Renders coarse to fine: each size in `sizes` (e.g. 64 then 256) is rendered in turn and
+/// handed to `show` as soon as it is done, so a live view has a preview at once and keeps the
+/// previous picture until the finer one arrives. Stops early (returning false) when cancelled.
+pub fn render_progressive(
+    model: &Model,
+    source: &Source,
+    sizes: &[usize],
+    cancel: &AtomicBool,
+    show: &mut dyn FnMut(LensedImage),
+) -> bool {
+    for &size in sizes {
+        match render(model, source, size, cancel) {
+            Some(image) => show(image),
+            None => return false,
+        }
+    }
+    true
+}
 
 /// det(∂β/∂θ) at each pixel by central differences of the map (one-sided at the borders and
 /// next to rays that ended early); NaN where the pixel's own ray ended early.
@@ -173,6 +193,34 @@ fn is_artefact(curve: &[LatticePoint]) -> bool {
         hi - lo
     };
     span(0) < 2.0 && span(1) < 2.0
+}
+
+/// Each lens core as seen on the image: its centre (lattice) and radius (pixels).
+fn core_rims(model: &Model, sky: &Sky) -> Vec<(LatticePoint, f64)> {
+    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
+    model
+        .lenses
+        .iter()
+        .filter(|l| l.core_radius_m > 0.0)
+        .filter_map(|l| {
+            let d = sub(l.center_m, observer_m);
+            let along = crate::units::dot(d, sky.axis);
+            (along > 0.0).then(|| {
+                let centre = sky.lattice(sky.angles_of(d));
+                (centre, l.core_radius_m / along / sky.pixel_rad())
+            })
+        })
+        .collect()
+}
+
+/// A curve that stays within three pixels of a core's rim: the edge of the rays that end in
+/// the core, where the map is unresolved, not a critical curve.
+fn hugs_a_core(curve: &[LatticePoint], cores: &[(LatticePoint, f64)]) -> bool {
+    cores.iter().any(|(c, r)| {
+        curve
+            .iter()
+            .all(|p| (p[0] - c[0]).hypot(p[1] - c[1]) < r + 3.0)
+    })
 }
 
 /// β at a fractional lattice position, by bilinear interpolation of the pixels' β.

@@ -57,7 +57,9 @@ impl Source {
                 // Sérsic n = 1.5 (b ≈ 2.67): half the light inside r = size.
                 let i = (-2.67 * (r.powf(1.0 / 1.5) - 1.0)).exp().min(40.0) as f32 / 14.4;
                 let warm = (1.0 / (1.0 + r * r)) as f32;
-                let glow = i.sqrt().min(1.0);
+                // A gentle tone curve, so the faint outskirts that lensing stretches into arcs
+                // stay visible next to the bright core.
+                let glow = (1.6 * i.powf(0.35)).min(1.0);
                 [
                     BACKGROUND[0] + glow * (0.55 + 0.45 * warm),
                     BACKGROUND[1] + glow * (0.6 + 0.3 * warm),

@@ -234,3 +234,30 @@ fn rendering_is_deterministic() {
     assert_eq!(a.picture.rgb, b.picture.rgb);
     assert_eq!(a.images, b.images);
 }
+
+#[test]
+fn previews_come_coarse_to_fine_and_a_cancel_stops_them() {
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    c.source.offset_mpc = [0.05, 0.0];
+    let valid = c.into_valid().unwrap();
+    let source = Source::new(&valid.source, Path::new(".")).unwrap();
+    let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
+    let mut sizes = vec![];
+    let done = excalibur::lensing::render_progressive(
+        &model,
+        &source,
+        &[16, 48],
+        &AtomicBool::new(false),
+        &mut |i| sizes.push(i.map.size),
+    );
+    assert!(done);
+    assert_eq!(sizes, vec![16, 48]);
+    let cancelled = AtomicBool::new(true);
+    let mut shown = 0;
+    let done =
+        excalibur::lensing::render_progressive(&model, &source, &[16, 48], &cancelled, &mut |_| {
+            shown += 1
+        });
+    assert!(!done);
+    assert_eq!(shown, 0);
+}

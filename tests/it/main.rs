@@ -6,6 +6,7 @@
 mod app_bridge;
 mod cli;
 mod cli_bad_input;
+mod cli_image;
 #[allow(dead_code)]
 mod common;
 mod lensing;
