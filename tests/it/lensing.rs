@@ -2,6 +2,7 @@
 //! Euclidean distances, where thin-lens formulas hold to O(α) ~ 1e-5 and finite-distance
 //! terms), and the `excalibur image` command as users drive it.
 
+use approx::{assert_abs_diff_eq, assert_relative_eq};
 use excalibur::config::{CosmologyModel, LensConfig, PotentialMode, ProfileKind, RunConfig};
 use excalibur::config::{MethodKind, TimeDependenceKind};
 use excalibur::field::FieldCache;
@@ -72,12 +73,9 @@ fn an_on_axis_point_lens_makes_a_ring_at_theta_e_and_a_point_caustic() {
     let measured = image
         .einstein_measured
         .expect("a tangential critical curve");
-    assert!(
-        (measured / te - 1.0).abs() < 0.02,
-        "ring {measured} vs θ_E {te}"
-    );
+    assert_relative_eq!(measured, te, max_relative = 0.02);
     let predicted = image.einstein_predicted.unwrap();
-    assert!((predicted / te - 1.0).abs() < 1e-12);
+    assert_relative_eq!(predicted, te, max_relative = 1e-12);
     // The critical curve is that circle: every point within two pixels (0.63″, 3 % of θ_E)
     // of it; the contour is drawn on the pixels' det A, folds resolved to two-pixel cells.
     assert_eq!(
@@ -120,35 +118,16 @@ fn a_point_lens_gives_two_images_with_textbook_positions_magnifications_and_dela
     // The outer (θ+, on the source's side) arrives first; the inner (θ−) on the far side.
     let want_plus = te * (u + s) / 2.0;
     let want_minus = te * (u - s) / 2.0;
-    assert!(
-        (outer.theta[0] / want_plus - 1.0).abs() < 0.01,
-        "{:?}",
-        outer.theta
-    );
-    assert!(
-        (inner.theta[0] / want_minus - 1.0).abs() < 0.01,
-        "{:?}",
-        inner.theta
-    );
+    assert_relative_eq!(outer.theta[0], want_plus, max_relative = 0.01);
+    assert_relative_eq!(inner.theta[0], want_minus, max_relative = 0.01);
     assert!(outer.theta[1].abs() < 1e-3 * te && inner.theta[1].abs() < 1e-3 * te);
     let mu = (u * u + 2.0) / (2.0 * u * s);
-    assert!(
-        (outer.magnification / (mu + 0.5) - 1.0).abs() < 0.02,
-        "{}",
-        outer.magnification
-    );
-    assert!(
-        (inner.magnification / -(mu - 0.5) - 1.0).abs() < 0.02,
-        "{}",
-        inner.magnification
-    );
+    assert_relative_eq!(outer.magnification, (mu + 0.5), max_relative = 0.02);
+    assert_relative_eq!(inner.magnification, -(mu - 0.5), max_relative = 0.02);
     let gm = gm_from_msun(MASS_MSUN);
     let dt = 4.0 * gm / (C_M_S * C_M_S * C_M_S) * (u * s / 2.0 + ((s + u) / (s - u)).ln());
     let traced = inner.arrival_s - outer.arrival_s;
-    assert!(
-        (traced / dt - 1.0).abs() < 0.01,
-        "delay {traced} s vs {dt} s"
-    );
+    assert_relative_eq!(traced, dt, max_relative = 0.01);
 }
 
 #[test]
@@ -194,11 +173,9 @@ fn without_lenses_the_source_is_seen_once_where_it_is() {
     assert_eq!(image.images.len(), 1);
     let i = image.images[0];
     let beta = [0.05 / D_S_MPC, -0.03 / D_S_MPC];
-    assert!(
-        (i.theta[0] - beta[0]).abs() < 1e-4 * ARCSEC
-            && (i.theta[1] - beta[1]).abs() < 1e-4 * ARCSEC
-    );
-    assert!((i.magnification - 1.0).abs() < 1e-6, "{}", i.magnification);
+    assert_abs_diff_eq!(i.theta[0], beta[0], epsilon = 1e-4 * ARCSEC);
+    assert_abs_diff_eq!(i.theta[1], beta[1], epsilon = 1e-4 * ARCSEC);
+    assert_relative_eq!(i.magnification, 1.0, max_relative = 1e-6);
     assert!(image.critical_curves.is_empty());
 }
 
@@ -210,10 +187,7 @@ fn in_lcdm_the_ring_follows_the_angular_diameter_distances() {
     let image = image_of(c.clone(), 128);
     let predicted = image.einstein_predicted.unwrap();
     let measured = image.einstein_measured.unwrap();
-    assert!(
-        (measured / predicted - 1.0).abs() < 0.02,
-        "{measured} vs {predicted}"
-    );
+    assert_relative_eq!(measured, predicted, max_relative = 0.02);
     // It is larger than the comoving (frozen-potential) ring by 1/√a_l (a_l ≈ 0.78 here).
     let frozen = {
         c.potential.time_dependence = TimeDependenceKind::Frozen;
@@ -222,7 +196,7 @@ fn in_lcdm_the_ring_follows_the_angular_diameter_distances() {
     let ratio = predicted / frozen.einstein_predicted.unwrap();
     assert!(ratio > 1.1 && ratio < 1.2, "{ratio}");
     let m = frozen.einstein_measured.unwrap() / frozen.einstein_predicted.unwrap();
-    assert!((m - 1.0).abs() < 0.02, "{m}");
+    assert_relative_eq!(m, 1.0, max_relative = 0.02);
 }
 
 #[test]
