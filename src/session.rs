@@ -10,6 +10,7 @@
 use crate::config::{PotentialMode, ValidConfig};
 use crate::field::{FieldCache, FieldData};
 use crate::integrate::EndReason;
+use crate::lensing::{render_progressive, LensedImage, Source};
 use crate::observables::Observables;
 use crate::rays::Ray;
 use crate::setup::Model;
@@ -97,15 +98,39 @@ struct Job {
     tx: Sender<SimMessage>,
 }
 
+/// What the image view receives: each rendered size in turn (coarse first), or why it failed.
+/// The channel closes when the job is done or cancelled.
+pub enum ImageMessage {
+    Rendered(Arc<LensedImage>),
+    Failed(String),
+}
+
+/// A lensed-image request: render `sizes` in turn (e.g. 64 then 256).
+struct ImageJob {
+    config: ValidConfig,
+    base_dir: PathBuf,
+    sizes: Vec<usize>,
+    threads: usize,
+    cancel: Arc<AtomicBool>,
+    tx: Sender<ImageMessage>,
+}
+
+/// Ray runs and images share the thread, its pool and its field cache; the newest request of
+/// each kind supersedes older ones of that kind.
+enum Request {
+    Trace(Job),
+    Image(ImageJob),
+}
+
 /// The handle a client keeps: submit jobs, the thread does the rest.
 pub struct Session {
-    jobs: Sender<Job>,
+    jobs: Sender<Request>,
 }
 
 impl Session {
     /// Starts the named tracing thread.
     pub fn spawn() -> std::io::Result<Session> {
-        let (jobs, rx) = crossbeam_channel::unbounded::<Job>();
+        let (jobs, rx) = crossbeam_channel::unbounded::<Request>();
         std::thread::Builder::new()
             .name("excalibur-tracer".into())
             .spawn(move || serve(rx))?;
@@ -129,66 +154,146 @@ impl Session {
             cancel: cancel.clone(),
             tx,
         };
-        if let Err(e) = self.jobs.send(job) {
+        if let Err(e) = self.jobs.send(Request::Trace(job)) {
             // Only when the thread died (a panic in the core): report it as a failed run.
-            let _ = e.0.tx.send(SimMessage::Failed(
-                "the tracing thread has stopped; restart the visualizer".into(),
-            ));
+            if let Request::Trace(job) = e.0 {
+                let _ = job.tx.send(SimMessage::Failed(STOPPED.into()));
+            }
+        }
+        (rx, cancel)
+    }
+
+    /// Queues a lensed image of `config` rendered at each of `sizes` in turn (coarse first),
+    /// and returns its channel and cancel flag.
+    pub fn submit_image(
+        &self,
+        config: ValidConfig,
+        base_dir: PathBuf,
+        sizes: Vec<usize>,
+        threads: usize,
+    ) -> (Receiver<ImageMessage>, Arc<AtomicBool>) {
+        let (tx, rx) = crossbeam_channel::bounded(sizes.len().max(1) + 1);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = ImageJob {
+            config,
+            base_dir,
+            sizes,
+            threads,
+            cancel: cancel.clone(),
+            tx,
+        };
+        if let Err(e) = self.jobs.send(Request::Image(job)) {
+            if let Request::Image(job) = e.0 {
+                let _ = job.tx.send(ImageMessage::Failed(STOPPED.into()));
+            }
         }
         (rx, cancel)
     }
 }
 
-fn serve(jobs: Receiver<Job>) {
+const STOPPED: &str = "the tracing thread has stopped; restart the visualizer";
+
+/// The pool of `threads` workers (0 = all cores), rebuilt only when the size changes.
+fn pool_of(
+    pool: &mut Option<(usize, rayon::ThreadPool)>,
+    threads: usize,
+) -> Result<&rayon::ThreadPool, String> {
+    let threads = resolve_threads(threads);
+    if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
+        let built = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("excalibur-trace-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(|e| format!("cannot start {threads} tracing threads: {e}"))?;
+        *pool = Some((threads, built));
+    }
+    pool.as_ref()
+        .map(|(_, p)| p)
+        .ok_or_else(|| "no tracing pool".to_string())
+}
+
+fn serve(requests: Receiver<Request>) {
     let mut full = FieldCache::default();
     let mut preview = FieldCache::default();
-    // The pool that builds grids and traces rays, sized per job (rebuilt when the size changes).
+    // The pool that builds grids and traces rays, sized per job.
     let mut pool: Option<(usize, rayon::ThreadPool)> = None;
-    while let Ok(mut job) = jobs.recv() {
-        while let Ok(newer) = jobs.try_recv() {
-            job.cancel.store(true, Ordering::Relaxed);
-            job = newer;
-        }
-        if job.cancel.load(Ordering::Relaxed) {
-            continue;
-        }
-        let threads = resolve_threads(job.threads);
-        if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
-            pool = match rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("excalibur-trace-{i}"))
-                .start_handler(|_| lower_priority())
-                .build()
-            {
-                Ok(p) => Some((threads, p)),
-                Err(e) => {
-                    let _ = job.tx.send(SimMessage::Failed(format!(
-                        "cannot start {threads} tracing threads: {e}"
-                    )));
-                    continue;
+    while let Ok(first) = requests.recv() {
+        // The newest request of each kind; older ones are cancelled unseen.
+        let (mut trace, mut image) = (None, None);
+        for r in std::iter::once(first).chain(requests.try_iter()) {
+            match r {
+                Request::Trace(j) => {
+                    if let Some(old) = trace.replace(j) {
+                        old.cancel.store(true, Ordering::Relaxed);
+                    }
                 }
-            };
-        }
-        let Some((_, pool)) = pool.as_ref() else {
-            continue;
-        };
-        pool.install(|| {
-            let big_grid = job.config.potential.mode == PotentialMode::Grid
-                && job.config.potential.file.is_none()
-                && job.config.potential.nodes > PREVIEW_NODES;
-            if big_grid {
-                let mut coarse = job.config.config().clone();
-                coarse.potential.nodes = PREVIEW_NODES;
-                // Fewer nodes of a valid grid are valid; were they not, the full pass alone runs.
-                if let Ok(coarse) = coarse.into_valid() {
-                    if !run_pass(&job, coarse, Pass::Preview, &mut preview) {
-                        return;
+                Request::Image(j) => {
+                    if let Some(old) = image.replace(j) {
+                        old.cancel.store(true, Ordering::Relaxed);
                     }
                 }
             }
-            run_pass(&job, job.config.clone(), Pass::Full, &mut full);
-        });
+        }
+        if let Some(job) = trace.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            match pool_of(&mut pool, job.threads) {
+                Ok(pool) => pool.install(|| trace_job(&job, &mut full, &mut preview)),
+                Err(e) => {
+                    let _ = job.tx.send(SimMessage::Failed(e));
+                }
+            }
+        }
+        if let Some(job) = image.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            match pool_of(&mut pool, job.threads) {
+                Ok(pool) => pool.install(|| image_job(&job, &mut full)),
+                Err(e) => {
+                    let _ = job.tx.send(ImageMessage::Failed(e));
+                }
+            }
+        }
     }
+}
+
+/// A ray run: a 128³ preview pass first for bigger grids, then the full pass.
+fn trace_job(job: &Job, full: &mut FieldCache, preview: &mut FieldCache) {
+    let big_grid = job.config.potential.mode == PotentialMode::Grid
+        && job.config.potential.file.is_none()
+        && job.config.potential.nodes > PREVIEW_NODES;
+    if big_grid {
+        let mut coarse = job.config.config().clone();
+        coarse.potential.nodes = PREVIEW_NODES;
+        // Fewer nodes of a valid grid are valid; were they not, the full pass alone runs.
+        if let Ok(coarse) = coarse.into_valid() {
+            if !run_pass(job, coarse, Pass::Preview, preview) {
+                return;
+            }
+        }
+    }
+    run_pass(job, job.config.clone(), Pass::Full, full);
+}
+
+/// A lensed image, each size in turn, sharing the ray runs' field.
+fn image_job(job: &ImageJob, fields: &mut FieldCache) {
+    let fail = |e: anyhow::Error| {
+        let _ = job.tx.send(ImageMessage::Failed(format!("{e:#}")));
+    };
+    let source = match Source::new(&job.config.source, &job.base_dir) {
+        Ok(s) => s,
+        Err(e) => return fail(e.into()),
+    };
+    let model = match Model::build(job.config.clone(), &job.base_dir, fields) {
+        Ok(m) => m,
+        Err(e) => return fail(e.into()),
+    };
+    render_progressive(&model, &source, &job.sizes, &job.cancel, &mut |image| {
+        if job
+            .tx
+            .send(ImageMessage::Rendered(Arc::new(image)))
+            .is_err()
+        {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    });
 }
 
 /// Tracing threads run at a lower priority than the rest of the process, so that a client's

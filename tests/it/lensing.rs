@@ -235,3 +235,41 @@ fn previews_come_coarse_to_fine_and_a_cancel_stops_them() {
     assert!(!done);
     assert_eq!(shown, 0);
 }
+
+/// The session renders images on its own pool, coarse first; a failure names its cause.
+#[test]
+fn the_session_streams_image_previews_coarse_to_fine() {
+    use excalibur::session::{ImageMessage, Session};
+    let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+    c.source.offset_mpc = [0.05, 0.0];
+    let session = Session::spawn().unwrap();
+    let (rx, _cancel) = session.submit_image(
+        c.into_valid().unwrap(),
+        Path::new(".").to_path_buf(),
+        vec![16, 40],
+        2,
+    );
+    let sizes: Vec<usize> = rx
+        .iter()
+        .map(|m| match m {
+            ImageMessage::Rendered(i) => i.map.size,
+            ImageMessage::Failed(e) => panic!("{e}"),
+        })
+        .collect();
+    assert_eq!(sizes, vec![16, 40]);
+    // A missing source picture fails with the cause, and the channel closes.
+    let mut bad = scene(vec![], 80.0);
+    bad.source.kind = excalibur::config::SourceKind::Image;
+    bad.source.image = "nowhere.png".into();
+    let (rx, _cancel) = session.submit_image(
+        bad.into_valid().unwrap(),
+        Path::new(".").to_path_buf(),
+        vec![16],
+        1,
+    );
+    match rx.iter().next() {
+        Some(ImageMessage::Failed(e)) => assert!(e.contains("nowhere.png"), "{e}"),
+        _ => panic!("expected a failure"),
+    }
+    assert!(rx.iter().next().is_none());
+}
