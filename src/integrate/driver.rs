@@ -126,7 +126,11 @@ fn run<S: Spacetime, P: Stepper>(
         if !finite(&y_new) {
             break EndReason::NonFinite;
         }
-        let (k_new, s_new) = match st.derivative(&y_new) {
+        let end_derivative = match stepper.take_end_derivative() {
+            Some(v) => Ok(v),
+            None => st.derivative(&y_new),
+        };
+        let (k_new, s_new) = match end_derivative {
             Ok(v) => v,
             Err(halt) => break EndReason::from_halt(halt),
         };

@@ -4,7 +4,7 @@
 
 use super::settings::{EndReason, StepRule};
 use super::tableau;
-use crate::metric::{velocity, Halt, Spacetime, State, N_STATE};
+use crate::metric::{velocity, Halt, Sample, Spacetime, State, N_STATE};
 use crate::units::norm;
 
 /// The result of attempting one step.
@@ -25,6 +25,11 @@ pub trait Stepper {
     fn attempt<S: Spacetime>(&mut self, st: &S, y: &State, k1: &State, h: f64) -> Attempt;
     /// Re-takes the step from `y` with length `t` (the event locator's trial steps).
     fn retake<S: Spacetime>(&self, st: &S, y: &State, k1: &State, t: f64) -> Result<State, Halt>;
+    /// The right-hand side at the state the last accepted step ended on, when the method
+    /// already evaluated it (DOPRI5's "first same as last" stage); the driver then skips it.
+    fn take_end_derivative(&mut self) -> Option<(State, Sample)> {
+        None
+    }
 }
 
 #[inline]
@@ -85,6 +90,9 @@ pub struct Dopri5 {
     /// Below this the step has underflowed (1e-10 of the first trial step).
     h_min: f64,
     rejected_last: bool,
+    /// f at the end of the last accepted step: the seventh stage, evaluated at exactly y5
+    /// (its weights are the fifth-order weights, summed in the same order).
+    fsal: Option<(State, Sample)>,
 }
 
 impl Dopri5 {
@@ -97,12 +105,20 @@ impl Dopri5 {
             h,
             h_min: h.abs() * 1e-10,
             rejected_last: false,
+            fsal: None,
         }
     }
 
-    /// One step: (5th-order solution, 4th-order solution).
-    fn step<S: Spacetime>(st: &S, y: &State, k1: &State, h: f64) -> Result<(State, State), Halt> {
+    /// One step: (5th-order solution, 4th-order solution, f and the field at the last stage).
+    #[allow(clippy::type_complexity)]
+    fn step<S: Spacetime>(
+        st: &S,
+        y: &State,
+        k1: &State,
+        h: f64,
+    ) -> Result<(State, State, (State, Sample)), Halt> {
         let mut k = [[0.0; N_STATE]; 7];
+        let mut last = Sample::default();
         k[0] = *k1;
         for stage in 1..7 {
             let mut ys = *y;
@@ -114,7 +130,7 @@ impl Dopri5 {
                     }
                 }
             }
-            k[stage] = st.derivative(&ys)?.0;
+            (k[stage], last) = st.derivative(&ys)?;
         }
         let mut y5 = *y;
         let mut y4 = *y;
@@ -124,7 +140,7 @@ impl Dopri5 {
                 y4[i] += h * tableau::B4[s] * ks[i];
             }
         }
-        Ok((y5, y4))
+        Ok((y5, y4, (k[6], last)))
     }
 
     /// RMS of (y5 − y4)ᵢ / (atolᵢ + rtol·max(|yᵢ|, |y5ᵢ|)) over the nine physical components.
@@ -169,7 +185,7 @@ impl Stepper for Dopri5 {
                 }
                 Attempt::Rejected
             }
-            Ok((y5, y4)) => {
+            Ok((y5, y4, end)) => {
                 let err = self.error_norm(y, &y5, &y4);
                 if !err.is_finite() {
                     return Attempt::Stop(EndReason::NonFinite);
@@ -189,6 +205,7 @@ impl Stepper for Dopri5 {
                     h * factor
                 };
                 self.rejected_last = false;
+                self.fsal = Some(end);
                 Attempt::Accepted(y5)
             }
         }
@@ -196,5 +213,9 @@ impl Stepper for Dopri5 {
 
     fn retake<S: Spacetime>(&self, st: &S, y: &State, k1: &State, t: f64) -> Result<State, Halt> {
         Dopri5::step(st, y, k1, t).map(|r| r.0)
+    }
+
+    fn take_end_derivative(&mut self) -> Option<(State, Sample)> {
+        self.fsal.take()
     }
 }
