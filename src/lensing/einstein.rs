@@ -1,18 +1,18 @@
-//! The predicted Einstein radius: the point-lens formula with the run's distances
-//! (physics.md §9), for the total lens mass at its mass-weighted distance along the axis.
+//! The predicted Einstein radius: the point-lens formula of `observables::einstein_radius_rad`
+//! (physics.md §9, with the normalisation that matches the run's potential) for the total lens
+//! mass at its mass-weighted distance along the axis.
 
 use super::sky::Sky;
-use crate::config::{CosmologyModel, Metric, TimeDependenceKind};
+use crate::config::{Metric, TimeDependenceKind};
+use crate::cosmology::Background;
+use crate::observables::{einstein_radius_rad, MassNormalisation};
 use crate::setup::Model;
-use crate::units::{dot, sub, C2, C_M_S, MPC_M};
+use crate::units::{dot, sub, MPC_M};
 
 /// θ_E [rad] of the model's total lens mass seen against the source plane, or None without
-/// lenses or with the lenses not between the observer and the source.
-///
-/// Static background: θ_E² = (4GM/c²)·D_ls/(D_l·D_s) with Euclidean distances. ΛCDM with a fixed
-/// physical mass (Φ ∝ 1/a): the same with angular-diameter distances, D = aχ and
-/// D_ls = a_s(χ_s − χ_l). ΛCDM with the default frozen comoving potential: rays obey the
-/// comoving form (4GM/c²)·χ_ls/(χ_l·χ_s), which is the formula with M → a_l·M.
+/// lenses or with the lenses not between the observer and the source. Static background:
+/// Euclidean distances; ΛCDM: angular-diameter distances for a fixed physical mass (Φ ∝ 1/a),
+/// the comoving form for the default frozen potential.
 pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
     let gm: f64 = model.lenses.iter().map(|l| l.gm).sum();
     if model.lenses.is_empty() || gm <= 0.0 {
@@ -25,21 +25,14 @@ pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
         .map(|l| l.gm * dot(sub(l.center_m, observer_m), sky.axis))
         .sum::<f64>()
         / gm;
-    let chi_s = sky.source_distance_m;
-    if !(chi_l > 0.0 && chi_l < chi_s) {
-        return None;
-    }
-    let comoving = 4.0 * gm / C2 * (chi_s - chi_l) / (chi_l * chi_s);
-    let lcdm = model.config.spacetime.metric == Metric::PerturbedFlrw
-        && model.config.cosmology.model == CosmologyModel::Lcdm;
-    let fixed_mass =
-        model.config.potential.time_dependence == TimeDependenceKind::FixedPhysicalMass;
-    let theta2 = if lcdm && fixed_mass {
-        let eta_l = model.background.eta_obs_s() - chi_l / C_M_S;
-        let a_l = model.background.a_of_eta(eta_l).ok()?;
-        comoving / a_l
-    } else {
-        comoving
+    let normalisation = match model.config.potential.time_dependence {
+        TimeDependenceKind::FixedPhysicalMass => MassNormalisation::FixedPhysical,
+        TimeDependenceKind::Frozen => MassNormalisation::FrozenComoving,
     };
-    Some(theta2.sqrt())
+    // Schwarzschild runs are static whatever the cosmology section says.
+    let background = match model.config.spacetime.metric {
+        Metric::Schwarzschild => &Background::Static,
+        Metric::PerturbedFlrw => &model.background,
+    };
+    einstein_radius_rad(gm, chi_l, sky.source_distance_m, background, normalisation)
 }
