@@ -14,12 +14,6 @@ use std::time::Duration;
 
 fn lensing(c: &mut Criterion) {
     excalibur::keep_freed_memory();
-    let overrides = vec![("source.offset_mpc".to_string(), "[0.05, 0.0]".to_string())];
-    let config = RunConfig::load(Path::new("configs/teach_einstein_ring.toml"), &overrides)
-        .expect("teach_einstein_ring.toml");
-    let source = Source::new(&config.source, Path::new("configs")).expect("source");
-    let model =
-        Model::build(config, Path::new("configs"), &mut FieldCache::default()).expect("model");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

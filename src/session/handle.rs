@@ -1,0 +1,81 @@
+//! The handle a client keeps: it submits ray runs and images to the session's thread.
+
+use super::jobs::{ImageJob, Job, Request};
+use super::messages::{ImageMessage, SimMessage, CHANNEL_CAPACITY};
+use super::serve::serve;
+use crate::config::ValidConfig;
+use crossbeam_channel::{Receiver, Sender};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// The handle a client keeps: submit jobs, the thread does the rest.
+pub struct Session {
+    jobs: Sender<Request>,
+}
+
+impl Session {
+    /// Starts the named tracing thread.
+    pub fn spawn() -> std::io::Result<Session> {
+        let (jobs, rx) = crossbeam_channel::unbounded::<Request>();
+        std::thread::Builder::new()
+            .name("excalibur-tracer".into())
+            .spawn(move || serve(rx))?;
+        Ok(Session { jobs })
+    }
+
+    /// Queues a run on `threads` workers (0 = all cores) and returns its result channel and
+    /// cancel flag. Cancelling is setting the flag and dropping the receiver.
+    pub fn submit(
+        &self,
+        config: ValidConfig,
+        base_dir: PathBuf,
+        threads: usize,
+    ) -> (Receiver<SimMessage>, Arc<AtomicBool>) {
+        let (tx, rx) = crossbeam_channel::bounded(CHANNEL_CAPACITY);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job {
+            config,
+            base_dir,
+            threads,
+            cancel: cancel.clone(),
+            tx,
+        };
+        if let Err(e) = self.jobs.send(Request::Trace(job)) {
+            // Only when the thread died (a panic in the core): report it as a failed run.
+            if let Request::Trace(job) = e.0 {
+                let _ = job.tx.send(SimMessage::Failed(STOPPED.into()));
+            }
+        }
+        (rx, cancel)
+    }
+
+    /// Queues a lensed image of `config` rendered at each of `sizes` in turn (coarse first),
+    /// and returns its channel and cancel flag.
+    pub fn submit_image(
+        &self,
+        config: ValidConfig,
+        base_dir: PathBuf,
+        sizes: Vec<usize>,
+        threads: usize,
+    ) -> (Receiver<ImageMessage>, Arc<AtomicBool>) {
+        let (tx, rx) = crossbeam_channel::bounded(sizes.len().max(1) + 1);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = ImageJob {
+            config,
+            base_dir,
+            sizes,
+            threads,
+            cancel: cancel.clone(),
+            tx,
+        };
+        if let Err(e) = self.jobs.send(Request::Image(job)) {
+            if let Request::Image(job) = e.0 {
+                let _ = job.tx.send(ImageMessage::Failed(STOPPED.into()));
+            }
+        }
+        (rx, cancel)
+    }
+}
+
+const STOPPED: &str = "the tracing thread has stopped; restart the visualizer";

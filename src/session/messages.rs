@@ -1,0 +1,83 @@
+//! What a session sends back: trajectory points, finished rays, pass statistics, images.
+
+use crate::config::ValidConfig;
+use crate::field::FieldData;
+use crate::integrate::EndReason;
+use crate::lensing::LensedImage;
+use crate::observables::Observables;
+use crate::rays::Ray;
+use crate::trace::RunResult;
+use std::sync::Arc;
+
+/// Grids finer than this get a preview pass at this many nodes per side first.
+pub const PREVIEW_NODES: usize = 128;
+
+/// Messages in flight per run; a full channel makes the tracer wait for the window.
+pub(super) const CHANNEL_CAPACITY: usize = 8192;
+
+/// A point of a trajectory as the scene needs it: position [Mpc] and scale factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrackPoint {
+    pub position_mpc: [f64; 3],
+    pub scale_factor: f64,
+}
+
+/// Whether a pass is the coarse preview of a big grid or the requested resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    Preview,
+    Full,
+}
+
+/// What a finished ray reports to the scene.
+#[derive(Debug, Clone)]
+pub struct RaySummary {
+    pub id: usize,
+    pub end: EndReason,
+    pub steps: u64,
+    pub observables: Observables,
+}
+
+/// Sent once a pass has its field and rays, before any trajectory point.
+pub struct PassStart {
+    pub pass: Pass,
+    /// The config of this pass (nodes lowered for a preview).
+    pub config: ValidConfig,
+    pub rays: Vec<Ray>,
+    pub field: Arc<FieldData>,
+    pub grid_build_s: f64,
+}
+
+/// Statistics of a finished (or cancelled) pass.
+#[derive(Debug, Clone)]
+pub struct PassDone {
+    pub pass: Pass,
+    pub cancelled: bool,
+    pub steps: u64,
+    pub integrate_s: f64,
+    pub result: Arc<RunResult>,
+}
+
+pub enum SimMessage {
+    Started(Box<PassStart>),
+    Points {
+        pass: Pass,
+        id: usize,
+        points: Vec<TrackPoint>,
+    },
+    Finished {
+        pass: Pass,
+        ray: RaySummary,
+    },
+    Done(PassDone),
+    /// The config could not be set up (the message names the cause, with its sources); the
+    /// previous scene stays.
+    Failed(String),
+}
+
+/// What the image view receives: each rendered size in turn (coarse first), or why it failed.
+/// The channel closes when the job is done or cancelled.
+pub enum ImageMessage {
+    Rendered(Arc<LensedImage>),
+    Failed(String),
+}

@@ -1,0 +1,172 @@
+//! The session's thread: the newest request of each kind, on one pool and one field cache.
+
+use super::jobs::{ImageJob, Job, Request};
+use super::messages::{ImageMessage, Pass, PassDone, PassStart, SimMessage, PREVIEW_NODES};
+use super::sink::StreamSink;
+use crate::config::{PotentialMode, ValidConfig};
+use crate::field::FieldCache;
+use crate::lensing::{render_progressive, Source};
+use crate::setup::Model;
+use crate::trace::resolve_threads;
+use crossbeam_channel::Receiver;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The pool of `threads` workers (0 = all cores), rebuilt only when the size changes.
+fn pool_of(
+    pool: &mut Option<(usize, rayon::ThreadPool)>,
+    threads: usize,
+) -> Result<&rayon::ThreadPool, String> {
+    let threads = resolve_threads(threads);
+    if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
+        let built = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("excalibur-trace-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(|e| format!("cannot start {threads} tracing threads: {e}"))?;
+        *pool = Some((threads, built));
+    }
+    pool.as_ref()
+        .map(|(_, p)| p)
+        .ok_or_else(|| "no tracing pool".to_string())
+}
+
+pub(super) fn serve(requests: Receiver<Request>) {
+    let mut full = FieldCache::default();
+    let mut preview = FieldCache::default();
+    // The pool that builds grids and traces rays, sized per job.
+    let mut pool: Option<(usize, rayon::ThreadPool)> = None;
+    while let Ok(first) = requests.recv() {
+        // The newest request of each kind; older ones are cancelled unseen.
+        let (mut trace, mut image) = (None, None);
+        for r in std::iter::once(first).chain(requests.try_iter()) {
+            match r {
+                Request::Trace(j) => {
+                    if let Some(old) = trace.replace(j) {
+                        old.cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+                Request::Image(j) => {
+                    if let Some(old) = image.replace(j) {
+                        old.cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        if let Some(job) = trace.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            match pool_of(&mut pool, job.threads) {
+                Ok(pool) => pool.install(|| trace_job(&job, &mut full, &mut preview)),
+                Err(e) => {
+                    let _ = job.tx.send(SimMessage::Failed(e));
+                }
+            }
+        }
+        if let Some(job) = image.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            match pool_of(&mut pool, job.threads) {
+                Ok(pool) => pool.install(|| image_job(&job, &mut full)),
+                Err(e) => {
+                    let _ = job.tx.send(ImageMessage::Failed(e));
+                }
+            }
+        }
+    }
+}
+
+/// A ray run: a 128³ preview pass first for bigger grids, then the full pass.
+fn trace_job(job: &Job, full: &mut FieldCache, preview: &mut FieldCache) {
+    let big_grid = job.config.potential.mode == PotentialMode::Grid
+        && job.config.potential.file.is_none()
+        && job.config.potential.nodes > PREVIEW_NODES;
+    if big_grid {
+        let mut coarse = job.config.config().clone();
+        coarse.potential.nodes = PREVIEW_NODES;
+        // Fewer nodes of a valid grid are valid; were they not, the full pass alone runs.
+        if let Ok(coarse) = coarse.into_valid() {
+            if !run_pass(job, coarse, Pass::Preview, preview) {
+                return;
+            }
+        }
+    }
+    run_pass(job, job.config.clone(), Pass::Full, full);
+}
+
+/// A lensed image, each size in turn, sharing the ray runs' field.
+fn image_job(job: &ImageJob, fields: &mut FieldCache) {
+    let fail = |e: anyhow::Error| {
+        let _ = job.tx.send(ImageMessage::Failed(format!("{e:#}")));
+    };
+    let source = match Source::new(&job.config.source, &job.base_dir) {
+        Ok(s) => s,
+        Err(e) => return fail(e.into()),
+    };
+    let model = match Model::build(job.config.clone(), &job.base_dir, fields) {
+        Ok(m) => m,
+        Err(e) => return fail(e.into()),
+    };
+    render_progressive(&model, &source, &job.sizes, &job.cancel, &mut |image| {
+        if job
+            .tx
+            .send(ImageMessage::Rendered(Arc::new(image)))
+            .is_err()
+        {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    });
+}
+
+/// Tracing threads run at a lower priority than the rest of the process, so that a client's
+/// own threads (the window's render loop) keep their core while every core traces.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread (tid from gettid) only changes its nice value.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
+    }
+}
+
+/// Builds the model (its field from `fields`, reused when unchanged) and traces one pass on
+/// the current (the session's) rayon pool; false when it failed or was cancelled.
+fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache) -> bool {
+    let model = match Model::build(config, &job.base_dir, fields) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = job
+                .tx
+                .send(SimMessage::Failed(format!("{:#}", anyhow::Error::from(e))));
+            return false;
+        }
+    };
+    if job.cancel.load(Ordering::Relaxed) {
+        return false;
+    }
+    let start = PassStart {
+        pass,
+        config: model.config.clone(),
+        rays: model.rays.clone(),
+        field: model.field.clone(),
+        grid_build_s: model.grid_build_s,
+    };
+    if job.tx.send(SimMessage::Started(Box::new(start))).is_err() {
+        return false;
+    }
+    let sink = StreamSink {
+        pass,
+        tx: &job.tx,
+        cancel: &job.cancel,
+    };
+    let t0 = Instant::now();
+    let result = model.trace(&model.rays, 0, &sink, &job.cancel);
+    let cancelled = job.cancel.load(Ordering::Relaxed);
+    let done = PassDone {
+        pass,
+        cancelled,
+        steps: result.steps_total(),
+        integrate_s: t0.elapsed().as_secs_f64(),
+        result: Arc::new(result),
+    };
+    let _ = job.tx.send(SimMessage::Done(done));
+    !cancelled
+}
