@@ -75,7 +75,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub sets: Overrides,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Trace only shard I of N (e.g. 3/16), for job arrays; join with `merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
@@ -112,7 +112,7 @@ pub struct ImageArgs {
     #[arg(long)]
     pub curves: bool,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub threads: Option<usize>,
     /// Overwrite existing output files.
     #[arg(long)]

@@ -21,8 +21,16 @@ pub fn base_dir(config: &Path) -> PathBuf {
     config.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// An output that exists without `--force` is bad input.
+/// An output that exists without `--force`, or whose folder is a file, is bad input.
 pub fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
+    let folder = output.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(file) = folder.and_then(|d| d.ancestors().find(|a| a.is_file())) {
+        return Err(bad_input(anyhow::anyhow!(
+            "{}: cannot be written, {} is a file, not a folder",
+            output.display(),
+            file.display()
+        )));
+    }
     if output.exists() && !force {
         return Err(bad_input(anyhow::anyhow!(
             "{}: already exists; pass --force to overwrite it",

@@ -1,6 +1,7 @@
 //! Run configuration (interface.md §2): the schema, `--set` overrides, reading, and validation
 //! with key paths. Only a [`ValidConfig`] reaches the tracer.
 
+mod checks;
 mod enums;
 mod error;
 mod read;

@@ -1,32 +1,11 @@
 //! Validation of a parsed [`RunConfig`]: every physical parameter against its allowed range,
 //! with the key path in the error (physics.md and interface.md §2).
 
+use super::checks::{finite3, first_non_finite, positive};
 use super::enums::*;
 use super::error::{err as bad, ConfigError};
 use super::schema::*;
 use crate::lens::WEAK_FIELD_LIMIT;
-
-fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(bad(
-            key,
-            format!("{v} is not allowed: must be a finite number > 0"),
-        ))
-    }
-}
-
-fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
-    if v.iter().all(|x| x.is_finite()) {
-        Ok(())
-    } else {
-        Err(bad(
-            key,
-            format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)"),
-        ))
-    }
-}
 
 /// A config that passed [`RunConfig::validate`], with implicit defaults made explicit
 /// ([`RunConfig::resolved`]). Shared behind an `Arc`: an edit is copied once, when the panel
@@ -67,15 +46,17 @@ impl RunConfig {
 
     /// Checks every parameter; the first problem is returned with its key.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        first_non_finite(self)?;
         let c = &self.cosmology;
-        if c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw {
-            crate::cosmology::Lcdm::check_parameters(
-                c.h0_km_s_mpc,
-                c.omega_m,
-                c.omega_lambda,
-                c.omega_r,
-            )
-            .map_err(|e| {
+        let used =
+            c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw;
+        let check = if used {
+            crate::cosmology::Lcdm::check_parameters
+        } else {
+            crate::cosmology::Lcdm::check_ranges
+        };
+        {
+            check(c.h0_km_s_mpc, c.omega_m, c.omega_lambda, c.omega_r).map_err(|e| {
                 let key = match &e {
                     crate::cosmology::CosmologyError::Invalid { key, .. } => {
                         format!("cosmology.{key}")

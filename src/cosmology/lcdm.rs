@@ -40,9 +40,10 @@ const GL8_W: [f64; 8] = [
 ];
 
 impl Lcdm {
-    /// Checks the parameters without building the η(a) table (what config validation needs):
-    /// each in its range, a flat universe, and a big bang to start η from.
-    pub fn check_parameters(
+    /// Checks each parameter against its own range (finite, H0 in (0, 1000] km/s/Mpc, each Ω in
+    /// [0, 1]); also applied where the background is not used (static), so a config never
+    /// carries a meaningless value.
+    pub fn check_ranges(
         h0_km_s_mpc: f64,
         omega_m: f64,
         omega_lambda: f64,
@@ -62,8 +63,8 @@ impl Lcdm {
         check(
             "h0_km_s_mpc",
             h0_km_s_mpc,
-            h0_km_s_mpc > 0.0,
-            "a finite number > 0",
+            h0_km_s_mpc > 0.0 && h0_km_s_mpc <= 1000.0,
+            "a number in (0, 1000] km/s/Mpc",
         )?;
         check(
             "omega_m",
@@ -83,6 +84,18 @@ impl Lcdm {
             (0.0..=1.0).contains(&omega_lambda),
             "a number in [0, 1]",
         )?;
+        Ok(())
+    }
+
+    /// Checks the parameters without building the η(a) table (what config validation needs):
+    /// each in its range, a flat universe, and a big bang to start η from.
+    pub fn check_parameters(
+        h0_km_s_mpc: f64,
+        omega_m: f64,
+        omega_lambda: f64,
+        omega_r: f64,
+    ) -> Result<(), CosmologyError> {
+        Lcdm::check_ranges(h0_km_s_mpc, omega_m, omega_lambda, omega_r)?;
         let sum = omega_m + omega_r + omega_lambda;
         if (sum - 1.0).abs() > 1e-9 {
             return Err(CosmologyError::NotFlat { sum });

@@ -20,6 +20,7 @@ fn bad_input_table() {
     let not_h5 = dir.path().join("not.h5");
     std::fs::write(&not_h5, "plain text").unwrap();
     let q = "configs/seed_quick.toml";
+    let nested = format!("{o}/inside.h5");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec!["run", "configs/missing.toml", "-o", o],
@@ -125,6 +126,31 @@ fn bad_input_table() {
             "integration.stop.scale_factor",
         ),
         (vec!["run", q, "--bogus-flag"], "--bogus-flag"),
+        // Every float key, used or not, rejects NaN and infinities by name.
+        (
+            vec![
+                "check",
+                q,
+                "--set",
+                "cosmology.model=\"static\"",
+                "--set",
+                "cosmology.h0_km_s_mpc=nan",
+            ],
+            "cosmology.h0_km_s_mpc",
+        ),
+        (
+            vec!["check", q, "--set", "lenses.0.concentration=inf"],
+            "lenses.0.concentration",
+        ),
+        (
+            vec!["check", q, "--set", "cosmology.h0_km_s_mpc=1e308"],
+            "(0, 1000]",
+        ),
+        (
+            vec!["run", q, "-o", &nested, "--force"],
+            "is a file, not a folder",
+        ),
+        (vec!["run", q, "-o", o, "--threads", "-3"], "--threads"),
     ];
     assert!(cases.len() >= 15);
     for (args, needle) in cases {
