@@ -25,6 +25,7 @@ pub mod metric;
 pub mod observables;
 pub mod potential;
 pub mod rays;
+pub mod resolution;
 pub mod session;
 pub mod setup;
 pub mod trace;

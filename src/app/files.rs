@@ -66,14 +66,16 @@ pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
         metric: config.spacetime.metric.as_ref().into(),
         n_photons_total: result.rays.len(),
         shard: None,
+        warnings: view.warnings.clone(),
     };
     let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
     io::write_run(path, &meta, &records, false).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
 }
 
-/// Reads a run file into displayable tracks, with the config it was run with.
-pub fn read_run_tracks(path: &Path) -> Result<(ValidConfig, Vec<Track>), String> {
+/// Reads a run file into displayable tracks, with its config and accuracy warnings.
+pub fn read_run_tracks(path: &Path) -> Result<(ValidConfig, Vec<Track>, Vec<String>), String> {
     let (meta, rays) = io::read_run(path).map_err(|e| format!("{:#}", anyhow::Error::from(e)))?;
+    let warnings = meta.warnings.clone();
     let config = RunConfig::from_toml_str(&meta.config_toml, &path.display().to_string(), &[])
         .map_err(|e| format!("{}: stored config: {e}", path.display()))?;
     let tracks = rays
@@ -102,7 +104,7 @@ pub fn read_run_tracks(path: &Path) -> Result<(ValidConfig, Vec<Track>), String>
             }
         })
         .collect();
-    Ok((config, tracks))
+    Ok((config, tracks, warnings))
 }
 
 /// Loads a config file into the draft (it is traced by the live re-trace or Run).
@@ -185,7 +187,7 @@ pub fn handle_file_actions(
 }
 
 fn open_run(draft: &mut Draft, view: &mut RunView, path: &Path) -> Result<String, String> {
-    let (valid, tracks) = read_run_tracks(path)?;
+    let (valid, tracks, warnings) = read_run_tracks(path)?;
     let n = tracks.len();
     // The draft shows the file's config, marked as traced, so no live re-trace replaces it.
     draft.replace(valid.config().clone(), true);
@@ -195,6 +197,7 @@ fn open_run(draft: &mut Draft, view: &mut RunView, path: &Path) -> Result<String
     view.result = None;
     view.status = RunStatus::Finished;
     view.loaded_from = Some(path.to_path_buf());
+    view.warnings = warnings;
     Ok(format!("opened {} ({n} rays)", path.display()))
 }
 

@@ -159,6 +159,9 @@ fn overlay_contents(
     if let Some(msg) = strong_field_note(draft) {
         ui.label(RichText::new(msg).color(WARN).strong());
     }
+    for w in &view.warnings {
+        ui.label(RichText::new(format!("⚠ {w}")).color(WARN));
+    }
     for id in [selection.hovered_ray, selection.selected_ray]
         .into_iter()
         .flatten()

@@ -100,6 +100,8 @@ pub struct RunView {
     pub timing: RunTiming,
     /// Where the tracks came from when they were read from a file.
     pub loaded_from: Option<PathBuf>,
+    /// Accuracy warnings of the run on screen (shown as a badge over the scene).
+    pub warnings: Vec<String>,
 }
 
 impl RunView {
@@ -280,6 +282,7 @@ fn apply(run: &mut ActiveRun, view: &mut RunView, message: SimMessage) -> bool {
             view.timing.pass_started = Some(Instant::now());
             view.config = Some(start.config);
             view.field = Some(start.field);
+            view.warnings = start.warnings;
             view.pass = Some(start.pass);
             view.status = RunStatus::Tracing;
             false

@@ -53,6 +53,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let model = Model::build(config, &base_dir(&args.config), &mut FieldCache::default())
         .with_context(|| format!("{}: cannot set up the run", args.config.display()))
         .map_err(bad_input)?;
+    let warnings = excalibur::resolution::resolution_warnings(&model);
+    if !args.quiet {
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     let rays = match args.shard {
         Some((i, n)) => model.shard(i, n),
         None => &model.rays[..],
@@ -65,6 +71,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         metric: model.config.spacetime.metric.as_ref().into(),
         n_photons_total: model.rays.len(),
         shard: args.shard,
+        warnings,
     };
     let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
     io::write_run(&output, &meta, &records, args.force).map_err(|e| match e {
@@ -78,7 +85,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if args.json {
         println!(
             "{}",
-            report::json_summary(&model, &result, &output, total_s)
+            report::json_summary(&model, &result, &output, total_s, &meta.warnings)
         );
     }
     Ok(())

@@ -58,7 +58,13 @@ impl Sink for ProgressSink {
 }
 
 /// `--json`: one object with the keys of interface.md §1.
-pub fn json_summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
+pub fn json_summary(
+    model: &Model,
+    result: &RunResult,
+    output: &Path,
+    total_s: f64,
+    warnings: &[String],
+) -> String {
     let steps = result.steps_total();
     let end_reasons: serde_json::Map<String, serde_json::Value> = result
         .end_reason_counts()
@@ -77,6 +83,7 @@ pub fn json_summary(model: &Model, result: &RunResult, output: &Path, total_s: f
         "output_bytes": std::fs::metadata(output).map(|m| m.len()).unwrap_or(0),
         "grid_bytes": model.field.memory_bytes(),
         "end_reasons": end_reasons,
+        "warnings": warnings,
     })
     .to_string()
 }
@@ -185,6 +192,9 @@ pub fn inspect(path: &Path, meta: &RunMeta, rays: &[StoredRay]) -> String {
         end_reason_line(rays.iter().map(|r| r.end))
     );
     s += &observables_lines(rays.iter().map(|r| &r.observables));
+    for w in &meta.warnings {
+        let _ = writeln!(s, "  warning: {w}");
+    }
     s += "  config:\n";
     for line in meta.config_toml.lines() {
         let _ = writeln!(s, "    {line}");

@@ -98,6 +98,11 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
             }
             Err(_) => None,
         },
+        warnings: file
+            .attr("warnings")
+            .and_then(|a| a.read_raw::<VarLenUnicode>())
+            .map(|v| v.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
     };
     let obs = file.group("observables").map_err(h5)?;
     let read_f64 = |name: &str| read_column::<f64>(&obs, path, name, n);

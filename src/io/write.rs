@@ -59,6 +59,8 @@ pub struct RunMeta {
     pub n_photons_total: usize,
     /// (index, count) for a shard file.
     pub shard: Option<(usize, usize)>,
+    /// Warnings about the run's accuracy (e.g. a grid too coarse for some rays).
+    pub warnings: Vec<String>,
 }
 
 fn text(s: &str) -> VarLenUnicode {
@@ -115,6 +117,12 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
         file.new_attr::<VarLenUnicode>()
             .create("shard")?
             .write_scalar(&text(&format!("{i}/{count}")))?;
+    }
+    if !meta.warnings.is_empty() {
+        let w: Vec<&str> = meta.warnings.iter().map(String::as_str).collect();
+        file.new_attr_builder()
+            .with_data(&strings(&w))
+            .create("warnings")?;
     }
 
     let mut info = Vec::with_capacity(n);

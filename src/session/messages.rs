@@ -46,6 +46,8 @@ pub struct PassStart {
     pub rays: Vec<Ray>,
     pub field: Arc<FieldData>,
     pub grid_build_s: f64,
+    /// Accuracy warnings for this pass (`resolution::resolution_warnings`).
+    pub warnings: Vec<String>,
 }
 
 /// Statistics of a finished (or cancelled) pass.

@@ -148,6 +148,7 @@ fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache)
         rays: model.rays.clone(),
         field: model.field.clone(),
         grid_build_s: model.grid_build_s,
+        warnings: crate::resolution::resolution_warnings(&model),
     };
     if job.tx.send(SimMessage::Started(Box::new(start))).is_err() {
         return false;

@@ -7,6 +7,7 @@ mod app_bridge;
 mod cli;
 mod cli_bad_input;
 mod cli_image;
+mod cli_resolution;
 #[allow(dead_code)]
 mod common;
 mod lensing;
