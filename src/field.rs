@@ -5,7 +5,7 @@
 
 use crate::config::{LensConfig, PhiUnits, PotentialConfig, PotentialMode, Precision, ValidConfig};
 use crate::io::IoError;
-use crate::lens::Lens;
+use crate::lens::{Lens, WEAK_FIELD_LIMIT};
 use crate::potential::grid::GridError;
 use crate::potential::{AnalyticField, Field, Grid, GridGeometry};
 use crate::units::{C2, MPC_M};
@@ -58,6 +58,17 @@ pub enum FieldError {
         path: PathBuf,
         #[source]
         source: IoError,
+    },
+    #[error(
+        "{}: |Φ|/c² reaches {depth:.3e} at node {node:?}, beyond the weak-field limit {limit:e}: \
+         perturbed FLRW does not apply (check potential.phi_units)",
+        path.display(),
+        limit = WEAK_FIELD_LIMIT
+    )]
+    WeakField {
+        path: PathBuf,
+        depth: f64,
+        node: [usize; 3],
     },
 }
 
@@ -140,6 +151,20 @@ fn build(p: &PotentialConfig, lenses: &[Lens], base_dir: &Path) -> Result<FieldD
             source,
         }
     })?;
+    // The weak-field limit holds for the imported field as for lenses: its deepest node.
+    if let Some((node, v)) = phi
+        .indexed_iter()
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+    {
+        let depth = v.abs() / C2;
+        if depth > WEAK_FIELD_LIMIT {
+            return Err(FieldError::WeakField {
+                path,
+                depth,
+                node: [node.0, node.1, node.2],
+            });
+        }
+    }
     Ok(match p.precision {
         Precision::F32 => FieldData::GridF32(Grid::from_potential(geometry, &phi)?),
         Precision::F64 => FieldData::GridF64(Grid::from_potential(geometry, &phi)?),

@@ -248,10 +248,25 @@ impl RunConfig {
             .unwrap_or_else(|e| format!("# cannot serialise: {e}"))
     }
 
-    /// With implicit defaults made explicit (point-lens cores).
+    /// With implicit defaults made explicit: each point lens or SIS without a core gets the
+    /// weak-field edge of the summed potential, |Φ_self + Φ_others|/c² = 1e-3 (see
+    /// [`LensConfig::default_core_mpc`]).
     pub fn resolved(mut self) -> RunConfig {
-        for l in &mut self.lenses {
-            l.core_radius_mpc = Some(l.core_radius_or_default_mpc());
+        let others: Vec<f64> = (0..self.lenses.len())
+            .map(|i| {
+                let at = self.lenses[i].center_mpc.map(|c| c * MPC_M);
+                self.lenses
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, o)| o.si().phi_and_gradient(at).0.abs() / C2)
+                    .sum()
+            })
+            .collect();
+        for (l, depth) in self.lenses.iter_mut().zip(others) {
+            if l.core_radius_mpc.is_none() {
+                l.core_radius_mpc = Some(l.default_core_mpc(depth));
+            }
         }
         self
     }
@@ -263,18 +278,28 @@ impl LensConfig {
     /// per 1e15 M☉); for a SIS the same edge, at least 1e-3 of its radius; none (0) for the
     /// cored profiles, whose centres are finite.
     pub fn core_radius_or_default_mpc(&self) -> f64 {
-        if let Some(c) = self.core_radius_mpc {
-            return c;
-        }
+        self.core_radius_mpc
+            .unwrap_or_else(|| self.default_core_mpc(0.0))
+    }
+
+    /// The default core [Mpc] when other lenses already put |Φ|/c² = `others` at this lens's
+    /// centre: the radius where this lens's own depth reaches 1e-3 − `others` (the single-lens
+    /// edge when the others alone reach the limit; validation then refuses the config).
+    pub fn default_core_mpc(&self, others: f64) -> f64 {
         // A hair outside the edge, so that rounding never puts the core's Φ past the limit.
-        const MARGIN: f64 = 1.0 + 1e-9;
+        const MARGIN: f64 = 1.0 + 1e-6;
+        let room = if others < WEAK_FIELD_LIMIT {
+            WEAK_FIELD_LIMIT - others
+        } else {
+            WEAK_FIELD_LIMIT
+        };
         let gm_c2_mpc = gm_from_msun(self.mass_msun) / C2 / MPC_M;
         match self.profile {
-            ProfileKind::Point => MARGIN * gm_c2_mpc / WEAK_FIELD_LIMIT,
+            ProfileKind::Point => MARGIN * gm_c2_mpc / room,
             ProfileKind::Sis => {
-                // (GM/R)(1 − ln(r/R)) = 1e-3 c²  ⇔  r = R·exp(1 − 1e-3 c² R/GM).
+                // (GM/R)(1 − ln(r/R)) = room·c²  ⇔  r = R·exp(1 − room·c² R/GM).
                 let r = self.radius_mpc;
-                let edge = r * (1.0 - WEAK_FIELD_LIMIT * r / gm_c2_mpc).exp();
+                let edge = r * (1.0 - room * r / gm_c2_mpc).exp();
                 (MARGIN * edge).max(1e-3 * r)
             }
             _ => 0.0,

@@ -40,8 +40,10 @@ impl RunConfig {
 
     /// Validates and resolves: the only way to a [`ValidConfig`].
     pub fn into_valid(self) -> Result<ValidConfig, ConfigError> {
-        self.validate()?;
-        Ok(ValidConfig(std::sync::Arc::new(self.resolved())))
+        // Resolved first: the weak-field check needs the default cores it resolves.
+        let resolved = self.resolved();
+        resolved.validate()?;
+        Ok(ValidConfig(std::sync::Arc::new(resolved)))
     }
 
     /// Checks every parameter; the first problem is returned with its key.
@@ -156,13 +158,36 @@ impl RunConfig {
             ));
         }
         if self.spacetime.metric == Metric::PerturbedFlrw {
+            // The summed potential of every lens, at this lens's centre (or core surface).
             let lens = l.si();
-            let depth = lens.central_phi_over_c2().abs();
+            let at = [
+                lens.center_m[0] + lens.core_radius_m,
+                lens.center_m[1],
+                lens.center_m[2],
+            ];
+            let depth = self
+                .lenses
+                .iter()
+                .map(|other| other.si().phi_and_gradient(at).0)
+                .sum::<f64>()
+                .abs()
+                / crate::units::C2;
             if depth > WEAK_FIELD_LIMIT {
+                let minimum = match l.profile {
+                    ProfileKind::Point => format!(
+                        " (alone it needs core_radius_mpc ≥ {:.4e})",
+                        LensConfig {
+                            core_radius_mpc: None,
+                            ..l.clone()
+                        }
+                        .core_radius_or_default_mpc()
+                    ),
+                    _ => String::new(),
+                };
                 return Err(bad(
                     k("mass_msun"),
                     format!(
-                        "|Φ|/c² = {depth:.3e} at the centre (or core) exceeds the weak-field limit {WEAK_FIELD_LIMIT:e}: \
+                        "|Φ|/c² = {depth:.3e} of all lenses at its centre (or core){minimum} exceeds the weak-field limit {WEAK_FIELD_LIMIT:e}: \
                          perturbed FLRW does not apply. Lower the mass, enlarge radius_mpc (or core_radius_mpc), or \
                          use spacetime.metric = \"schwarzschild\" with a point lens"
                     ),

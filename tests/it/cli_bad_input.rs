@@ -151,6 +151,26 @@ fn bad_input_table() {
             "is a file, not a folder",
         ),
         (vec!["run", q, "-o", o, "--threads", "-3"], "--threads"),
+        // The weak-field check sums every lens, and names a point lens's minimum core.
+        (
+            vec![
+                "check",
+                q,
+                "--set",
+                "lenses=[{profile=\"point\",mass_msun=1e15,center_mpc=[500.0,500.0,500.0]},\
+                 {profile=\"point\",mass_msun=1e15,center_mpc=[500.0,500.0,500.03]}]",
+            ],
+            "of all lenses",
+        ),
+        (
+            vec![
+                "check",
+                q,
+                "--set",
+                "lenses=[{profile=\"point\",mass_msun=1e15,core_radius_mpc=0.001}]",
+            ],
+            "core_radius_mpc ≥ 4.78",
+        ),
     ];
     assert!(cases.len() >= 15);
     for (args, needle) in cases {

@@ -129,3 +129,22 @@ fn imported_potential_traces_like_the_sampled_lens() {
         "{text}"
     );
 }
+
+/// The weak-field limit holds for imported fields too: a node deeper than |Φ|/c² = 1e-3 (here
+/// a grid written in m²/s² but declared in units of c²) is refused, naming the file and node.
+#[test]
+fn an_imported_field_beyond_the_weak_field_is_refused() {
+    let config = base_config();
+    let dir = tempfile::tempdir().unwrap();
+    write_phi(&dir.path().join("phi.h5"), &phi_nodes(&config));
+    let mut imported = config.clone();
+    imported.lenses.clear();
+    imported.potential.file = Some("phi.h5".into());
+    imported.potential.phi_units = PhiUnits::SpeedOfLightSquared;
+    let err = model(&imported, dir.path()).err().expect("refused");
+    let text = format!("{:#}", anyhow::Error::from(err));
+    assert!(
+        text.contains("weak-field") && text.contains("phi.h5") && text.contains("node"),
+        "{text}"
+    );
+}
