@@ -43,6 +43,13 @@ impl RayOutcome {
 /// How often (in steps) the cancel flag is read.
 const CANCEL_POLL_STEPS: u64 = 64;
 
+/// Whether the field at `y` is deeper than the weak-field limit |Φ|/c² = 1e-3.
+fn beyond_weak_field<S: Spacetime>(st: &S, y: &State) -> bool {
+    st.derivative(y).map_or(true, |(_, s)| {
+        s.phi.abs() / crate::units::C2 > crate::lens::WEAK_FIELD_LIMIT
+    })
+}
+
 fn finite(y: &State) -> bool {
     y.iter().all(|v| v.is_finite())
 }
@@ -120,6 +127,11 @@ fn run<S: Spacetime, P: Stepper>(
             Attempt::Rejected => {
                 out.steps_rejected += 1;
                 continue;
+            }
+            // A step that shrank to nothing next to a potential beyond the weak field stopped
+            // because of that field: say so.
+            Attempt::Stop(EndReason::StepUnderflow) if beyond_weak_field(st, &y) => {
+                break EndReason::WeakFieldViolated
             }
             Attempt::Stop(reason) => break reason,
         };

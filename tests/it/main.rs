@@ -10,6 +10,7 @@ mod cli_image;
 mod cli_resolution;
 #[allow(dead_code)]
 mod common;
+mod end_reasons;
 mod lensing;
 mod physics_flrw;
 mod physics_lenses;
