@@ -11,6 +11,7 @@ mod cli_resolution;
 #[allow(dead_code)]
 mod common;
 mod end_reasons;
+mod grid_accuracy;
 mod lensing;
 mod physics_flrw;
 mod physics_lenses;
