@@ -38,17 +38,6 @@ pub(super) fn first_non_finite(config: &RunConfig) -> Result<(), ConfigError> {
     }
 }
 
-pub(super) fn positive(key: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(bad(
-            key,
-            format!("{v} is not allowed: must be a finite number > 0"),
-        ))
-    }
-}
-
 pub(super) fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
     if v.iter().all(|x| x.is_finite()) {
         Ok(())
@@ -56,6 +45,19 @@ pub(super) fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
         Err(bad(
             key,
             format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)"),
+        ))
+    }
+}
+
+/// A finite number in (0, `max`]: every length, mass and count of the config has a physical
+/// upper end (e.g. 1e20 M☉ is beyond any bound structure, 1e5 Mpc beyond the horizon).
+pub(super) fn positive_upto(key: &str, v: f64, max: f64, unit: &str) -> Result<(), ConfigError> {
+    if v.is_finite() && v > 0.0 && v <= max {
+        Ok(())
+    } else {
+        Err(bad(
+            key,
+            format!("{v} is not allowed: must be in (0, {max:e}] {unit}"),
         ))
     }
 }

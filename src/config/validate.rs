@@ -1,7 +1,7 @@
 //! Validation of a parsed [`RunConfig`]: every physical parameter against its allowed range,
 //! with the key path in the error (physics.md and interface.md §2).
 
-use super::checks::{finite3, first_non_finite, positive};
+use super::checks::{finite3, first_non_finite, positive_upto};
 use super::enums::*;
 use super::error::{err as bad, ConfigError};
 use super::schema::*;
@@ -92,8 +92,8 @@ impl RunConfig {
 
     fn validate_sky(&self) -> Result<(), ConfigError> {
         let src = &self.source;
-        positive("source.distance_mpc", src.distance_mpc)?;
-        positive("source.size_mpc", src.size_mpc)?;
+        positive_upto("source.distance_mpc", src.distance_mpc, 1e5, "Mpc")?;
+        positive_upto("source.size_mpc", src.size_mpc, 1e4, "Mpc")?;
         if !src.offset_mpc.iter().all(|v| v.is_finite()) {
             return Err(bad(
                 "source.offset_mpc",
@@ -124,13 +124,13 @@ impl RunConfig {
 
     fn validate_lens(&self, i: usize, l: &LensConfig) -> Result<(), ConfigError> {
         let k = |name: &str| format!("lenses.{i}.{name}");
-        positive(&k("mass_msun"), l.mass_msun)?;
+        positive_upto(&k("mass_msun"), l.mass_msun, 1e20, "M☉")?;
         finite3(&k("center_mpc"), l.center_mpc)?;
         if l.profile != ProfileKind::Point {
-            positive(&k("radius_mpc"), l.radius_mpc)?;
+            positive_upto(&k("radius_mpc"), l.radius_mpc, 1e4, "Mpc")?;
         }
         if l.profile == ProfileKind::Nfw {
-            positive(&k("concentration"), l.concentration)?;
+            positive_upto(&k("concentration"), l.concentration, 100.0, "")?;
         }
         if !(l.ellipticity.is_finite() && (0.0..0.5).contains(&l.ellipticity)) {
             return Err(bad(
@@ -214,7 +214,7 @@ impl RunConfig {
                 format!("{} is not allowed: at most 4096 per axis", p.nodes),
             ));
         }
-        positive("potential.size_mpc", p.size_mpc)?;
+        positive_upto("potential.size_mpc", p.size_mpc, 1e5, "Mpc")?;
         finite3("potential.origin_mpc", p.origin_mpc)?;
         if p.dataset.is_empty() {
             return Err(bad(
@@ -318,7 +318,7 @@ impl RunConfig {
 
     fn validate_integration(&self) -> Result<(), ConfigError> {
         let i = &self.integration;
-        positive("integration.step_mpc", i.step_mpc)?;
+        positive_upto("integration.step_mpc", i.step_mpc, 1e4, "Mpc")?;
         if i.method == MethodKind::Dopri5
             && !(i.rtol.is_finite() && i.rtol >= 1e-15 && i.rtol <= 1e-2)
         {
@@ -341,12 +341,12 @@ impl RunConfig {
         }
         let s = &i.stop;
         if let Some(d) = s.distance_mpc {
-            positive("integration.stop.distance_mpc", d)?;
+            positive_upto("integration.stop.distance_mpc", d, 1e5, "Mpc")?;
         }
         let lcdm = self.cosmology.model == CosmologyModel::Lcdm
             && self.spacetime.metric == Metric::PerturbedFlrw;
         if let Some(z) = s.redshift {
-            positive("integration.stop.redshift", z)?;
+            positive_upto("integration.stop.redshift", z, 1e4, "")?;
             if !lcdm {
                 return Err(bad(
                     "integration.stop.redshift",

@@ -151,6 +151,15 @@ fn bad_input_table() {
             "is a file, not a folder",
         ),
         (vec!["run", q, "-o", o, "--threads", "-3"], "--threads"),
+        // Every key has a physical range.
+        (
+            vec!["check", q, "--set", "lenses.0.mass_msun=1e30"],
+            "must be in (0, 1e20] M☉",
+        ),
+        (
+            vec!["check", q, "--set", "potential.size_mpc=1e9"],
+            "potential.size_mpc",
+        ),
         // The weak-field check sums every lens, and names a point lens's minimum core.
         (
             vec![
