@@ -4,7 +4,8 @@
 use super::events::EventSet;
 use super::settings::{EndReason, Integration, Method};
 use super::stepper::{Attempt, Dopri5, Rk4, Stepper};
-use crate::metric::{Sample, Spacetime, State};
+use crate::metric::{velocity, Sample, Spacetime, State};
+use crate::units::norm;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What happened to one ray.
@@ -120,6 +121,18 @@ fn run<S: Spacetime, P: Stepper>(
             if (lambda + h - span) * h.signum() >= -1e-12 * h.abs() {
                 h = span - lambda;
                 span_end = true;
+            }
+        }
+        // A step whose straight chord would cross into a lens core ends just past its surface
+        // instead, so the located event finds the entry (a full step could jump over a small
+        // core) and no stage samples the interior far from the surface.
+        if let Some(entry_m) = st.core_entry_m(&y) {
+            let speed = norm(velocity(&y));
+            let length_m = h.abs() * speed;
+            if entry_m < length_m {
+                let capped_m = (entry_m * (1.0 + 1e-6)).max(1e-3 * length_m);
+                h = (capped_m / speed).copysign(h);
+                span_end = false;
             }
         }
         let y_new = match stepper.attempt(st, &y, &k1, h) {

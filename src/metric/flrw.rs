@@ -162,6 +162,18 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
         core_margin(&self.cores, st::absolute_position(self.observer_m, y))
     }
 
+    fn core_entry_m(&self, y: &State) -> Option<f64> {
+        if self.cores.is_empty() {
+            return None;
+        }
+        let x = st::absolute_position(self.observer_m, y);
+        let dir = crate::units::normalize(st::velocity(y));
+        self.cores
+            .iter()
+            .filter_map(|c| st::chord_entry_m(x, dir, c.center_m, c.radius_m))
+            .reduce(f64::min)
+    }
+
     fn eta_obs_s(&self) -> f64 {
         self.eta_obs_s
     }

@@ -111,6 +111,12 @@ impl Spacetime for Schwarzschild {
         dot(d, d).sqrt() - self.r_min_m
     }
 
+    fn core_entry_m(&self, y: &State) -> Option<f64> {
+        let x = st::absolute_position(self.observer_m, y);
+        let dir = crate::units::normalize(st::velocity(y));
+        st::chord_entry_m(x, dir, self.center_m, self.r_min_m)
+    }
+
     fn eta_obs_s(&self) -> f64 {
         0.0
     }

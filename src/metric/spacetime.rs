@@ -54,6 +54,12 @@ pub trait Spacetime: Sync {
     /// Smallest (distance to a lens centre − its core radius) [m]; +∞ when no lens has a core.
     fn core_margin_m(&self, y: &State) -> f64;
 
+    /// How far ahead [m], along the straight line of the current direction, the ray would enter
+    /// a lens core; None when that line misses every core (or there is none).
+    fn core_entry_m(&self, _y: &State) -> Option<f64> {
+        None
+    }
+
     /// Conformal time of the observer [s], added back to Δη in rows.
     fn eta_obs_s(&self) -> f64;
 
@@ -121,4 +127,18 @@ pub fn velocity(y: &State) -> [f64; 3] {
 #[inline]
 pub fn offset(y: &State) -> [f64; 3] {
     [y[idx::X], y[idx::X + 1], y[idx::X + 2]]
+}
+
+/// Distance along the unit direction `dir` from `x` (outside the sphere) to where the straight
+/// line enters the sphere of `radius` about `centre`, if it does ahead.
+pub fn chord_entry_m(x: [f64; 3], dir: [f64; 3], centre: [f64; 3], radius: f64) -> Option<f64> {
+    let c = [centre[0] - x[0], centre[1] - x[1], centre[2] - x[2]];
+    let along = c[0] * dir[0] + c[1] * dir[1] + c[2] * dir[2];
+    let c2 = c[0] * c[0] + c[1] * c[1] + c[2] * c[2];
+    let miss2 = c2 - along * along;
+    let r2 = radius * radius;
+    if along <= 0.0 || miss2 >= r2 || c2 <= r2 {
+        return None;
+    }
+    Some(along - (r2 - miss2).sqrt())
 }

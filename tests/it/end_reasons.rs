@@ -194,3 +194,50 @@ fn leaving_the_grid_ends_inside_within_a_step_and_outside_cannot_start() {
         assert_eq!(r.rays[0].end(), EndReason::StartInvalid, "{method:?}");
     }
 }
+
+/// A core smaller than a step, placed between two step ends (x = 400 and 405 Mpc with 5 Mpc
+/// steps): the chord check shortens the step, so the ray still ends on the core sphere rather
+/// than jumping over it (and no stage samples the 1/r² interior).
+#[test]
+fn a_core_smaller_than_a_step_is_not_jumped_over() {
+    let bg = lcdm();
+    let lens = point(1e14, [402.5, 0.0, 0.0], 0.5);
+    let mut st = flrw(analytic(vec![lens]), &bg, [0.0; 3]);
+    st.cores = cores_of(&[lens]);
+    let stop = StopConditions {
+        distance_m: Some(1000.0 * MPC_M),
+        ..Default::default()
+    };
+    for integ in methods(stop) {
+        let (out, _) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &integ);
+        assert_eq!(out.end, EndReason::EnteredCore, "{:?}", integ.method);
+        let y = out.final_state;
+        let r =
+            ((y[idx::X] - 402.5 * MPC_M).powi(2) + y[idx::X + 1].powi(2) + y[idx::X + 2].powi(2))
+                .sqrt();
+        assert!(rel(r, 0.5 * MPC_M) < 1e-10, "{:?}: r = {r}", integ.method);
+    }
+}
+
+#[test]
+fn the_chord_meets_a_sphere_where_geometry_says() {
+    use excalibur::metric::chord_entry_m;
+    let c = [10.0, 3.0, 0.0];
+    // Along x from the origin: the line passes 3 from the centre; radius 5 enters at x = 6.
+    assert_eq!(chord_entry_m([0.0; 3], [1.0, 0.0, 0.0], c, 5.0), Some(6.0));
+    assert_eq!(
+        chord_entry_m([0.0; 3], [1.0, 0.0, 0.0], c, 2.9),
+        None,
+        "passes outside"
+    );
+    assert_eq!(
+        chord_entry_m([0.0; 3], [-1.0, 0.0, 0.0], c, 5.0),
+        None,
+        "behind"
+    );
+    assert_eq!(
+        chord_entry_m([10.0, 2.0, 0.0], [1.0, 0.0, 0.0], c, 5.0),
+        None,
+        "inside"
+    );
+}
