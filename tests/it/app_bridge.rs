@@ -355,3 +355,33 @@ fn the_draft_starts_with_the_configs_thread_count() {
         other => panic!("expected the first run, got {other:?}"),
     }
 }
+
+#[test]
+fn opening_a_bad_file_shows_an_error_and_keeps_the_scene() {
+    let mut app = app(small());
+    update_until(&mut app, Duration::from_secs(60), "the run", finished);
+    let before = view_positions(app.world());
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("empty.h5", &b""[..]),
+        ("text.h5", &b"not HDF5"[..]),
+        ("latin1.toml", &b"title = \"caf\xe9\"\n"[..]),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let action = if name.ends_with(".toml") {
+            PanelAction::LoadConfig(path)
+        } else {
+            PanelAction::OpenRun(path)
+        };
+        app.world_mut().write_message(action);
+        app.update();
+        let error = app.world().resource::<RunView>().error.clone();
+        assert!(error.is_some_and(|e| e.contains(name)), "{name}");
+        assert_eq!(
+            view_positions(app.world()),
+            before,
+            "{name}: the scene stays"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "gui")]
 mod app_bridge;
+mod bad_files;
 mod cli;
 mod cli_bad_input;
 mod cli_image;
