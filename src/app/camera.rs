@@ -74,6 +74,11 @@ pub fn spawn_camera(
     commands.spawn((
         PrimaryEguiContext,
         Camera2d,
+        // egui draws into the camera's unsampled main texture. With the default 4× MSAA only the
+        // multisampled texture is cleared each frame, so the unsampled one kept every earlier
+        // frame's labels (stale "200 Mpc" after each zoom step, an overlay that darkened frame
+        // after frame). egui anti-aliases its own shapes; no MSAA here.
+        Msaa::Off,
         RenderLayers::none(),
         Camera {
             order: 1,
