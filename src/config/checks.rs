@@ -38,13 +38,16 @@ pub(super) fn first_non_finite(config: &RunConfig) -> Result<(), ConfigError> {
     }
 }
 
+/// A point [Mpc]: three finite components within 1e6 Mpc (a hundred horizons) of the origin.
 pub(super) fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {
-    if v.iter().all(|x| x.is_finite()) {
+    if v.iter().all(|x| x.is_finite() && x.abs() <= 1e6) {
         Ok(())
     } else {
         Err(bad(
             key,
-            format!("{v:?} is not allowed: all three components must be finite numbers (Mpc)"),
+            format!(
+                "{v:?} is not allowed: all three components must be finite and within 1e6 (Mpc)"
+            ),
         ))
     }
 }

@@ -49,6 +49,15 @@ impl RunConfig {
     /// Checks every parameter; the first problem is returned with its key.
     pub fn validate(&self) -> Result<(), ConfigError> {
         first_non_finite(self)?;
+        if self.threads > 1024 {
+            return Err(bad(
+                "threads",
+                format!(
+                    "{} is not allowed: must lie in [0, 1024] (0 = all cores)",
+                    self.threads
+                ),
+            ));
+        }
         let c = &self.cosmology;
         let used =
             c.model == CosmologyModel::Lcdm && self.spacetime.metric == Metric::PerturbedFlrw;
@@ -297,12 +306,14 @@ impl RunConfig {
                         "a beam needs at least one impact parameter (Mpc)",
                     ));
                 }
-                if let Some(b) = r.impact_mpc.iter().find(|b| !(b.is_finite() && **b >= 0.0)) {
+                if let Some(b) = r
+                    .impact_mpc
+                    .iter()
+                    .find(|b| !(b.is_finite() && **b >= 0.0 && **b <= 1e5))
+                {
                     return Err(bad(
                         "rays.impact_mpc",
-                        format!(
-                            "{b} is not allowed: impact parameters must be finite and >= 0 (Mpc)"
-                        ),
+                        format!("{b} is not allowed: impact parameters must lie in [0, 1e5] (Mpc)"),
                     ));
                 }
                 if r.n_phi < 1 || r.n_phi > 10_000 {
@@ -327,10 +338,10 @@ impl RunConfig {
                 format!("{} is not allowed: must lie in [1e-15, 1e-2]", i.rtol),
             ));
         }
-        if i.max_steps < 1 {
+        if !(1..=1_000_000_000_000).contains(&i.max_steps) {
             return Err(bad(
                 "integration.max_steps",
-                "0 is not allowed: must be >= 1",
+                format!("{} is not allowed: must lie in [1, 1e12]", i.max_steps),
             ));
         }
         if i.record_every < 1 {

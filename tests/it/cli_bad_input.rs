@@ -160,6 +160,15 @@ fn bad_input_table() {
             vec!["check", q, "--set", "potential.size_mpc=1e9"],
             "potential.size_mpc",
         ),
+        (
+            vec!["check", q, "--set", "lenses.0.center_mpc=[1e9, 0.0, 0.0]"],
+            "within 1e6",
+        ),
+        (vec!["check", q, "--set", "threads=100000"], "[0, 1024]"),
+        (
+            vec!["check", q, "--set", "integration.max_steps=0"],
+            "integration.max_steps",
+        ),
         // The weak-field check sums every lens, and names a point lens's minimum core.
         (
             vec![
