@@ -14,17 +14,8 @@ use crate::units::{dot, sub, MPC_M};
 /// Euclidean distances; ΛCDM: angular-diameter distances for a fixed physical mass (Φ ∝ 1/a),
 /// the comoving form for the default frozen potential.
 pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
-    let gm: f64 = model.lenses.iter().map(|l| l.gm).sum();
-    if model.lenses.is_empty() || gm <= 0.0 {
-        return None;
-    }
-    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
-    let chi_l = model
-        .lenses
-        .iter()
-        .map(|l| l.gm * dot(sub(l.center_m, observer_m), sky.axis))
-        .sum::<f64>()
-        / gm;
+    let (gm, centre) = lens_centroid(model)?;
+    let chi_l = dot(centre, sky.axis);
     let normalisation = match model.config.potential.time_dependence {
         TimeDependenceKind::FixedPhysicalMass => MassNormalisation::FixedPhysical,
         TimeDependenceKind::Frozen => MassNormalisation::FrozenComoving,
@@ -35,4 +26,23 @@ pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
         Metric::PerturbedFlrw => &model.background,
     };
     einstein_radius_rad(gm, chi_l, sky.source_distance_m, background, normalisation)
+}
+
+/// The lenses' total GM and their mass-weighted centre relative to the observer [m]; None
+/// without mass.
+pub fn lens_centroid(model: &Model) -> Option<(f64, [f64; 3])> {
+    let gm: f64 = model.lenses.iter().map(|l| l.gm).sum();
+    if gm <= 0.0 {
+        return None;
+    }
+    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
+    let centre = std::array::from_fn(|k| {
+        model
+            .lenses
+            .iter()
+            .map(|l| l.gm * sub(l.center_m, observer_m)[k])
+            .sum::<f64>()
+            / gm
+    });
+    Some((gm, centre))
 }

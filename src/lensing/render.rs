@@ -1,7 +1,7 @@
 //! One lensed image, end to end: ray map, picture, images, critical curves and caustics.
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
-use super::einstein::predicted_einstein_radius;
+use super::einstein::{lens_centroid, predicted_einstein_radius};
 use super::images::{find_images, Image};
 use super::raymap::RayMap;
 use super::sky::Sky;
@@ -241,19 +241,7 @@ fn beta_at(map: &RayMap, p: LatticePoint) -> Option<[f64; 2]> {
 
 /// θ of the lenses' mass-weighted centre, if it lies in front of the observer.
 fn lens_direction(model: &Model, sky: &Sky) -> Option<[f64; 2]> {
-    let gm: f64 = model.lenses.iter().map(|l| l.gm).sum();
-    if gm <= 0.0 {
-        return None;
-    }
-    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
-    let centre: [f64; 3] = std::array::from_fn(|k| {
-        model
-            .lenses
-            .iter()
-            .map(|l| l.gm * sub(l.center_m, observer_m)[k])
-            .sum::<f64>()
-            / gm
-    });
+    let (_, centre) = lens_centroid(model)?;
     (crate::units::dot(centre, sky.axis) > 0.0).then(|| sky.angles_of(centre))
 }
 
