@@ -57,7 +57,7 @@ fn nfw_m_over_y3(y: f64) -> f64 {
 
 impl Lens {
     /// (Φ [m²/s²], (dΦ/dr)/r [s⁻²]) at distance r [m] from the centre.
-    #[inline]
+    #[inline(always)]
     pub fn phi_and_g_over_r(&self, r: f64) -> (f64, f64) {
         let gm = self.gm;
         match self.profile {
@@ -112,7 +112,7 @@ impl Lens {
     }
 
     /// Φ and ∇Φ at x [m].
-    #[inline]
+    #[inline(always)]
     pub fn phi_and_gradient(&self, x: [f64; 3]) -> (f64, [f64; 3]) {
         let d = sub(x, self.center_m);
         if let Profile::Sis { ellipticity, .. } = self.profile {

@@ -8,6 +8,7 @@ use crate::field::{FieldCache, FieldData, FieldError};
 use crate::integrate::{Integration, Method, StepRule, StopConditions};
 use crate::lens::{Lens, TimeDependence};
 use crate::metric::flrw::cores_of;
+use crate::metric::MassStepLimit;
 use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
 use crate::potential::GridGeometry;
 use crate::rays::{Pattern, Ray};
@@ -121,7 +122,7 @@ impl Model {
             TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
         };
         macro_rules! go {
-            ($f:expr) => {{
+            ($f:expr, $floor_m:expr) => {{
                 let st = PerturbedFlrw {
                     field: $f,
                     expansion: self.background.expansion(),
@@ -130,6 +131,10 @@ impl Model {
                     observer_m,
                     eta_obs_s: self.background.eta_obs_s(),
                     cores: cores_of(&self.lenses),
+                    step_limit: MassStepLimit {
+                        centres_m: self.lenses.iter().map(|l| l.center_m).collect(),
+                        floor_m: $floor_m,
+                    },
                 };
                 Tracer {
                     spacetime: &st,
@@ -140,9 +145,9 @@ impl Model {
             }};
         }
         match &*self.field {
-            FieldData::Analytic(f) => go!(f),
-            FieldData::GridF32(g) => go!(g),
-            FieldData::GridF64(g) => go!(g),
+            FieldData::Analytic(f) => go!(f, 0.0),
+            FieldData::GridF32(g) => go!(g, g.geometry.spacing_m),
+            FieldData::GridF64(g) => go!(g, g.geometry.spacing_m),
         }
     }
 

@@ -123,6 +123,15 @@ fn run<S: Spacetime, P: Stepper>(
                 span_end = true;
             }
         }
+        if P::ADAPTIVE {
+            if let Some(limit_m) = st.step_limit_m(&y) {
+                let speed = norm(velocity(&y));
+                if h.abs() * speed > limit_m {
+                    h = (limit_m / speed).copysign(h);
+                    span_end = false;
+                }
+            }
+        }
         // A step whose straight chord would cross into a lens core ends just past its surface
         // instead, so the located event finds the entry (a full step could jump over a small
         // core) and no stage samples the interior far from the surface.

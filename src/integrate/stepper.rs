@@ -23,6 +23,9 @@ pub trait Stepper {
     fn propose(&self, y: &State) -> f64;
     /// Attempts the step of affine length `h` from `y`.
     fn attempt<S: Spacetime>(&mut self, st: &S, y: &State, k1: &State, h: f64) -> Attempt;
+    /// Whether the method chooses its own steps (and so obeys [`Spacetime::step_limit_m`]); a
+    /// fixed-step method keeps the step it was given.
+    const ADAPTIVE: bool = false;
     /// Re-takes the step from `y` with length `t` (the event locator's trial steps).
     fn retake<S: Spacetime>(&self, st: &S, y: &State, k1: &State, t: f64) -> Result<State, Halt>;
     /// The right-hand side at the state the last accepted step ended on, when the method
@@ -170,6 +173,8 @@ impl Dopri5 {
 }
 
 impl Stepper for Dopri5 {
+    const ADAPTIVE: bool = true;
+
     fn propose(&self, _y: &State) -> f64 {
         self.h
     }

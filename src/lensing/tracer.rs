@@ -26,6 +26,11 @@ impl Landing {
     }
 }
 
+/// The map's DOPRI5 tolerance per radian of pixel: 1 % of a pixel. Measured on the point
+/// lens at 256² (pixel 1.5e-6 rad): rtol 1e-9, 1e-8 and 1e-7 give the same measured Einstein
+/// radius to 2e-4 arcsec (7e-4 pixel) and 268k, 205k and 187k steps.
+pub const MAP_RTOL_PER_PIXEL_RAD: f64 = 0.01;
+
 /// Traces image rays of one model on the current rayon pool.
 pub struct SkyTracer<'a> {
     pub model: &'a Model,
@@ -38,9 +43,15 @@ pub struct SkyTracer<'a> {
 
 impl<'a> SkyTracer<'a> {
     /// The run's integration settings, stopped by the source plane instead of a distance (the
-    /// other stop conditions stay: a ray that meets them first ends before the plane).
+    /// other stop conditions stay: a ray that meets them first ends before the plane). DOPRI5
+    /// runs at the tolerance the pixels need, [`MAP_RTOL_PER_PIXEL_RAD`] × the pixel's angle:
+    /// position errors ≲ rtol·D_s are then ~1 % of a pixel's footprint on the source plane.
+    /// The images of the source centre are polished at ≤ 1e-12 ([`Self::for_images`]).
     pub fn new(model: &'a Model, sky: Sky, cancel: &'a AtomicBool) -> SkyTracer<'a> {
         let mut integration = model.integration;
+        if let Method::Dopri5 { rtol, .. } = &mut integration.method {
+            *rtol = MAP_RTOL_PER_PIXEL_RAD * sky.pixel_rad();
+        }
         integration.stop.plane = Some(sky.source_plane());
         integration.stop.distance_m = None;
         // Only the first and last states are needed.
@@ -82,6 +93,14 @@ impl<'a> SkyTracer<'a> {
             geodesics: AtomicU64::new(0),
             steps: AtomicU64::new(0),
         }
+    }
+
+    /// The same tracer with DOPRI5 at `rtol` (RK4 keeps its step).
+    pub fn with_rtol(mut self, rtol: f64) -> SkyTracer<'a> {
+        if let Method::Dopri5 { rtol: r, .. } = &mut self.integration.method {
+            *r = rtol;
+        }
+        self
     }
 
     /// Geodesics traced so far, and their steps.

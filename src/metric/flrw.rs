@@ -61,6 +61,8 @@ pub struct PerturbedFlrw<F: Field> {
     pub observer_m: [f64; 3],
     pub eta_obs_s: f64,
     pub cores: Vec<Core>,
+    /// The lenses' centres, for the adaptive step limit ([`Spacetime::step_limit_m`]).
+    pub step_limit: st::MassStepLimit,
 }
 
 impl<F: Field> PerturbedFlrw<F> {
@@ -90,7 +92,7 @@ impl<F: Field> PerturbedFlrw<F> {
 }
 
 impl<F: Field> Spacetime for PerturbedFlrw<F> {
-    #[inline]
+    #[inline(always)]
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt> {
         let a = y[idx::A];
         let h = self.expansion.conformal_hubble(a);
@@ -172,6 +174,11 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
             .iter()
             .filter_map(|c| st::chord_entry_m(x, dir, c.center_m, c.radius_m))
             .reduce(f64::min)
+    }
+
+    fn step_limit_m(&self, y: &State) -> Option<f64> {
+        self.step_limit
+            .at(st::absolute_position(self.observer_m, y))
     }
 
     fn eta_obs_s(&self) -> f64 {

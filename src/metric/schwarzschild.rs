@@ -117,6 +117,14 @@ impl Spacetime for Schwarzschild {
         st::chord_entry_m(x, dir, self.center_m, self.r_min_m)
     }
 
+    fn step_limit_m(&self, y: &State) -> Option<f64> {
+        st::MassStepLimit {
+            centres_m: vec![self.center_m],
+            floor_m: 0.0,
+        }
+        .at(st::absolute_position(self.observer_m, y))
+    }
+
     fn eta_obs_s(&self) -> f64 {
         0.0
     }

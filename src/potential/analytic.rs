@@ -34,7 +34,7 @@ pub struct AnalyticField {
 }
 
 impl Field for AnalyticField {
-    #[inline]
+    #[inline(always)]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         let mut out = StaticSample::default();
         for lens in &self.lenses {
@@ -51,7 +51,7 @@ impl Field for AnalyticField {
 }
 
 impl<F: Field + ?Sized> Field for &F {
-    #[inline]
+    #[inline(always)]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         (**self).sample(x_m)
     }

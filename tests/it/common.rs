@@ -37,6 +37,7 @@ pub fn flrw<F: Field>(field: F, bg: &Background, observer_mpc: [f64; 3]) -> Pert
         observer_m: observer_mpc.map(|c| c * MPC_M),
         eta_obs_s: bg.eta_obs_s(),
         cores: vec![],
+        step_limit: Default::default(),
     }
 }
 

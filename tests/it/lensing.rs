@@ -273,3 +273,37 @@ fn the_session_streams_image_previews_coarse_to_fine() {
     }
     assert!(rx.iter().next().is_none());
 }
+
+/// An adaptive step must not jump over a mass: the lensed position of one ray passing a point
+/// lens at b ≈ θ_E·D_l is the same at every tolerance, to 1e-3 of its deflection. Before steps
+/// were limited to half the distance to the nearest lens, DOPRI5 at rtol ≥ 1e-8 stepped from
+/// 620 to 3000 Mpc past the lens at 1000 Mpc and the ray came out unlensed.
+#[test]
+fn no_tolerance_lets_a_step_jump_over_the_lens() {
+    use excalibur::lensing::{Sky, SkyTracer};
+    let te = theta_e(MASS_MSUN);
+    let theta = [1.2 * te, 0.0];
+    let landing = |rtol: f64| {
+        let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
+        c.integration.rtol = rtol;
+        let valid = c.into_valid().unwrap();
+        let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
+        let cancel = AtomicBool::new(false);
+        let sky = Sky::of(&model.config, 64);
+        SkyTracer::new(&model, sky, &cancel)
+            .with_rtol(rtol)
+            .trace_one(theta)
+            .beta
+    };
+    // Thin lens: β = θ − θ_E²/θ.
+    let want = theta[0] - te * te / theta[0];
+    for rtol in [1e-6, 1e-7, 1e-8, 1e-10] {
+        let beta = landing(rtol);
+        assert!(
+            (beta[0] - want).abs() < 1e-3 * (theta[0] - want),
+            "rtol {rtol}: β = {:.4} θ_E, thin lens {:.4} θ_E",
+            beta[0] / te,
+            want / te
+        );
+    }
+}
