@@ -10,7 +10,8 @@ import sys
 import zlib
 
 
-def read_png(path):
+def decode_png(path):
+    """(width, height, channels, rows of bytes) of an 8-bit RGB(A) PNG."""
     data = open(path, "rb").read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         sys.exit(f"{path}: not a PNG file")
@@ -48,6 +49,11 @@ def read_png(path):
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
         rows.append(line)
         prev = line
+    return width, height, channels, rows
+
+
+def read_png(path):
+    width, height, channels, rows = decode_png(path)
     pixel = lambda x, y: tuple(rows[y][x * channels:x * channels + 3])
     return width, height, pixel
 
@@ -77,4 +83,5 @@ def main():
           f"text {light}, coloured view px {coloured})")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -21,3 +21,16 @@ for c in default point_mass_beam; do
     target/release/excalibur gui "configs/$c.toml" --screenshot "$shot_dir/$c.png"
   python3 scripts/check_screenshot.py "$shot_dir/$c.png" 1280 800
 done
+# As a user sees it after a camera move (three wheel steps) and after an edit in the teaching
+# view (mass doubled, a pixel picked): each scene label on screen exactly once (no stale
+# copies from earlier frames); the check proves on itself that it catches a planted copy.
+shot() {
+  timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" target/release/excalibur gui "$@"
+}
+shot configs/default.toml --zoom 3 --screenshot "$shot_dir/zoom.png"
+python3 scripts/check_labels.py "$shot_dir/zoom.png"
+python3 scripts/check_labels.py --self-test "$shot_dir/zoom.png"
+shot configs/teach_einstein_ring.toml --then-set lenses.0.mass_msun=2e14 --pick 180,128 \
+  --screenshot "$shot_dir/teach.png"
+python3 scripts/check_screenshot.py "$shot_dir/teach.png" 1280 800
+python3 scripts/check_labels.py "$shot_dir/teach.png"

@@ -30,6 +30,23 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     use excalibur::app::{run_gui, GuiOptions};
     let path = config_path(&args);
     let config = excalibur::config::RunConfig::load(&path, &args.sets.sets)?;
+    // The edit of --then-set, validated now so a bad key fails before a window opens.
+    let then_config = if args.then_set.is_empty() {
+        None
+    } else {
+        let all: Vec<(String, String)> = args
+            .sets
+            .sets
+            .iter()
+            .chain(&args.then_set)
+            .cloned()
+            .collect();
+        Some(
+            excalibur::config::RunConfig::load(&path, &all)?
+                .config()
+                .clone(),
+        )
+    };
     Ok(run_gui(GuiOptions {
         config,
         config_path: path,
@@ -39,6 +56,9 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
         screenshot: args.screenshot,
         frames: args.frames,
         measure_edit: args.measure_edit,
+        then: then_config,
+        zoom_steps: args.zoom.unwrap_or(0),
+        pick: args.pick,
     })?)
 }
 

@@ -158,12 +158,13 @@ pub fn camera_control(
     }
     let scale = window.scale_factor();
     let left = (layout.left_px * scale) as u32;
+    let right = (layout.right_px * scale) as u32;
     let bottom = (layout.bottom_px * scale) as u32;
     let (w, h) = (window.physical_width(), window.physical_height());
-    if w > left + 16 && h > bottom + 16 {
+    if w > left + right + 16 && h > bottom + 16 {
         camera.viewport = Some(Viewport {
             physical_position: UVec2::new(left, 0),
-            physical_size: UVec2::new(w - left, h - bottom),
+            physical_size: UVec2::new(w - left - right, h - bottom),
             ..default()
         });
     }

@@ -1,6 +1,6 @@
 //! Display-only settings (changing them never re-traces) and the ray selection.
 
-use crate::config::RunConfig;
+use crate::config::{RunConfig, Theme, ViewLayout};
 use bevy::prelude::*;
 
 /// What a trajectory's colour shows.
@@ -83,12 +83,28 @@ pub struct Selection {
     pub selected_ray: Option<usize>,
 }
 
+/// How the window presents itself: the research or teaching layout (teaching: the image panel
+/// open, research controls folded away) and the theme. Starts from the config's `[view]`.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct Presentation {
+    pub layout: ViewLayout,
+    pub theme: Theme,
+}
+
+impl Presentation {
+    pub fn teaching(&self) -> bool {
+        self.layout == ViewLayout::Teaching
+    }
+}
+
 /// The display settings and the selection.
 pub struct DisplayPlugin;
 
 impl Plugin for DisplayPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<Display>().init_resource::<Selection>();
+        app.init_resource::<Display>()
+            .init_resource::<Selection>()
+            .init_resource::<Presentation>();
     }
 }
 

@@ -118,7 +118,7 @@ fn load_config_into(
     sim.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     paths.config = path.display().to_string();
     paths.export = config.output.path.display().to_string();
-    draft.replace(config.config().clone(), false);
+    draft.replace(config.as_given().clone(), false);
     Ok(())
 }
 

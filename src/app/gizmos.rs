@@ -8,6 +8,8 @@ use super::draft::Draft;
 use super::frame::{SceneFrame, SceneLabels};
 use super::layout::AppSet;
 use super::simulation::RunView;
+use super::sky::{PickedPixel, SkyView};
+use super::trajectories::track_vertices;
 use crate::config::{PatternKind, RunConfig};
 use bevy::prelude::*;
 
@@ -19,6 +21,7 @@ pub fn draw_gizmos(
     draft: Res<Draft>,
     frame: Res<SceneFrame>,
     mut labels: ResMut<SceneLabels>,
+    sky: Res<SkyView>,
 ) {
     let d = &*display;
     labels.0.clear();
@@ -70,6 +73,42 @@ pub fn draw_gizmos(
     }
     if d.show_lenses {
         draft_preview(&mut gizmos, &mut labels, c, &draft.config, &frame);
+    }
+    if let Some(p) = &sky.picked {
+        picked_geodesic(&mut gizmos, &mut labels, p, d.exaggeration, &frame);
+    }
+}
+
+/// The geodesic of the pixel picked in the image panel (bends exaggerated like the rays), and
+/// the source plane it ends on (drawn at least 6 % of the scene wide, so it can be seen).
+fn picked_geodesic(
+    gizmos: &mut Gizmos,
+    labels: &mut SceneLabels,
+    p: &PickedPixel,
+    exaggeration: f64,
+    frame: &SceneFrame,
+) {
+    const PICK: Color = Color::srgb(1.0, 0.3, 0.85);
+    let vertices = track_vertices(&p.track, exaggeration, frame.centre_mpc);
+    gizmos.linestrip(vertices.iter().map(|v| Vec3::from_array(*v)), PICK);
+    let centre = frame.to_scene(p.plane_centre_mpc);
+    let n = Vec3::new(
+        p.plane_normal[0] as f32,
+        p.plane_normal[1] as f32,
+        p.plane_normal[2] as f32,
+    );
+    let half = p.plane_half_mpc.max(0.03 * frame.size_mpc()) as f32;
+    let u = n.any_orthonormal_vector();
+    let v = n.cross(u);
+    let corners = [u + v, u - v, -u - v, -u + v, u + v].map(|c| centre + c * half);
+    gizmos.linestrip(corners, Color::srgba(1.0, 0.85, 0.3, 0.8));
+    labels
+        .0
+        .push((centre + (u + v) * half, "source plane".into()));
+    if let Some(end) = vertices.last() {
+        labels
+            .0
+            .push((Vec3::from_array(*end), "picked pixel's geodesic".into()));
     }
 }
 

@@ -8,6 +8,8 @@ use bevy::prelude::*;
 pub struct UiLayout {
     pub left_px: f32,
     pub bottom_px: f32,
+    /// Width of the image panel on the right (0 when closed).
+    pub right_px: f32,
     pub pointer_over_ui: bool,
 }
 

@@ -14,18 +14,21 @@ pub mod layout;
 mod legend;
 pub mod panel;
 mod panel_config;
+mod panel_teaching;
 pub mod plots;
 mod readouts;
 pub mod scene;
 pub mod screenshot;
 pub mod simulation;
+pub mod sky;
+mod sky_panel;
 pub mod timings;
 pub mod trajectories;
 mod widgets;
 
 pub use actions::{PanelAction, PathField};
 
-use crate::config::ValidConfig;
+use crate::config::{ValidConfig, ViewLayout};
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
 use bevy::window::WindowResolution;
@@ -51,14 +54,21 @@ impl Plugin for CorePlugin {
             layout::LayoutPlugin,
             simulation::SimulationPlugin { base_dir },
             draft::DraftPlugin {
-                config: self.config.config().clone(),
+                config: self.config.as_given().clone(),
             },
             files::FilesPlugin {
                 config_path: self.config_path.clone(),
                 config: self.config.config().clone(),
             },
             display::DisplayPlugin,
-        ));
+            sky::SkyPlugin {
+                open: self.config.view.layout == ViewLayout::Teaching,
+            },
+        ))
+        .insert_resource(display::Presentation {
+            layout: self.config.view.layout,
+            theme: self.config.view.theme,
+        });
     }
 }
 
@@ -90,6 +100,12 @@ pub struct GuiOptions {
     pub screenshot: Option<PathBuf>,
     pub frames: Option<u32>,
     pub measure_edit: bool,
+    /// Screenshot mode: the edit made once the first run is done (`--then-set`).
+    pub then: Option<crate::config::RunConfig>,
+    /// Screenshot mode: mouse-wheel steps over the 3-D view before capturing (`--zoom`).
+    pub zoom_steps: i32,
+    /// Screenshot mode: the lensed image's pixel to pick (`--pick`), in 256² pixels.
+    pub pick: Option<[f64; 2]>,
 }
 
 /// The visualizer stopped with an error (e.g. a screenshot could not be written).
@@ -145,6 +161,9 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
             path,
             frames: opts.frames,
             measure_edit: opts.measure_edit,
+            then: opts.then,
+            zoom_steps: opts.zoom_steps,
+            pick: opts.pick,
         });
     }
     match app.run() {

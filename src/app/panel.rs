@@ -4,6 +4,7 @@
 
 use super::actions::{PanelAction, PathField};
 use super::camera::OrbitCamera;
+use super::display::Presentation;
 use super::display::{ColorBy, Display, Selection};
 use super::draft::Draft;
 use super::files::{PathFields, StatusInfo};
@@ -11,10 +12,14 @@ use super::frame::SceneLabels;
 use super::layout::UiLayout;
 use super::legend::Legend;
 use super::panel_config::*;
+use super::panel_teaching::{apply_theme, teaching_ui};
 use super::plots::plots_window;
-use super::readouts::{overlay, scene_labels, status_bar, Readouts};
+use super::readouts::{overlay, scene_labels, status_bar, DrawnLabels, Readouts};
 use super::simulation::{RunStatus, RunView};
+use super::sky::SkyView;
+use super::sky_panel::{right_panel, SkyTexture};
 use super::timings::FrameTimings;
+use crate::config::Theme;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, CollapsingHeader, Slider, Ui};
@@ -52,6 +57,16 @@ pub struct Edits<'w> {
     panel: ResMut<'w, PanelView>,
 }
 
+/// The image panel's state and texture.
+#[derive(SystemParam)]
+pub struct SkyUi<'w, 's> {
+    sky: ResMut<'w, SkyView>,
+    texture: Local<'s, SkyTexture>,
+    presentation: ResMut<'w, Presentation>,
+    /// The theme applied to egui last (applied again only when it changes).
+    theme: Local<'s, Option<Theme>>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn panel_system(
     mut contexts: EguiContexts,
@@ -64,9 +79,15 @@ pub fn panel_system(
     mut actions: MessageWriter<PanelAction>,
     labels: Res<SceneLabels>,
     cams: Query<(&Camera, &GlobalTransform), With<OrbitCamera>>,
+    mut sky: SkyUi,
+    mut drawn: ResMut<DrawnLabels>,
 ) -> Result {
     let t0 = Instant::now();
     let ctx = contexts.ctx_mut()?.clone();
+    if *sky.theme != Some(sky.presentation.theme) {
+        apply_theme(&ctx, sky.presentation.theme);
+        *sky.theme = Some(sky.presentation.theme);
+    }
     let mut root = egui::Ui::new(
         ctx.clone(),
         "viewport".into(),
@@ -91,10 +112,24 @@ pub fn panel_system(
         .default_size(330.0)
         .resizable(true)
         .show_collapsible(&mut root, &mut expanded, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| panel_contents(ui, &mut e, &view, &mut out));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                panel_contents(ui, &mut e, &view, &mut sky, &mut out)
+            });
         });
     e.panel.expanded = expanded;
     layout.left_px = left.map_or(0.0, |r| r.response.rect.width());
+    let selected = e
+        .selection
+        .selected_ray
+        .and_then(|i| view.tracks.get(i))
+        .map(|t| t.direction);
+    layout.right_px = right_panel(
+        &mut root,
+        &mut sky.sky,
+        &mut sky.texture,
+        &mut e.draft,
+        selected,
+    );
     if !e.panel.expanded {
         egui::Area::new("expand".into())
             .fixed_pos(egui::pos2(4.0, 4.0))
@@ -114,7 +149,15 @@ pub fn panel_system(
         layout.left_px,
     );
     if let Ok((camera, cam_t)) = cams.single() {
-        scene_labels(&ctx, &labels, camera, cam_t, layout.left_px);
+        scene_labels(
+            &ctx,
+            &labels,
+            camera,
+            cam_t,
+            layout.left_px,
+            layout.right_px,
+            &mut drawn,
+        );
     }
     if e.panel.show_plots {
         let mut open = true;
@@ -131,9 +174,26 @@ pub fn panel_system(
     Ok(())
 }
 
-fn panel_contents(ui: &mut Ui, e: &mut Edits, view: &RunView, out: &mut Vec<PanelAction>) {
+fn panel_contents(
+    ui: &mut Ui,
+    e: &mut Edits,
+    view: &RunView,
+    sky: &mut SkyUi,
+    out: &mut Vec<PanelAction>,
+) {
     ui.heading("excalibur");
     run_controls(ui, e, view, out);
+    section(ui, "Teaching", sky.presentation.teaching(), |ui| {
+        teaching_ui(ui, &mut e.draft.config, &mut sky.sky, &mut sky.presentation)
+    });
+    if sky.presentation.teaching() {
+        // The teaching layout: the demo's controls and the display switches only.
+        let config = &e.draft.config;
+        section(ui, "Display", false, |ui| {
+            display_ui(ui, &mut e.display, config, out)
+        });
+        return;
+    }
     section(ui, "Presets", true, |ui| {
         for p in &e.paths.presets {
             let name = p
@@ -328,6 +388,7 @@ pub struct PanelPlugin;
 impl Plugin for PanelPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PanelView>()
+            .init_resource::<DrawnLabels>()
             .add_systems(EguiPrimaryContextPass, panel_system);
     }
 }

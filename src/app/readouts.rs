@@ -183,28 +183,51 @@ fn strong_field_note(draft: &RunConfig) -> Option<String> {
 }
 
 /// Axis names, the scale bar length and lens names at their projected scene positions.
+/// The scene labels drawn in the last frame, for the screenshot's label check: each text and
+/// its rectangle [x0, y0, x1, y1] in points, the points-to-pixels factor and the screen size.
+#[derive(Resource, Default, Debug, Clone)]
+pub struct DrawnLabels {
+    pub labels: Vec<(String, [f32; 4])>,
+    pub pixels_per_point: f32,
+    pub screen_px: [f32; 2],
+}
+
 pub fn scene_labels(
     ctx: &egui::Context,
     labels: &SceneLabels,
     camera: &Camera,
     cam_t: &GlobalTransform,
     left_px: f32,
+    right_px: f32,
+    drawn: &mut DrawnLabels,
 ) {
+    let max = ctx.viewport_rect().max;
+    drawn.labels.clear();
+    drawn.pixels_per_point = ctx.pixels_per_point();
+    drawn.screen_px = [max.x, max.y];
     let painter = ctx
         .layer_painter(egui::LayerId::background())
         .with_clip_rect(egui::Rect::from_min_max(
             egui::pos2(left_px, 0.0),
-            ctx.viewport_rect().max,
+            egui::pos2(max.x - right_px, max.y),
         ));
     for (p, text) in &labels.0 {
         if let Ok(s) = camera.world_to_viewport(cam_t, *p) {
-            painter.text(
+            let size = ctx.global_style().text_styles[&egui::TextStyle::Body].size;
+            let r = painter.text(
                 egui::pos2(s.x + 4.0, s.y - 4.0),
                 egui::Align2::LEFT_BOTTOM,
                 text,
-                egui::FontId::proportional(13.0),
+                egui::FontId::proportional(size),
                 Color32::from_rgb(230, 230, 240),
             );
+            // Only what is on screen (inside the 3-D view) counts as drawn.
+            let r = r.intersect(painter.clip_rect());
+            if r.is_positive() {
+                drawn
+                    .labels
+                    .push((text.clone(), [r.min.x, r.min.y, r.max.x, r.max.y]));
+            }
         }
     }
 }

@@ -163,6 +163,17 @@ impl Simulation {
         }
     }
 
+    /// Queues a lensed image of `config` at each of `sizes` (coarse first) on the session.
+    pub fn submit_image(
+        &self,
+        config: ValidConfig,
+        sizes: Vec<usize>,
+        threads: usize,
+    ) -> (Receiver<crate::session::ImageMessage>, Arc<AtomicBool>) {
+        self.session
+            .submit_image(config, self.base_dir.clone(), sizes, threads)
+    }
+
     fn start(&mut self, config: ValidConfig, threads: usize) {
         self.cancel();
         let (rx, cancel) = self.session.submit(config, self.base_dir.clone(), threads);

@@ -42,6 +42,19 @@ pub struct Overrides {
     pub sets: Vec<(String, String)>,
 }
 
+/// "COLUMN,ROW" as two numbers.
+fn parse_pixel(s: &str) -> Result<[f64; 2], String> {
+    let parts: Vec<f64> = s
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("expected COLUMN,ROW: {e}"))?;
+    match parts[..] {
+        [i, j] if i >= 0.0 && j >= 0.0 => Ok([i, j]),
+        _ => Err("expected COLUMN,ROW, two numbers ≥ 0".into()),
+    }
+}
+
 #[derive(Args)]
 pub struct GuiArgs {
     pub config: Option<PathBuf>,
@@ -54,6 +67,23 @@ pub struct GuiArgs {
     /// With --screenshot: after the run, double lens 0's mass and report the re-trace timings.
     #[arg(long, requires = "screenshot")]
     pub measure_edit: bool,
+    /// With --screenshot: once the run (and its image) is done, make this edit in the window
+    /// (repeatable), wait for the re-trace, then capture: what a user sees after an edit.
+    #[arg(long = "then-set", value_name = "KEY=VALUE", value_parser = parse_override, requires = "screenshot")]
+    pub then_set: Vec<(String, String)>,
+    /// With --screenshot: turn the mouse wheel N steps over the 3-D view (one per frame;
+    /// negative zooms out) before capturing.
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        requires = "screenshot"
+    )]
+    pub zoom: Option<i32>,
+    /// With --screenshot: click pixel COLUMN,ROW of the lensed image (its 256² pixels) to show
+    /// its geodesic in 3-D.
+    #[arg(long, value_name = "COLUMN,ROW", value_parser = parse_pixel, requires = "screenshot")]
+    pub pick: Option<[f64; 2]>,
     #[command(flatten)]
     pub sets: Overrides,
     /// Open the plot window from the start.

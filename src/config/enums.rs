@@ -104,6 +104,30 @@ pub enum SourceKind {
     Image,
 }
 
+/// The visualizer's layout (`[view] layout`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, AsRefStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ViewLayout {
+    #[default]
+    Research,
+    Teaching,
+}
+
+/// The visualizer's theme (`[view] theme`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, AsRefStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Projector,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +163,8 @@ mod tests {
         check::<PatternKind>();
         check::<MethodKind>();
         check::<SourceKind>();
+        check::<ViewLayout>();
+        check::<Theme>();
         assert_eq!(PhiUnits::SpeedOfLightSquared.as_ref(), "c2");
         assert_eq!(MethodKind::Dopri5.as_ref(), "dopri5");
     }

@@ -7,6 +7,7 @@ mod error;
 mod read;
 mod schema;
 mod sky;
+mod valid;
 mod validate;
 
 pub use crate::lens::WEAK_FIELD_LIMIT;
@@ -14,5 +15,5 @@ pub use enums::*;
 pub use error::ConfigError;
 pub use read::apply_override;
 pub use schema::*;
-pub use sky::{CameraConfig, SourceConfig};
-pub use validate::ValidConfig;
+pub use sky::{CameraConfig, SourceConfig, ViewConfig};
+pub use valid::ValidConfig;

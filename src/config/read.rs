@@ -3,7 +3,7 @@
 
 use super::error::{err, ConfigError};
 use super::schema::RunConfig;
-use super::validate::ValidConfig;
+use super::valid::ValidConfig;
 use std::path::Path;
 
 /// Sets `key` (dotted path, array indices as numbers) in a TOML table to `value` (TOML syntax;

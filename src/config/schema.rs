@@ -2,7 +2,7 @@
 //! rejected, defaults those of `configs/default.toml`; and the resolution of implicit defaults.
 
 use super::enums::*;
-use super::sky::{CameraConfig, SourceConfig};
+use super::sky::{CameraConfig, SourceConfig, ViewConfig};
 use crate::lens::{Lens, Profile, WEAK_FIELD_LIMIT};
 use crate::units::{gm_from_msun, C2, MPC_M};
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,7 @@ pub struct RunConfig {
     /// `excalibur image` only: the background source and the camera.
     pub source: SourceConfig,
     pub camera: CameraConfig,
+    pub view: ViewConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +141,7 @@ impl Default for RunConfig {
             output: OutputConfig::default(),
             source: SourceConfig::default(),
             camera: CameraConfig::default(),
+            view: ViewConfig::default(),
         }
     }
 }

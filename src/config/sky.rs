@@ -1,6 +1,7 @@
-//! The lensed-image sections (interface.md §4): the background source and the camera.
+//! The lensed-image sections (interface.md §4): the background source and the camera; and how
+//! the visualizer opens on them (`[view]`, read by the window only).
 
-use super::enums::SourceKind;
+use super::enums::{SourceKind, Theme, ViewLayout};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -49,4 +50,14 @@ impl Default for CameraConfig {
             field_of_view_arcsec: 120.0,
         }
     }
+}
+
+/// How the visualizer opens (ignored by the CLI): the research layout (every control, the 3-D
+/// scene) or the teaching one (the lensed sky beside the rays, research controls hidden), and
+/// the theme (dark, or large high-contrast text for projectors).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ViewConfig {
+    pub layout: ViewLayout,
+    pub theme: Theme,
 }

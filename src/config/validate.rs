@@ -7,26 +7,6 @@ use super::error::{err as bad, ConfigError};
 use super::schema::*;
 use crate::lens::WEAK_FIELD_LIMIT;
 
-/// A config that passed [`RunConfig::validate`], with implicit defaults made explicit
-/// ([`RunConfig::resolved`]). Shared behind an `Arc`: an edit is copied once, when the panel
-/// submits its draft, and every later holder (session, model, scene) shares that copy.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidConfig(std::sync::Arc<RunConfig>);
-
-impl std::ops::Deref for ValidConfig {
-    type Target = RunConfig;
-    fn deref(&self) -> &RunConfig {
-        &self.0
-    }
-}
-
-impl ValidConfig {
-    /// The config itself (for edits: clone it, change it, validate it again).
-    pub fn config(&self) -> &RunConfig {
-        &self.0
-    }
-}
-
 impl RunConfig {
     /// The lenses whose central depth |Φ|/c² breaks the weak-field limit, as (index, depth).
     pub fn strong_field_lenses(&self) -> Vec<(usize, f64)> {
@@ -36,14 +16,6 @@ impl RunConfig {
             .map(|(i, l)| (i, l.si().central_phi_over_c2().abs()))
             .filter(|(_, d)| *d > WEAK_FIELD_LIMIT)
             .collect()
-    }
-
-    /// Validates and resolves: the only way to a [`ValidConfig`].
-    pub fn into_valid(self) -> Result<ValidConfig, ConfigError> {
-        // Resolved first: the weak-field check needs the default cores it resolves.
-        let resolved = self.resolved();
-        resolved.validate()?;
-        Ok(ValidConfig(std::sync::Arc::new(resolved)))
     }
 
     /// Checks every parameter; the first problem is returned with its key.

@@ -15,7 +15,12 @@ use crate::units::{dot, sub, MPC_M};
 /// the comoving form for the default frozen potential.
 pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
     let (gm, centre) = lens_centroid(model)?;
-    let chi_l = dot(centre, sky.axis);
+    einstein_angle(model, sky, gm, dot(centre, sky.axis))
+}
+
+/// θ_E [rad] of a point mass `gm` at comoving distance `chi_l_m` along the axis, with the
+/// distances and mass normalisation of the run (see [`predicted_einstein_radius`]).
+pub fn einstein_angle(model: &Model, sky: &Sky, gm: f64, chi_l_m: f64) -> Option<f64> {
     let normalisation = match model.config.potential.time_dependence {
         TimeDependenceKind::FixedPhysicalMass => MassNormalisation::FixedPhysical,
         TimeDependenceKind::Frozen => MassNormalisation::FrozenComoving,
@@ -25,7 +30,13 @@ pub fn predicted_einstein_radius(model: &Model, sky: &Sky) -> Option<f64> {
         Metric::Schwarzschild => &Background::Static,
         Metric::PerturbedFlrw => &model.background,
     };
-    einstein_radius_rad(gm, chi_l, sky.source_distance_m, background, normalisation)
+    einstein_radius_rad(
+        gm,
+        chi_l_m,
+        sky.source_distance_m,
+        background,
+        normalisation,
+    )
 }
 
 /// The lenses' total GM and their mass-weighted centre relative to the observer [m]; None

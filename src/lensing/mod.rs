@@ -14,13 +14,15 @@ mod raymap;
 mod render;
 mod sky;
 mod source;
+mod thin;
 mod tracer;
 
-pub use einstein::predicted_einstein_radius;
+pub use einstein::{lens_centroid, predicted_einstein_radius};
 pub use images::Image;
 pub use maps::write_maps;
 pub use raymap::RayMap;
 pub use render::{draw_overlays, render, render_progressive, LensedImage};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
-pub use tracer::{Landing, SkyTracer};
+pub use thin::ThinLens;
+pub use tracer::{Landing, SkyTracer, MAP_RTOL_PER_PIXEL_RAD};

@@ -57,6 +57,8 @@ pub struct RayMap {
     pub beta: Vec<[f64; 2]>,
     pub arrival_s: Vec<f64>,
     pub end: Vec<EndReason>,
+    /// Per pixel: whether its own ray was traced (true) or its values interpolated.
+    pub traced: Vec<bool>,
     /// Geodesics traced for the map, and their integration steps.
     pub geodesics: u64,
     pub steps: u64,
@@ -149,6 +151,7 @@ impl RayMap {
             beta: vec![[f64::NAN; 2]; n * n],
             arrival_s: vec![f64::NAN; n * n],
             end: vec![EndReason::StartInvalid; n * n],
+            traced: vec![false; n * n],
             geodesics: 0,
             steps: 0,
             coarse_nodes: (extent / s0 + 1) as usize,
@@ -241,6 +244,7 @@ impl RayMap {
                     self.beta[k] = own.beta;
                     self.arrival_s[k] = own.arrival_s;
                     self.end[k] = own.end;
+                    self.traced[k] = true;
                     continue;
                 }
                 let (a, b) = (i - c.i, j - c.j);

@@ -6,7 +6,7 @@ use crate::integrate::{EndReason, Integration, Method, StepRule};
 use crate::metric::idx;
 use crate::rays::Ray;
 use crate::setup::Model;
-use crate::trace::NoSink;
+use crate::trace::{NoSink, RayResult};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// One traced ray of the image.
@@ -120,14 +120,7 @@ impl<'a> SkyTracer<'a> {
         let rays: Vec<Ray> = thetas
             .iter()
             .enumerate()
-            .map(|(id, t)| Ray {
-                id,
-                offset_m: [0.0; 3],
-                direction: self.sky.direction(*t),
-                theta_rad: 0.0,
-                phi_rad: 0.0,
-                beam_offset_m: 0.0,
-            })
+            .map(|(id, t)| self.ray(id, *t))
             .collect();
         let result = self
             .model
@@ -136,28 +129,51 @@ impl<'a> SkyTracer<'a> {
             .fetch_add(rays.len() as u64, Ordering::Relaxed);
         self.steps
             .fetch_add(result.steps_total(), Ordering::Relaxed);
-        result
-            .rays
-            .iter()
-            .map(|r| {
-                let y = &r.outcome.final_state;
-                let reached = r.end() == EndReason::PlaneCrossed;
-                Landing {
-                    beta: if reached {
-                        self.sky
-                            .angles_of([y[idx::X], y[idx::X + 1], y[idx::X + 2]])
-                    } else {
-                        [f64::NAN; 2]
-                    },
-                    arrival_s: -y[idx::ETA],
-                    end: r.end(),
-                }
-            })
-            .collect()
+        result.rays.iter().map(|r| self.landing(r)).collect()
     }
 
     /// One ray.
     pub fn trace_one(&self, theta: [f64; 2]) -> Landing {
         self.trace(&[theta])[0]
+    }
+
+    /// One ray with every step recorded: where it lands, and its path (absolute positions [m],
+    /// observer first, the source-plane crossing last), for showing a pixel's geodesic.
+    pub fn path(&self, theta: [f64; 2]) -> (Landing, Vec<[f64; 3]>) {
+        let mut integration = self.integration;
+        integration.record_every = 1;
+        let ray = self.ray(0, theta);
+        let result = self
+            .model
+            .trace_with(&integration, &[ray], 1, &NoSink, self.cancel);
+        let r = &result.rays[0];
+        let points = r.rows.iter().map(|row| [row[1], row[2], row[3]]).collect();
+        (self.landing(r), points)
+    }
+
+    fn ray(&self, id: usize, theta: [f64; 2]) -> Ray {
+        Ray {
+            id,
+            offset_m: [0.0; 3],
+            direction: self.sky.direction(theta),
+            theta_rad: 0.0,
+            phi_rad: 0.0,
+            beam_offset_m: 0.0,
+        }
+    }
+
+    fn landing(&self, r: &RayResult) -> Landing {
+        let y = &r.outcome.final_state;
+        let reached = r.end() == EndReason::PlaneCrossed;
+        Landing {
+            beta: if reached {
+                self.sky
+                    .angles_of([y[idx::X], y[idx::X + 1], y[idx::X + 2]])
+            } else {
+                [f64::NAN; 2]
+            },
+            arrival_s: -y[idx::ETA],
+            end: r.end(),
+        }
     }
 }

@@ -3,9 +3,10 @@
 use crate::config::ValidConfig;
 use crate::field::FieldData;
 use crate::integrate::EndReason;
-use crate::lensing::LensedImage;
+use crate::lensing::{LensedImage, Source};
 use crate::observables::Observables;
 use crate::rays::Ray;
+use crate::setup::Model;
 use crate::trace::RunResult;
 use std::sync::Arc;
 
@@ -77,9 +78,18 @@ pub enum SimMessage {
     Failed(String),
 }
 
+/// A rendered image with the model and source it was rendered from, so the client can trace
+/// a pixel's geodesic or the thin-lens comparison of the same scene without a round trip.
+#[derive(Clone)]
+pub struct RenderedImage {
+    pub image: Arc<LensedImage>,
+    pub model: Arc<Model>,
+    pub source: Arc<Source>,
+}
+
 /// What the image view receives: each rendered size in turn (coarse first), or why it failed.
 /// The channel closes when the job is done or cancelled.
 pub enum ImageMessage {
-    Rendered(Arc<LensedImage>),
+    Rendered(RenderedImage),
     Failed(String),
 }

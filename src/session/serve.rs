@@ -1,7 +1,9 @@
 //! The session's thread: the newest request of each kind, on one pool and one field cache.
 
 use super::jobs::{ImageJob, Job, Request};
-use super::messages::{ImageMessage, Pass, PassDone, PassStart, SimMessage, PREVIEW_NODES};
+use super::messages::{
+    ImageMessage, Pass, PassDone, PassStart, RenderedImage, SimMessage, PREVIEW_NODES,
+};
 use super::sink::StreamSink;
 use crate::config::{PotentialMode, ValidConfig};
 use crate::field::FieldCache;
@@ -55,19 +57,21 @@ pub(super) fn serve(requests: Receiver<Request>) {
                 }
             }
         }
-        if let Some(job) = trace.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
-            match pool_of(&mut pool, job.threads) {
-                Ok(pool) => pool.install(|| trace_job(&job, &mut full, &mut preview)),
-                Err(e) => {
-                    let _ = job.tx.send(SimMessage::Failed(e));
-                }
-            }
-        }
+        // The image first: it takes a fraction of a second and is what a teaching view waits
+        // for; the rays (seconds on big grids) follow.
         if let Some(job) = image.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
             match pool_of(&mut pool, job.threads) {
                 Ok(pool) => pool.install(|| image_job(&job, &mut full)),
                 Err(e) => {
                     let _ = job.tx.send(ImageMessage::Failed(e));
+                }
+            }
+        }
+        if let Some(job) = trace.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            match pool_of(&mut pool, job.threads) {
+                Ok(pool) => pool.install(|| trace_job(&job, &mut full, &mut preview)),
+                Err(e) => {
+                    let _ = job.tx.send(SimMessage::Failed(e));
                 }
             }
         }
@@ -105,12 +109,15 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
         Ok(m) => m,
         Err(e) => return fail(e.into()),
     };
+    let model = Arc::new(model);
+    let source = Arc::new(source);
     render_progressive(&model, &source, &job.sizes, &job.cancel, &mut |image| {
-        if job
-            .tx
-            .send(ImageMessage::Rendered(Arc::new(image)))
-            .is_err()
-        {
+        let rendered = RenderedImage {
+            image: Arc::new(image),
+            model: model.clone(),
+            source: source.clone(),
+        };
+        if job.tx.send(ImageMessage::Rendered(rendered)).is_err() {
             job.cancel.store(true, Ordering::Relaxed);
         }
     });

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-fn config(name: &str) -> RunConfig {
+pub(crate) fn config(name: &str) -> RunConfig {
     RunConfig::load(Path::new(&format!("configs/{name}.toml")), &[])
         .expect("config loads")
         .config()
@@ -44,7 +44,7 @@ fn long() -> RunConfig {
     c
 }
 
-fn app(config: RunConfig) -> App {
+pub(crate) fn app(config: RunConfig) -> App {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins).add_plugins(CorePlugin {
         config: config.into_valid().expect("a valid test config"),
@@ -54,7 +54,12 @@ fn app(config: RunConfig) -> App {
 }
 
 /// Updates until `done` holds (panics after `limit`, naming what it waited for).
-fn update_until(app: &mut App, limit: Duration, what: &str, done: impl Fn(&World) -> bool) {
+pub(crate) fn update_until(
+    app: &mut App,
+    limit: Duration,
+    what: &str,
+    done: impl Fn(&World) -> bool,
+) {
     let start = Instant::now();
     while !done(app.world()) {
         assert!(

@@ -252,7 +252,7 @@ fn the_session_streams_image_previews_coarse_to_fine() {
     let sizes: Vec<usize> = rx
         .iter()
         .map(|m| match m {
-            ImageMessage::Rendered(i) => i.map.size,
+            ImageMessage::Rendered(r) => r.image.map.size,
             ImageMessage::Failed(e) => panic!("{e}"),
         })
         .collect();

@@ -19,3 +19,5 @@ mod physics_lenses;
 mod physics_schwarzschild;
 mod potential_import;
 mod structure;
+#[cfg(feature = "gui")]
+mod teaching_bridge;

@@ -1,0 +1,399 @@
+//! The image panel (docked right of the 3-D view): the lensed source as the observer sees it,
+//! with critical curves, the images of the source centre (arrival order, magnification, delay),
+//! the predicted Einstein circle, the picked pixel and the selected 3-D ray; a source-plane
+//! inset with the caustics where the source can be dragged; and the thin-lens comparison.
+
+use super::colors::colormap;
+use super::draft::Draft;
+use super::sky::{SkyMode, SkyView};
+use crate::lensing::{lens_centroid, LensedImage, Picture, ARCSEC};
+use crate::units::MPC_M;
+use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2};
+use std::time::Instant;
+
+/// The texture on screen and what it shows.
+#[derive(Default)]
+pub struct SkyTexture {
+    handle: Option<TextureHandle>,
+    version: u64,
+    mode: SkyMode,
+}
+
+const CURVE: Color32 = Color32::from_rgb(60, 230, 255);
+const CAUSTIC: Color32 = Color32::from_rgb(255, 150, 60);
+const IMAGE_MARK: Color32 = Color32::from_rgb(255, 230, 60);
+const PICK: Color32 = Color32::from_rgb(255, 80, 220);
+const SELECTED_RAY: Color32 = Color32::from_rgb(255, 140, 0);
+
+/// Seconds in a day, for delays.
+const DAY_S: f64 = 86_400.0;
+
+/// The panel docked right of the 3-D view (when open); returns its width in points.
+pub fn right_panel(
+    root: &mut Ui,
+    sky: &mut SkyView,
+    tex: &mut SkyTexture,
+    draft: &mut Draft,
+    selected_direction: Option<[f64; 3]>,
+) -> f32 {
+    if !sky.open {
+        return 0.0;
+    }
+    egui::Panel::right("sky")
+        .default_size(440.0)
+        .min_size(260.0)
+        .resizable(true)
+        .show(root, |ui| {
+            egui::ScrollArea::vertical()
+                .show(ui, |ui| sky_panel(ui, sky, tex, draft, selected_direction));
+        })
+        .response
+        .rect
+        .width()
+}
+
+/// Draws the panel's contents; `selected_direction` is the launch direction of the ray selected
+/// in 3-D (marked where it is on the sky).
+pub fn sky_panel(
+    ui: &mut Ui,
+    sky: &mut SkyView,
+    tex: &mut SkyTexture,
+    draft: &mut Draft,
+    selected_direction: Option<[f64; 3]>,
+) {
+    ui.heading("The observer's sky");
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut sky.mode, SkyMode::Traced, "geodesics")
+            .on_hover_text("each pixel's ray traced through the run's spacetime");
+        ui.selectable_value(&mut sky.mode, SkyMode::ThinLens, "thin lens")
+            .on_hover_text("the same lenses in the thin-lens equation (a textbook's picture)");
+        ui.selectable_value(&mut sky.mode, SkyMode::Residual, "residual")
+            .on_hover_text("|β geodesic − β thin lens| per pixel, in units of θ_E");
+    });
+    if sky.mode != SkyMode::Traced {
+        sky.ensure_thin();
+    }
+    let Some(rendered) = sky.rendered.clone() else {
+        ui.label(match (&sky.error, sky.rendering) {
+            (Some(e), _) => format!("no image: {e}"),
+            (None, true) => "rendering…".into(),
+            (None, false) => "no image yet".into(),
+        });
+        return;
+    };
+    let image = &rendered.image;
+    upload(ui.ctx(), sky, tex, image);
+    let side = ui
+        .available_width()
+        .min(ui.available_height() - 200.0)
+        .max(120.0);
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
+    let painter = ui.painter_at(rect);
+    if let Some(t) = &tex.handle {
+        painter.image(
+            t.id(),
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+    }
+    let to_screen = |theta: [f64; 2]| -> Pos2 {
+        let l = image.sky.lattice(theta);
+        let px = side / image.sky.size as f32;
+        rect.min + Vec2::new((l[0] as f32 + 0.5) * px, (l[1] as f32 + 0.5) * px)
+    };
+    draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
+    interact(&response, rect, sky, draft, image);
+    ui.horizontal_wrapped(|ui| {
+        let o = &mut sky.overlays;
+        ui.checkbox(&mut o.critical_curves, "critical curves");
+        ui.checkbox(&mut o.caustics, "caustics");
+        ui.checkbox(&mut o.images, "images");
+        ui.checkbox(&mut o.einstein_circle, "Einstein circle");
+    });
+    if sky.overlays.caustics {
+        source_inset(ui, draft, image);
+    }
+    readouts(ui, sky, image);
+}
+
+/// Uploads the picture of the current mode when the image or the mode changed.
+fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &LensedImage) {
+    if tex.handle.is_some() && tex.version == sky.version && tex.mode == sky.mode {
+        return;
+    }
+    let picture = match (sky.mode, &sky.thin) {
+        (SkyMode::ThinLens, Some(Ok(t))) => t.picture.clone(),
+        (SkyMode::Residual, Some(Ok(t))) => residual_picture(&t.residual_over_theta_e, image),
+        _ => image.picture.clone(),
+    };
+    let bytes: Vec<u8> = picture
+        .rgb
+        .iter()
+        .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
+        .collect();
+    let colour = egui::ColorImage::from_rgb([picture.width, picture.height], &bytes);
+    // Nearest: a 64² preview shows its pixels rather than a blur that looks finer than it is.
+    tex.handle = Some(ctx.load_texture("lensed-sky", colour, egui::TextureOptions::NEAREST));
+    tex.version = sky.version;
+    tex.mode = sky.mode;
+}
+
+/// log10 of the residual in units of θ_E, from 1e-6 (dark) to 1e-1 (bright).
+fn residual_picture(residual: &[f64], image: &LensedImage) -> Picture {
+    Picture {
+        width: image.sky.size,
+        height: image.sky.size,
+        rgb: residual
+            .iter()
+            .map(|r| {
+                if r.is_finite() {
+                    colormap(((r.max(1e-12).log10() + 6.0) / 5.0).clamp(0.0, 1.0))
+                } else {
+                    [0.0; 3]
+                }
+            })
+            .collect(),
+    }
+}
+
+fn draw_overlays(
+    painter: &egui::Painter,
+    sky: &SkyView,
+    image: &LensedImage,
+    to_screen: &dyn Fn([f64; 2]) -> Pos2,
+    side: f32,
+    selected_direction: Option<[f64; 3]>,
+) {
+    let o = sky.overlays;
+    let label_size = painter.ctx().global_style().text_styles[&egui::TextStyle::Body].size;
+    if o.critical_curves {
+        for c in &image.critical_curves {
+            let points: Vec<Pos2> = c.iter().map(|t| to_screen(*t)).collect();
+            painter.add(egui::Shape::line(points, Stroke::new(1.5, CURVE)));
+        }
+    }
+    if o.einstein_circle {
+        if let (Some(te), Some(r)) = (image.einstein_predicted, &sky.rendered) {
+            if let Some((_, centre_m)) = lens_centroid(&r.model) {
+                let c = to_screen(image.sky.angles_of(centre_m));
+                let radius = (te / image.sky.fov_rad) as f32 * side;
+                painter.circle_stroke(c, radius, Stroke::new(1.0, Color32::WHITE));
+            }
+        }
+    }
+    if o.images {
+        for (k, im) in image.images.iter().enumerate() {
+            let p = to_screen(im.theta);
+            painter.circle_stroke(p, 6.0, Stroke::new(2.0, IMAGE_MARK));
+            // Labels alternate above and below their marker, on the side facing the centre,
+            // so neighbours and the panel's edge do not cut them.
+            let left = p.x > to_screen([0.0, 0.0]).x;
+            let above = k % 2 == 0;
+            let anchor = match (left, above) {
+                (true, true) => egui::Align2::RIGHT_BOTTOM,
+                (true, false) => egui::Align2::RIGHT_TOP,
+                (false, true) => egui::Align2::LEFT_BOTTOM,
+                (false, false) => egui::Align2::LEFT_TOP,
+            };
+            let offset = Vec2::new(
+                if left { -4.0 } else { 4.0 },
+                if above { -8.0 } else { 8.0 },
+            );
+            painter.text(
+                p + offset,
+                anchor,
+                image_label(k, im, image),
+                egui::FontId::proportional(label_size),
+                IMAGE_MARK,
+            );
+        }
+    }
+    if let Some(p) = &sky.picked {
+        let c = to_screen(p.theta);
+        painter.line_segment(
+            [c - Vec2::X * 7.0, c + Vec2::X * 7.0],
+            Stroke::new(2.0, PICK),
+        );
+        painter.line_segment(
+            [c - Vec2::Y * 7.0, c + Vec2::Y * 7.0],
+            Stroke::new(2.0, PICK),
+        );
+    }
+    if let Some(d) = selected_direction {
+        let c = to_screen(image.sky.angles_of(d));
+        painter.circle_stroke(c, 9.0, Stroke::new(2.0, SELECTED_RAY));
+    }
+}
+
+/// "1st μ +2.50" or "2nd +11.7 d μ −1.50".
+fn image_label(k: usize, im: &crate::lensing::Image, image: &LensedImage) -> String {
+    let order = match k {
+        0 => "1st".to_string(),
+        1 => "2nd".to_string(),
+        2 => "3rd".to_string(),
+        n => format!("{}th", n + 1),
+    };
+    let delay_d = (im.arrival_s - image.images[0].arrival_s) / DAY_S;
+    if k == 0 {
+        format!("{order} μ {:+.2}", im.magnification)
+    } else {
+        format!("{order} +{delay_d:.1} d μ {:+.2}", im.magnification)
+    }
+}
+
+/// Click: show the pixel's geodesic in 3-D. Shift-drag: move the source behind the pointer.
+fn interact(
+    response: &egui::Response,
+    rect: Rect,
+    sky: &mut SkyView,
+    draft: &mut Draft,
+    image: &LensedImage,
+) {
+    let Some(pos) = response.interact_pointer_pos().or(response.hover_pos()) else {
+        return;
+    };
+    let n = image.sky.size as f32;
+    let l = (pos - rect.min) / rect.width() * n - Vec2::splat(0.5);
+    let pixel = [l.x.round() as f64, l.y.round() as f64];
+    let inside = pixel.iter().all(|p| *p >= 0.0 && *p < n as f64);
+    let theta = image.sky.theta(pixel[0], pixel[1]);
+    let shift = response.ctx.input(|i| i.modifiers.shift);
+    if response.dragged() && shift {
+        move_source(draft, image, theta);
+    } else if response.clicked() && inside {
+        sky.pick(pixel);
+    }
+    if inside {
+        let k = pixel[1] as usize * image.sky.size + pixel[0] as usize;
+        let b = image.map.beta[k];
+        response.clone().on_hover_text(format!(
+            "θ = ({:.2}, {:.2}) maps to β = ({:.2}, {:.2}) arcsec, μ = {:.3}\nclick: its geodesic in 3-D · shift-drag: move the source",
+            theta[0] / ARCSEC,
+            theta[1] / ARCSEC,
+            b[0] / ARCSEC,
+            b[1] / ARCSEC,
+            image.magnification[k]
+        ));
+    }
+}
+
+/// Puts the source centre at source-plane angle β (a drag in the inset or the image).
+fn move_source(draft: &mut Draft, image: &LensedImage, beta: [f64; 2]) {
+    let d_s_mpc = image.sky.source_distance_m / MPC_M;
+    draft.config.source.offset_mpc = beta.map(|b| b * d_s_mpc);
+    draft.touched(Instant::now());
+}
+
+/// The source plane at twice the image's scale: caustics and the source, which can be dragged.
+fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
+    let side = 150.0;
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, Color32::from_rgb(8, 10, 20));
+    // The inset spans half the image's field of view.
+    let span = 0.5 * image.sky.fov_rad;
+    let to_screen = |b: [f64; 2]| {
+        rect.center() + Vec2::new((b[0] / span) as f32 * side, -(b[1] / span) as f32 * side)
+    };
+    for c in &image.caustics {
+        let points: Vec<Pos2> = c.iter().map(|b| to_screen(*b)).collect();
+        if points.len() == 1 || points.windows(2).all(|w| w[0].distance(w[1]) < 1.0) {
+            painter.circle_filled(points[0], 2.5, CAUSTIC);
+        } else {
+            painter.add(egui::Shape::line(points, Stroke::new(1.5, CAUSTIC)));
+        }
+    }
+    let d_s_mpc = image.sky.source_distance_m / MPC_M;
+    let s = &draft.config.source;
+    let centre = to_screen(s.offset_mpc.map(|o| o / d_s_mpc));
+    let radius = ((s.size_mpc / d_s_mpc / span) as f32 * side).max(3.0);
+    painter.circle_stroke(centre, radius, Stroke::new(1.5, IMAGE_MARK));
+    painter.circle_filled(centre, 2.0, IMAGE_MARK);
+    painter.text(
+        rect.left_top() + Vec2::new(4.0, 2.0),
+        egui::Align2::LEFT_TOP,
+        "source plane",
+        egui::FontId::proportional(11.0),
+        Color32::GRAY,
+    );
+    if let Some(p) = response
+        .interact_pointer_pos()
+        .filter(|_| response.dragged())
+    {
+        let d = (p - rect.center()) / side;
+        move_source(draft, image, [d.x as f64 * span, -d.y as f64 * span]);
+    }
+    response.on_hover_text("drag the source across the caustics");
+}
+
+fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
+    let arcsec = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.2} arcsec", r / ARCSEC));
+    ui.label(format!(
+        "θ_E predicted {} · measured {}",
+        arcsec(image.einstein_predicted),
+        arcsec(image.einstein_measured)
+    ));
+    ui.label(format!(
+        "{} images · total |μ| {:.2}",
+        image.images.len(),
+        image
+            .images
+            .iter()
+            .map(|i| i.magnification.abs())
+            .sum::<f64>()
+    ));
+    ui.small(format!(
+        "{}² from {} geodesics, {} steps, {:.0} ms",
+        image.sky.size,
+        image.geodesics,
+        image.steps,
+        image.seconds * 1e3
+    ));
+    let ms = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.0} ms", s * 1e3));
+    ui.small(format!(
+        "edit to first image {} · refined {}{}",
+        ms(sky.timing.first_s),
+        ms(sky.timing.refined_s),
+        if sky.rendering {
+            " · rendering…"
+        } else {
+            ""
+        }
+    ));
+    match (&sky.mode, &sky.thin) {
+        (SkyMode::Traced, _) => {}
+        (_, Some(Ok(t))) => {
+            ui.label(format!(
+                "thin lens vs geodesics: max |Δβ| = {:.1e} θ_E",
+                t.max_residual_over_theta_e
+            ));
+        }
+        (_, Some(Err(e))) => {
+            ui.colored_label(Color32::LIGHT_RED, format!("no thin-lens comparison: {e}"));
+        }
+        (_, None) => {}
+    }
+    if let Some(p) = &sky.picked {
+        ui.colored_label(
+            PICK,
+            format!(
+                "picked θ = ({:.2}, {:.2}) arcsec: {}",
+                p.theta[0] / ARCSEC,
+                p.theta[1] / ARCSEC,
+                if p.landing.reached() {
+                    format!(
+                        "β = ({:.2}, {:.2}) arcsec",
+                        p.landing.beta[0] / ARCSEC,
+                        p.landing.beta[1] / ARCSEC
+                    )
+                } else {
+                    <&'static str>::from(p.landing.end).to_string()
+                }
+            ),
+        );
+    }
+    if let Some(e) = &sky.error {
+        ui.colored_label(Color32::LIGHT_RED, e);
+    }
+}
