@@ -21,7 +21,6 @@ pub fn draw_gizmos(
     draft: Res<Draft>,
     frame: Res<SceneFrame>,
     mut labels: ResMut<SceneLabels>,
-    sky: Res<SkyView>,
 ) {
     let d = &*display;
     labels.0.clear();
@@ -74,15 +73,25 @@ pub fn draw_gizmos(
     if d.show_lenses {
         draft_preview(&mut gizmos, &mut labels, c, &draft.config, &frame);
     }
+}
+
+/// The picked pixel's geodesic, after [`draw_gizmos`] (which starts the frame's labels).
+fn draw_picked(
+    mut gizmos: Gizmos<PickGizmos>,
+    mut labels: ResMut<SceneLabels>,
+    sky: Res<SkyView>,
+    display: Res<Display>,
+    frame: Res<SceneFrame>,
+) {
     if let Some(p) = &sky.picked {
-        picked_geodesic(&mut gizmos, &mut labels, p, d.exaggeration, &frame);
+        picked_geodesic(&mut gizmos, &mut labels, p, display.exaggeration, &frame);
     }
 }
 
 /// The geodesic of the pixel picked in the image panel (bends exaggerated like the rays), and
 /// the source plane it ends on (drawn at least 6 % of the scene wide, so it can be seen).
 fn picked_geodesic(
-    gizmos: &mut Gizmos,
+    gizmos: &mut Gizmos<PickGizmos>,
     labels: &mut SceneLabels,
     p: &PickedPixel,
     exaggeration: f64,
@@ -105,10 +114,19 @@ fn picked_geodesic(
     labels
         .0
         .push((centre + (u + v) * half, "source plane".into()));
-    if let Some(end) = vertices.last() {
+    // Labelled a quarter of the way to the source plane, clear of the lens's label (steps
+    // crowd around the lens, so this goes by distance, not by vertex count).
+    let start = vertices
+        .first()
+        .map_or(Vec3::ZERO, |v| Vec3::from_array(*v));
+    let quarter = 0.25 * start.distance(centre);
+    if let Some(at) = vertices
+        .iter()
+        .find(|v| Vec3::from_array(**v).distance(start) >= quarter)
+    {
         labels
             .0
-            .push((Vec3::from_array(*end), "picked pixel's geodesic".into()));
+            .push((Vec3::from_array(*at), "picked pixel's geodesic".into()));
     }
 }
 
@@ -187,6 +205,19 @@ pub struct GizmosPlugin;
 
 impl Plugin for GizmosPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Update, draw_gizmos.in_set(AppSet::Scene));
+        app.init_gizmo_group::<PickGizmos>()
+            .add_systems(Startup, |mut store: ResMut<GizmoConfigStore>| {
+                store.config_mut::<PickGizmos>().0.line.width = PICK_LINE_PX;
+            })
+            .add_systems(
+                Update,
+                (draw_gizmos, draw_picked).chain().in_set(AppSet::Scene),
+            );
     }
 }
+
+/// The picked pixel's geodesic is drawn thicker than the rays, so it stands out among them.
+#[derive(Default, Reflect, GizmoConfigGroup)]
+pub struct PickGizmos;
+
+const PICK_LINE_PX: f32 = 5.0;

@@ -50,18 +50,12 @@ pub fn teaching_ui(ui: &mut Ui, config: &mut RunConfig, sky: &mut SkyView, p: &m
                 );
             });
             ui.horizontal(|ui| {
-                ui.label("  across")
-                    .on_hover_text("the lens's position across the line of sight (y, z) [Mpc]");
-                ui.add(
-                    egui::DragValue::new(&mut lens.center_mpc[1])
-                        .speed(0.005)
-                        .suffix(" Mpc"),
+                ui.label("  centre").on_hover_text(
+                    "the lens's position [Mpc]: move it across the line of sight and the ring breaks into arcs",
                 );
-                ui.add(
-                    egui::DragValue::new(&mut lens.center_mpc[2])
-                        .speed(0.005)
-                        .suffix(" Mpc"),
-                );
+                for c in lens.center_mpc.iter_mut() {
+                    ui.add(egui::DragValue::new(c).speed(0.005).max_decimals(3));
+                }
             });
         });
     }
