@@ -28,6 +28,7 @@ pub mod rays;
 pub mod resolution;
 pub mod session;
 pub mod setup;
+pub mod sweep;
 pub mod trace;
 pub mod units;
 

@@ -16,6 +16,12 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Image(args) => cli::image(&args),
         Command::Inspect { file } => cli::inspect(&file).map(|s| print!("{s}")),
         Command::Check { config, sets } => cli::check(&config, &sets).map(|s| print!("{s}")),
+        Command::Sweep(args) => cli::sweep(&args),
+        Command::Summarize {
+            files,
+            output,
+            force,
+        } => cli::summarize(&files, output.as_deref(), force),
     }
 }
 

@@ -32,6 +32,41 @@ pub enum Command {
         #[command(flatten)]
         sets: Overrides,
     },
+    /// List a parameter sweep's runs, or perform run I of it (a job array's task).
+    Sweep(SweepArgs),
+    /// One CSV row of parameters and observables per run file.
+    Summarize {
+        files: Vec<PathBuf>,
+        /// Write the table here (atomically) instead of to stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["list", "index"])))]
+pub struct SweepArgs {
+    pub manifest: PathBuf,
+    /// Print one line per run: its index, then each swept key=value.
+    #[arg(long)]
+    pub list: bool,
+    /// Perform run I (e.g. --index $SLURM_ARRAY_TASK_ID).
+    #[arg(long, value_name = "I")]
+    pub index: Option<usize>,
+    /// Overwrite the run's output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (0 = all cores); overrides the config's `threads`.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print the run's JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress or summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `--set KEY=VALUE`, repeatable, shared by every command that reads a config.

@@ -8,7 +8,9 @@ mod commands;
 pub mod exit;
 mod image;
 mod report;
+mod sweep;
 
 pub use commands::{check, inspect, merge, run};
 pub use exit::exit_status;
 pub use image::image;
+pub use sweep::{summarize, sweep};

@@ -8,6 +8,7 @@ mod error;
 mod layout;
 mod merge;
 mod read;
+mod summary;
 mod write;
 
 pub use atomic::{save_config, write_atomically};
@@ -15,4 +16,5 @@ pub use error::IoError;
 pub use layout::*;
 pub use merge::{merge, MergeError};
 pub use read::{read_potential, read_run, StoredRay};
+pub use summary::summarize;
 pub use write::{write_run, RayRecord, RunMeta};

@@ -22,7 +22,7 @@ pub(crate) fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-fn configs() -> Vec<PathBuf> {
+pub(crate) fn configs() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("configs"))
             .unwrap()

@@ -18,6 +18,7 @@ mod physics_flrw;
 mod physics_lenses;
 mod physics_schwarzschild;
 mod potential_import;
+mod scale_out;
 mod structure;
 #[cfg(feature = "gui")]
 mod teaching_bridge;
