@@ -4,7 +4,7 @@ use super::args::{MergeArgs, Overrides, RunArgs};
 use super::exit::{bad_input, BadInput};
 use super::report;
 use anyhow::Context;
-use excalibur::config::{RunConfig, ValidConfig};
+use excalibur::config::{OutputLayout, RunConfig, ValidConfig};
 use excalibur::field::FieldCache;
 use excalibur::io::{self, IoError, RayRecord, RunMeta};
 use excalibur::setup::Model;
@@ -40,6 +40,10 @@ pub fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Rays traced and written per block in the packed layout: enough to keep every core busy
+/// (rays of one block run in parallel), few enough that a block's states stay small.
+const PACKED_BLOCK_RAYS: usize = 8192;
+
 /// `excalibur run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let total_start = Instant::now();
@@ -64,8 +68,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         None => &model.rays[..],
     };
     let sink = report::ProgressSink::new(rays.len(), args.quiet);
-    let result = model.trace(rays, threads, &sink, &AtomicBool::new(false));
-    sink.finish();
     let meta = RunMeta {
         config_toml: model.config.to_toml(),
         metric: model.config.spacetime.metric.as_ref().into(),
@@ -73,8 +75,29 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         shard: args.shard,
         warnings,
     };
-    let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
-    io::write_run(&output, &meta, &records, args.force).map_err(|e| match e {
+    let mut result = report::Digest::default();
+    let written = match model.config.output.layout {
+        OutputLayout::PerPhoton => {
+            let traced = model.trace(rays, threads, &sink, &AtomicBool::new(false));
+            result.add(&traced);
+            let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
+            io::write_run(&output, &meta, &records, args.force)
+        }
+        // Rays are traced a block at a time and each block appended to the file, so memory
+        // holds one block's states, not the run's.
+        OutputLayout::Packed => io::write_atomically(&output, args.force, |tmp| {
+            let mut w = io::PackedWriter::create(tmp, &output, &meta, rays.len())?;
+            for block in rays.chunks(PACKED_BLOCK_RAYS) {
+                let traced = model.trace(block, threads, &sink, &AtomicBool::new(false));
+                result.add(&traced);
+                let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
+                w.append(&records)?;
+            }
+            w.finish()
+        }),
+    };
+    sink.finish();
+    written.map_err(|e| match e {
         IoError::Exists { .. } => bad_input(e),
         other => other.into(),
     })?;

@@ -57,22 +57,44 @@ impl Sink for ProgressSink {
     }
 }
 
+/// What the reports need of a run: counts, timings, and each ray's end and observables (not its
+/// states, so a packed run that streamed its states to the file need not keep them).
+#[derive(Default)]
+pub struct Digest {
+    pub steps: u64,
+    pub integrate_s: f64,
+    pub ends: Vec<EndReason>,
+    pub observables: Vec<Observables>,
+}
+
+impl Digest {
+    /// Adds a traced block of rays.
+    pub fn add(&mut self, result: &RunResult) {
+        self.steps += result.steps_total();
+        self.integrate_s += result.integrate_s;
+        self.ends.extend(result.rays.iter().map(|r| r.end()));
+        self.observables
+            .extend(result.rays.iter().map(|r| r.observables));
+    }
+}
+
 /// `--json`: one object with the keys of interface.md §1.
 pub fn json_summary(
     model: &Model,
-    result: &RunResult,
+    result: &Digest,
     output: &Path,
     total_s: f64,
     warnings: &[String],
 ) -> String {
-    let steps = result.steps_total();
-    let end_reasons: serde_json::Map<String, serde_json::Value> = result
-        .end_reason_counts()
-        .into_iter()
+    let steps = result.steps;
+    let end_reasons: serde_json::Map<String, serde_json::Value> = EndReason::VARIANTS
+        .iter()
+        .map(|&e| (e, result.ends.iter().filter(|x| **x == e).count()))
+        .filter(|(_, n)| *n > 0)
         .map(|(e, n)| (e.label().to_string(), n.into()))
         .collect();
     serde_json::json!({
-        "photons": result.rays.len(),
+        "photons": result.ends.len(),
         "photons_total": model.rays.len(),
         "steps_total": steps,
         "grid_build_s": model.grid_build_s,
@@ -133,13 +155,13 @@ fn end_reason_line(ends: impl Iterator<Item = EndReason> + Clone) -> String {
 }
 
 /// The text summary of `run` (stderr).
-pub fn summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -> String {
-    let steps = result.steps_total();
+pub fn summary(model: &Model, result: &Digest, output: &Path, total_s: f64) -> String {
+    let steps = result.steps;
     let mut s = format!("excalibur run: {}\n", model.config.title);
     let _ = writeln!(
         s,
         "  photons {} of {}, steps {steps}, {:.3e} steps/s",
-        result.rays.len(),
+        result.ends.len(),
         model.rays.len(),
         steps as f64 / result.integrate_s.max(1e-12)
     );
@@ -154,9 +176,9 @@ pub fn summary(model: &Model, result: &RunResult, output: &Path, total_s: f64) -
     let _ = writeln!(
         s,
         "  end reasons: {}",
-        end_reason_line(result.rays.iter().map(|r| r.end()))
+        end_reason_line(result.ends.iter().copied())
     );
-    s += &observables_lines(result.rays.iter().map(|r| &r.observables));
+    s += &observables_lines(result.observables.iter());
     let _ = writeln!(s, "  wrote {}", output.display());
     s
 }

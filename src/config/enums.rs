@@ -104,6 +104,18 @@ pub enum SourceKind {
     Image,
 }
 
+/// The run file's layout (`[output] layout`, interface.md §3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, AsRefStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum OutputLayout {
+    #[default]
+    PerPhoton,
+    Packed,
+}
+
 /// The visualizer's layout (`[view] layout`).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, AsRefStr, VariantArray,
@@ -164,6 +176,7 @@ mod tests {
         check::<MethodKind>();
         check::<SourceKind>();
         check::<ViewLayout>();
+        check::<OutputLayout>();
         check::<Theme>();
         assert_eq!(PhiUnits::SpeedOfLightSquared.as_ref(), "c2");
         assert_eq!(MethodKind::Dopri5.as_ref(), "dopri5");

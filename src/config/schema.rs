@@ -123,6 +123,9 @@ pub struct StopConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct OutputConfig {
     pub path: PathBuf,
+    /// "per_photon" (one dataset per photon, the seed's layout) or "packed" (one chunked,
+    /// compressed `states` dataset streamed as rays finish, for 10⁵–10⁷ rays).
+    pub layout: OutputLayout,
 }
 
 impl Default for RunConfig {
@@ -240,6 +243,7 @@ impl Default for OutputConfig {
     fn default() -> Self {
         OutputConfig {
             path: "runs/default.h5".into(),
+            layout: OutputLayout::PerPhoton,
         }
     }
 }

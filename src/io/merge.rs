@@ -105,5 +105,12 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
         ..meta
     };
     let records: Vec<RayRecord> = all.iter().map(RayRecord::from).collect();
-    write_run(output, &merged, &records, force).map_err(MergeError::Write)
+    // In the layout the run asked for, as the unsharded run would have written it.
+    let packed = toml::from_str::<crate::config::RunConfig>(&merged.config_toml)
+        .is_ok_and(|c| c.output.layout == crate::config::OutputLayout::Packed);
+    if packed {
+        super::packed::write_packed(output, &merged, &records, force).map_err(MergeError::Write)
+    } else {
+        write_run(output, &merged, &records, force).map_err(MergeError::Write)
+    }
 }

@@ -130,8 +130,29 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
             "observables/end_reason or final_direction does not match n_photons",
         ));
     }
+    let packed = string_attr(&file, "layout").is_ok_and(|l| l == "packed");
+    let mut states = if packed {
+        Some(PackedStates::open(&file, path, n)?)
+    } else {
+        None
+    };
     let mut rays = Vec::with_capacity(n);
     for i in 0..n {
+        if let Some(p) = states.as_mut() {
+            let rows = p.photon(i)?;
+            rays.push(stored(
+                path,
+                i,
+                rows,
+                &codes,
+                &ids,
+                &acc,
+                &rej,
+                &observables,
+                &dirs,
+            )?);
+            continue;
+        }
         let ds = file.dataset(&format!("photon_{i}_states")).map_err(h5)?;
         let shape = ds.shape();
         let rows: Vec<Row> = if shape.len() == 2 && shape[1] == 14 {
@@ -148,21 +169,115 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
                 format!("photon_{i}_states has shape {shape:?}, expected (n, 14)"),
             ));
         };
-        let end = EndReason::from_code(codes[i]).ok_or_else(|| {
-            IoError::invalid(path, format!("unknown end_reason code {}", codes[i]))
-        })?;
-        let mut o = observables[i];
-        o.final_direction = [dirs[3 * i], dirs[3 * i + 1], dirs[3 * i + 2]];
-        rays.push(StoredRay {
-            id: ids[i] as usize,
+        rays.push(stored(
+            path,
+            i,
             rows,
-            end,
-            observables: o,
-            steps_accepted: acc[i] as u64,
-            steps_rejected: rej[i] as u64,
-        });
+            &codes,
+            &ids,
+            &acc,
+            &rej,
+            &observables,
+            &dirs,
+        )?);
     }
     Ok((meta, rays))
+}
+
+/// Photon i of the columns read from `observables`.
+#[allow(clippy::too_many_arguments)]
+fn stored(
+    path: &Path,
+    i: usize,
+    rows: Vec<Row>,
+    codes: &[i32],
+    ids: &[i64],
+    acc: &[i64],
+    rej: &[i64],
+    observables: &[Observables],
+    dirs: &[f64],
+) -> Result<StoredRay, IoError> {
+    let end = EndReason::from_code(codes[i])
+        .ok_or_else(|| IoError::invalid(path, format!("unknown end_reason code {}", codes[i])))?;
+    let mut o = observables[i];
+    o.final_direction = [dirs[3 * i], dirs[3 * i + 1], dirs[3 * i + 2]];
+    Ok(StoredRay {
+        id: ids[i] as usize,
+        rows,
+        end,
+        observables: o,
+        steps_accepted: acc[i] as u64,
+        steps_rejected: rej[i] as u64,
+    })
+}
+
+/// The `states` and `photon_offsets` of a packed file, read a block of rows at a time.
+struct PackedStates<'a> {
+    path: &'a Path,
+    states: hdf5::Dataset,
+    offsets: Vec<i64>,
+    /// Rows [start, start + block.len()/14) currently held.
+    start: usize,
+    block: Vec<f64>,
+}
+
+/// Rows read from a packed file at once (64 Ki rows, 7 MiB).
+const READ_BLOCK_ROWS: usize = 1 << 16;
+
+impl<'a> PackedStates<'a> {
+    fn open(file: &hdf5::File, path: &'a Path, n: usize) -> Result<PackedStates<'a>, IoError> {
+        let h5 = |e: hdf5::Error| IoError::h5(path, "not a readable packed run file")(e);
+        let states = file.dataset("states").map_err(h5)?;
+        let offsets = file
+            .dataset("photon_offsets")
+            .and_then(|d| d.read_raw::<i64>())
+            .map_err(h5)?;
+        let total = states.shape();
+        let ok = offsets.len() == n + 1
+            && offsets[0] == 0
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && total.len() == 2
+            && total[1] == 14
+            && offsets[n] as usize == total[0];
+        if !ok {
+            return Err(IoError::invalid(
+                path,
+                format!(
+                    "photon_offsets ({} entries) does not index states {total:?} for {n} photons",
+                    offsets.len()
+                ),
+            ));
+        }
+        Ok(PackedStates {
+            path,
+            states,
+            offsets,
+            start: 0,
+            block: vec![],
+        })
+    }
+
+    fn photon(&mut self, i: usize) -> Result<Vec<Row>, IoError> {
+        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        let held = self.start..self.start + self.block.len() / 14;
+        if a < held.start || b > held.end {
+            let end = (a + READ_BLOCK_ROWS)
+                .max(b)
+                .min(self.offsets[self.offsets.len() - 1] as usize);
+            let h5 = |e: hdf5::Error| IoError::h5(self.path, "cannot read states")(e);
+            let arr: ndarray::Array2<f64> = self
+                .states
+                .read_slice(ndarray::s![a..end, ..])
+                .map_err(h5)?;
+            self.block = arr.into_raw_vec_and_offset().0;
+            self.start = a;
+        }
+        let from = (a - self.start) * 14;
+        Ok(self.block[from..from + (b - a) * 14]
+            .chunks_exact(14)
+            .map(|c| c.try_into().expect("chunk of 14"))
+            .collect())
+    }
 }
 
 /// Reads a 3-D Φ dataset (C order, last index fastest), multiplied by `scale` to reach m²/s².

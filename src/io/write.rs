@@ -83,7 +83,35 @@ pub fn write_run(
 
 fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> {
     let file = hdf5::File::create(tmp)?;
-    let n = rays.len();
+    root_attributes(&file, meta, rays.len(), "per_photon")?;
+    let mut info = Vec::with_capacity(rays.len());
+    for (i, r) in rays.iter().enumerate() {
+        let name = format!("photon_{i}_states");
+        if r.rows.is_empty() {
+            file.new_dataset::<f64>().shape([0]).create(name.as_str())?;
+        } else {
+            file.new_dataset_builder()
+                .with_data(&rows_array(r.rows))
+                .create(name.as_str())?;
+        }
+        info.push(photon_info(i, r.rows));
+    }
+    file.new_dataset_builder()
+        .with_data(&Array1::from(info))
+        .create("photon_info")?;
+    let mut columns = ObservableColumns::create(&file)?;
+    columns.append(rays)?;
+    file.flush()?;
+    Ok(())
+}
+
+/// The root attributes of both layouts (interface.md §3).
+pub(super) fn root_attributes(
+    file: &hdf5::File,
+    meta: &RunMeta,
+    n: usize,
+    layout: &str,
+) -> hdf5::Result<()> {
     file.new_attr::<i64>()
         .create("n_photons")?
         .write_scalar(&(n as i64))?;
@@ -92,7 +120,7 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
         ("config_toml", meta.config_toml.as_str()),
         ("velocity_convention", VELOCITY_CONVENTION),
         ("metric", meta.metric.as_str()),
-        ("layout", "per_photon"),
+        ("layout", layout),
         ("prng", crate::rays::PRNG_NAME),
         (
             "screen_basis",
@@ -103,7 +131,6 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
             .create(name)?
             .write_scalar(&text(value))?;
     }
-    let strings = |v: &[&str]| Array1::from(v.iter().map(|s| text(s)).collect::<Vec<_>>());
     file.new_attr_builder()
         .with_data(&strings(&COLUMNS))
         .create("columns")?;
@@ -124,73 +151,136 @@ fn write_to(tmp: &Path, meta: &RunMeta, rays: &[RayRecord]) -> hdf5::Result<()> 
             .with_data(&strings(&w))
             .create("warnings")?;
     }
-
-    let mut info = Vec::with_capacity(n);
-    for (i, r) in rays.iter().enumerate() {
-        let name = format!("photon_{i}_states");
-        if r.rows.is_empty() {
-            file.new_dataset::<f64>().shape([0]).create(name.as_str())?;
-        } else {
-            let flat: Vec<f64> = r.rows.iter().flat_map(|row| row.iter().copied()).collect();
-            let arr = Array2::from_shape_vec((r.rows.len(), 14), flat).expect("14 columns per row");
-            file.new_dataset_builder()
-                .with_data(&arr)
-                .create(name.as_str())?;
-        }
-        let first = r.rows.first();
-        let pick = |from: usize| {
-            first.map_or([f64::NAN; 4], |row| {
-                [row[from], row[from + 1], row[from + 2], row[from + 3]]
-            })
-        };
-        info.push(PhotonInfo {
-            id: i as i32,
-            n_states: r.rows.len() as i32,
-            initial_position: pick(0),
-            initial_velocity: pick(4),
-            weight: 1.0,
-        });
-    }
-    file.new_dataset_builder()
-        .with_data(&Array1::from(info))
-        .create("photon_info")?;
-
-    let obs = file.create_group("observables")?;
-    let codes = Array1::from(rays.iter().map(|r| r.end.code()).collect::<Vec<i32>>());
-    let end = obs
-        .new_dataset_builder()
-        .with_data(&codes)
-        .create("end_reason")?;
-    end.new_attr_builder()
-        .with_data(&strings(&end_reason_labels()))
-        .create("labels")?;
-    let ints =
-        |f: &dyn Fn(&RayRecord) -> i64| Array1::from(rays.iter().map(f).collect::<Vec<i64>>());
-    obs.new_dataset_builder()
-        .with_data(&ints(&|r| r.id as i64))
-        .create("ray_id")?;
-    obs.new_dataset_builder()
-        .with_data(&ints(&|r| r.steps_accepted as i64))
-        .create("steps_accepted")?;
-    obs.new_dataset_builder()
-        .with_data(&ints(&|r| r.steps_rejected as i64))
-        .create("steps_rejected")?;
-    for (name, get, _) in SCALAR_OBSERVABLES {
-        let v = Array1::from(
-            rays.iter()
-                .map(|r| get(r.observables))
-                .collect::<Vec<f64>>(),
-        );
-        obs.new_dataset_builder().with_data(&v).create(name)?;
-    }
-    let dirs: Vec<f64> = rays
-        .iter()
-        .flat_map(|r| r.observables.final_direction)
-        .collect();
-    let dirs = Array2::from_shape_vec((n, 3), dirs).expect("three components per ray");
-    obs.new_dataset_builder()
-        .with_data(&dirs)
-        .create("final_direction")?;
-    file.flush()?;
     Ok(())
+}
+
+fn strings(v: &[&str]) -> Array1<VarLenUnicode> {
+    Array1::from(v.iter().map(|s| text(s)).collect::<Vec<_>>())
+}
+
+/// A ray's rows as an [n, 14] array.
+pub(super) fn rows_array(rows: &[Row]) -> Array2<f64> {
+    let flat: Vec<f64> = rows.iter().flat_map(|row| row.iter().copied()).collect();
+    Array2::from_shape_vec((rows.len(), 14), flat).expect("14 columns per row")
+}
+
+/// The `photon_info` row of photon `i` (position and velocity from its first row).
+pub(super) fn photon_info(i: usize, rows: &[Row]) -> PhotonInfo {
+    let first = rows.first();
+    let pick = |from: usize| {
+        first.map_or([f64::NAN; 4], |row| {
+            [row[from], row[from + 1], row[from + 2], row[from + 3]]
+        })
+    };
+    PhotonInfo {
+        id: i as i32,
+        n_states: rows.len() as i32,
+        initial_position: pick(0),
+        initial_velocity: pick(4),
+        weight: 1.0,
+    }
+}
+
+/// The `observables` group, written block by block (one block for the per-photon layout, one
+/// per batch of rays when a packed run streams to its file).
+pub(super) struct ObservableColumns {
+    group: hdf5::Group,
+    len: usize,
+}
+
+/// Rows per chunk of the resizable datasets.
+pub(super) const CHUNK_ROWS: usize = 4096;
+
+/// Appends `data` ([n] or [n, cols]) to the resizable dataset `ds` that holds `len` rows.
+pub(super) fn append<T: hdf5::H5Type>(
+    ds: &hdf5::Dataset,
+    len: usize,
+    data: &[T],
+    cols: usize,
+) -> hdf5::Result<()> {
+    let n = data.len() / cols.max(1);
+    if n == 0 {
+        return Ok(());
+    }
+    if cols == 0 {
+        ds.resize([len + n])?;
+        ds.write_slice(data, ndarray::s![len..len + n])
+    } else {
+        ds.resize([len + n, cols])?;
+        let arr = ndarray::ArrayView2::from_shape((n, cols), data).expect("rows of `cols` values");
+        ds.write_slice(arr, ndarray::s![len..len + n, ..])
+    }
+}
+
+/// A resizable, chunked dataset of `cols` columns (0: one-dimensional).
+pub(super) fn resizable<T: hdf5::H5Type>(
+    loc: &hdf5::Group,
+    name: &str,
+    cols: usize,
+    compress: bool,
+) -> hdf5::Result<hdf5::Dataset> {
+    let builder = loc.new_dataset::<T>();
+    let builder = if compress {
+        builder.shuffle().deflate(4)
+    } else {
+        builder
+    };
+    if cols == 0 {
+        builder.chunk([CHUNK_ROWS]).shape([0usize..]).create(name)
+    } else {
+        builder
+            .chunk([CHUNK_ROWS, cols])
+            .shape([(0usize, None), (cols, Some(cols))])
+            .create(name)
+    }
+}
+
+impl ObservableColumns {
+    pub(super) fn create(file: &hdf5::File) -> hdf5::Result<ObservableColumns> {
+        let group = file.create_group("observables")?;
+        resizable::<i32>(&group, "end_reason", 0, false)?
+            .new_attr_builder()
+            .with_data(&strings(&end_reason_labels()))
+            .create("labels")?;
+        for name in ["ray_id", "steps_accepted", "steps_rejected"] {
+            resizable::<i64>(&group, name, 0, false)?;
+        }
+        for (name, _, _) in SCALAR_OBSERVABLES {
+            resizable::<f64>(&group, name, 0, false)?;
+        }
+        resizable::<f64>(&group, "final_direction", 3, false)?;
+        Ok(ObservableColumns { group, len: 0 })
+    }
+
+    pub(super) fn append(&mut self, rays: &[RayRecord]) -> hdf5::Result<()> {
+        let g = &self.group;
+        let len = self.len;
+        let codes: Vec<i32> = rays.iter().map(|r| r.end.code()).collect();
+        append(&g.dataset("end_reason")?, len, &codes, 0)?;
+        let ints = |f: &dyn Fn(&RayRecord) -> i64| rays.iter().map(f).collect::<Vec<i64>>();
+        append(&g.dataset("ray_id")?, len, &ints(&|r| r.id as i64), 0)?;
+        append(
+            &g.dataset("steps_accepted")?,
+            len,
+            &ints(&|r| r.steps_accepted as i64),
+            0,
+        )?;
+        append(
+            &g.dataset("steps_rejected")?,
+            len,
+            &ints(&|r| r.steps_rejected as i64),
+            0,
+        )?;
+        for (name, get, _) in SCALAR_OBSERVABLES {
+            let v: Vec<f64> = rays.iter().map(|r| get(r.observables)).collect();
+            append(&g.dataset(name)?, len, &v, 0)?;
+        }
+        let dirs: Vec<f64> = rays
+            .iter()
+            .flat_map(|r| r.observables.final_direction)
+            .collect();
+        append(&g.dataset("final_direction")?, len, &dirs, 3)?;
+        self.len += rays.len();
+        Ok(())
+    }
 }

@@ -260,3 +260,96 @@ fn manifest_errors_exit_2_and_name_the_key() {
         assert!(!stderr(&o).contains("panicked"));
     }
 }
+
+#[test]
+fn the_packed_layout_holds_the_per_photon_rows_bit_for_bit_and_every_reader_reads_it() {
+    let dir = tmp();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let base = [
+        "--quiet",
+        "--set",
+        "rays.count=37",
+        "--set",
+        "integration.stop.steps=150",
+    ];
+    let packed = ["--set", "output.layout=\"packed\""];
+    let o = run(&[
+        &["run", "configs/seed_quick.toml", "-o", &file("pp.h5")][..],
+        &base[..],
+    ]
+    .concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        &["run", "configs/seed_quick.toml", "-o", &file("pk.h5")][..],
+        &base[..],
+        &packed[..],
+    ]
+    .concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (m1, r1) = read_run(Path::new(&file("pp.h5"))).unwrap();
+    let (m2, r2) = read_run(Path::new(&file("pk.h5"))).unwrap();
+    assert_eq!(r1.len(), 37);
+    assert_ne!(
+        m1.config_toml, m2.config_toml,
+        "the layout is part of the config"
+    );
+    for (a, b) in r1.iter().zip(&r2) {
+        assert_eq!(a.rows.len(), b.rows.len());
+        for (x, y) in a.rows.iter().zip(&b.rows) {
+            assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()));
+        }
+        assert_eq!(a, b);
+    }
+    // Shards of a packed run merge into a packed file equal to the unsharded one.
+    let mut parts = vec![];
+    for i in 0..3 {
+        let p = file(&format!("part{i}.h5"));
+        let shard = format!("{i}/3");
+        let o = run(&[
+            &[
+                "run",
+                "configs/seed_quick.toml",
+                "-o",
+                &p,
+                "--shard",
+                &shard,
+            ][..],
+            &base[..],
+            &packed[..],
+        ]
+        .concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        parts.push(p);
+    }
+    let o = run(&[
+        "merge",
+        &parts[0],
+        &parts[1],
+        &parts[2],
+        "-o",
+        &file("merged.h5"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (m3, r3) = read_run(Path::new(&file("merged.h5"))).unwrap();
+    assert_eq!((m2, r2), (m3, r3));
+    let layout = hdf5::File::open(file("merged.h5"))
+        .and_then(|f| f.attr("layout"))
+        .and_then(|a| a.read_scalar::<hdf5::types::VarLenUnicode>())
+        .unwrap();
+    assert_eq!(layout.as_str(), "packed");
+    // inspect and summarize read it like the per-photon file.
+    let o = run(&["inspect", &file("pk.h5")]);
+    assert!(
+        o.status.success() && String::from_utf8_lossy(&o.stdout).contains("states: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summarize", &file("pp.h5"), &file("pk.h5")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].starts_with("file,output.layout,"), "{csv}");
+    // Same rays, same statistics: the rows differ only in file name and layout.
+    let tail = |r: &str| r.splitn(3, ',').nth(2).unwrap().to_string();
+    assert_eq!(tail(rows[1]), tail(rows[2]));
+}
