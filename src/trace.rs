@@ -149,7 +149,7 @@ impl<S: Spacetime> Tracer<'_, S> {
 }
 
 /// A guess of the rows a ray will record, so that its buffer is allocated once (capped at 64 Ki rows).
-fn expected_rows(integration: &Integration) -> usize {
+pub fn expected_rows(integration: &Integration) -> usize {
     use crate::integrate::{Method, StepRule};
     let stop = &integration.stop;
     let by_distance = match (stop.distance_m, integration.method) {

@@ -40,9 +40,9 @@ pub fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rays traced and written per block in the packed layout: enough to keep every core busy
-/// (rays of one block run in parallel), few enough that a block's states stay small.
-const PACKED_BLOCK_RAYS: usize = 8192;
+/// Rows traced and written per block in the packed layout (2¹⁸ rows, 29 MiB): a block holds
+/// enough rays to keep every core busy, and few enough that its states stay small.
+const PACKED_BLOCK_ROWS: usize = 1 << 18;
 
 /// `excalibur run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
@@ -87,7 +87,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         // holds one block's states, not the run's.
         OutputLayout::Packed => io::write_atomically(&output, args.force, |tmp| {
             let mut w = io::PackedWriter::create(tmp, &output, &meta, rays.len())?;
-            for block in rays.chunks(PACKED_BLOCK_RAYS) {
+            let per_ray = excalibur::trace::expected_rows(&model.integration);
+            let block_rays = (PACKED_BLOCK_ROWS / per_ray).clamp(64, 8192);
+            for block in rays.chunks(block_rays) {
                 let traced = model.trace(block, threads, &sink, &AtomicBool::new(false));
                 result.add(&traced);
                 let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();

@@ -68,6 +68,15 @@ impl RunConfig {
         if self.output.path.as_os_str().is_empty() {
             return Err(bad("output.path", "must name a file"));
         }
+        if self.output.compression > 9 {
+            return Err(bad(
+                "output.compression",
+                format!(
+                    "{} is not allowed: a deflate level in [0, 9] (0 = none)",
+                    self.output.compression
+                ),
+            ));
+        }
         Ok(())
     }
 

@@ -37,8 +37,8 @@ impl PackedWriter {
             root_attributes(&file, meta, n_photons, "packed")?;
             let root = &*file;
             Ok(PackedWriter {
-                states: resizable::<f64>(root, "states", 14, true)?,
-                info: resizable::<PhotonInfo>(root, "photon_info", 0, false)?,
+                states: resizable::<f64>(root, "states", 14, meta_deflate(meta))?,
+                info: resizable::<PhotonInfo>(root, "photon_info", 0, 0)?,
                 observables: ObservableColumns::create(&file)?,
                 file,
                 path: path.to_path_buf(),
@@ -86,6 +86,12 @@ impl PackedWriter {
             .and_then(|_| self.file.flush())
             .map_err(fail)
     }
+}
+
+/// The deflate level the run's config asks for (`output.compression`).
+fn meta_deflate(meta: &RunMeta) -> u8 {
+    toml::from_str::<crate::config::RunConfig>(&meta.config_toml)
+        .map_or(1, |c| c.output.compression)
 }
 
 /// Writes a whole run in the packed layout (merge, and runs already in memory).

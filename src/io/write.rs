@@ -217,11 +217,11 @@ pub(super) fn resizable<T: hdf5::H5Type>(
     loc: &hdf5::Group,
     name: &str,
     cols: usize,
-    compress: bool,
+    deflate: u8,
 ) -> hdf5::Result<hdf5::Dataset> {
     let builder = loc.new_dataset::<T>();
-    let builder = if compress {
-        builder.shuffle().deflate(4)
+    let builder = if deflate > 0 {
+        builder.shuffle().deflate(deflate)
     } else {
         builder
     };
@@ -238,17 +238,17 @@ pub(super) fn resizable<T: hdf5::H5Type>(
 impl ObservableColumns {
     pub(super) fn create(file: &hdf5::File) -> hdf5::Result<ObservableColumns> {
         let group = file.create_group("observables")?;
-        resizable::<i32>(&group, "end_reason", 0, false)?
+        resizable::<i32>(&group, "end_reason", 0, 0)?
             .new_attr_builder()
             .with_data(&strings(&end_reason_labels()))
             .create("labels")?;
         for name in ["ray_id", "steps_accepted", "steps_rejected"] {
-            resizable::<i64>(&group, name, 0, false)?;
+            resizable::<i64>(&group, name, 0, 0)?;
         }
         for (name, _, _) in SCALAR_OBSERVABLES {
-            resizable::<f64>(&group, name, 0, false)?;
+            resizable::<f64>(&group, name, 0, 0)?;
         }
-        resizable::<f64>(&group, "final_direction", 3, false)?;
+        resizable::<f64>(&group, "final_direction", 3, 0)?;
         Ok(ObservableColumns { group, len: 0 })
     }
 
