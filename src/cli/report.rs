@@ -64,7 +64,8 @@ pub struct Digest {
     pub steps: u64,
     pub integrate_s: f64,
     pub ends: Vec<EndReason>,
-    pub observables: Vec<Observables>,
+    /// The summarized values of each ray (see [`summarized`]): 32 bytes a ray.
+    pub observables: Vec<[f64; 4]>,
 }
 
 impl Digest {
@@ -74,7 +75,7 @@ impl Digest {
         self.integrate_s += result.integrate_s;
         self.ends.extend(result.rays.iter().map(|r| r.end()));
         self.observables
-            .extend(result.rays.iter().map(|r| r.observables));
+            .extend(result.rays.iter().map(|r| summarized(&r.observables)));
     }
 }
 
@@ -120,20 +121,28 @@ fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64, f64)> {
     Some((v[0], v[v.len() / 2], v[v.len() - 1]))
 }
 
-/// A summary line: its name, the value of one ray, and the unit.
-type Column = (&'static str, fn(&Observables) -> f64, &'static str);
+/// The observables the summaries show: deflection [arcsec], redshift, time delay [s], largest
+/// null error.
+pub fn summarized(o: &Observables) -> [f64; 4] {
+    [
+        rad_to_arcsec(o.deflection_rad),
+        o.redshift,
+        o.time_delay_s,
+        o.null_error_max,
+    ]
+}
 
-/// Observables summary lines shared by `run` and `inspect`.
-fn observables_lines<'a>(rays: impl Iterator<Item = &'a Observables> + Clone) -> String {
-    let columns: [Column; 4] = [
-        ("deflection", |o| rad_to_arcsec(o.deflection_rad), "arcsec"),
-        ("redshift z", |o| o.redshift, ""),
-        ("time delay", |o| o.time_delay_s, "s"),
-        ("null error (max)", |o| o.null_error_max, ""),
+/// Observables summary lines shared by `run` and `inspect` (of [`summarized`] values).
+fn observables_lines<'a>(rays: impl Iterator<Item = &'a [f64; 4]> + Clone) -> String {
+    let columns = [
+        ("deflection", "arcsec"),
+        ("redshift z", ""),
+        ("time delay", "s"),
+        ("null error (max)", ""),
     ];
     let mut s = String::new();
-    for (name, value, unit) in columns {
-        let _ = match range(rays.clone().map(value)) {
+    for (k, (name, unit)) in columns.into_iter().enumerate() {
+        let _ = match range(rays.clone().map(|v| v[k])) {
             Some((lo, mid, hi)) => writeln!(
                 s,
                 "  {name:<22} min {lo:>12.5e}  median {mid:>12.5e}  max {hi:>12.5e} {unit}"
@@ -213,7 +222,8 @@ pub fn inspect(path: &Path, meta: &RunMeta, rays: &[StoredRay]) -> String {
         "  end reasons: {}",
         end_reason_line(rays.iter().map(|r| r.end))
     );
-    s += &observables_lines(rays.iter().map(|r| &r.observables));
+    let values: Vec<[f64; 4]> = rays.iter().map(|r| summarized(&r.observables)).collect();
+    s += &observables_lines(values.iter());
     for w in &meta.warnings {
         let _ = writeln!(s, "  warning: {w}");
     }

@@ -353,3 +353,54 @@ fn the_packed_layout_holds_the_per_photon_rows_bit_for_bit_and_every_reader_read
     let tail = |r: &str| r.splitn(3, ',').nth(2).unwrap().to_string();
     assert_eq!(tail(rows[1]), tail(rows[2]));
 }
+
+/// The job scripts of configs/slurm run as SLURM would run them (its variables set by hand):
+/// three array tasks, then the merge, equal to the unsharded run; two sweep tasks, then the
+/// summary.
+#[test]
+fn the_slurm_scripts_run_a_sharded_job_and_its_merge() {
+    let dir = tmp();
+    let out = dir.path().join("big");
+    let config = dir.path().join("small.toml");
+    let mut c = excalibur::config::RunConfig::load(
+        Path::new("configs/seed_quick.toml"),
+        &[("rays.count".into(), "11".into())],
+    )
+    .unwrap()
+    .config()
+    .clone();
+    c.output.path = dir.path().join("whole.h5");
+    std::fs::write(&config, c.to_toml()).unwrap();
+    let bin = env!("CARGO_BIN_EXE_excalibur");
+    let script = |name: &str, args: &[&str], task: Option<usize>| {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg(format!("configs/slurm/{name}"))
+            .args(args)
+            .env("EXCALIBUR", bin);
+        if let Some(t) = task {
+            cmd.env("SLURM_ARRAY_TASK_ID", t.to_string())
+                .env("SLURM_ARRAY_TASK_COUNT", "3")
+                .env("SLURM_CPUS_PER_TASK", "1");
+        }
+        let o = cmd.output().unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    for t in 0..3 {
+        script(
+            "sharded_run.sh",
+            &[config.to_str().unwrap(), out.to_str().unwrap()],
+            Some(t),
+        );
+    }
+    script("merge.sh", &[out.to_str().unwrap()], None);
+    let o = run(&["run", config.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read_run(&out.join("merged.h5")).unwrap(),
+        read_run(&c.output.path).unwrap()
+    );
+}
