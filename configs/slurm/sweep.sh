@@ -6,7 +6,7 @@
 #   sbatch --dependency=afterok:$jid configs/slurm/summarize.sh runs/sweep runs/sweep.csv
 #
 # Requests as in sharded_run.sh (a 512³ grid per task: 3G); --time for a whole run of the
-# base config: rays × steps per ray / ~4.7e6 steps/s on 2 cores, plus ~1 s of grid build.
+# base config: rays × steps per ray / 6.9e6 steps/s on 2 cores, plus up to 3.5 s of grid build.
 #SBATCH --job-name=excalibur-sweep
 #SBATCH --cpus-per-task=2
 #SBATCH --mem=3G

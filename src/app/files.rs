@@ -22,6 +22,9 @@ pub struct PathFields {
     pub config: String,
     pub export: String,
     pub run: String,
+    /// "Export sweep…": the manifest's path and the range of the swept key.
+    pub sweep: String,
+    pub sweep_range: crate::sweep::KeyRange,
     /// Every config in `configs/`.
     pub presets: Vec<PathBuf>,
 }
@@ -29,10 +32,19 @@ pub struct PathFields {
 impl PathFields {
     pub fn new(config_path: &Path, config: &RunConfig) -> PathFields {
         let export = config.output.path.display().to_string();
+        let mass = config.lenses.first().map_or(1e15, |l| l.mass_msun);
         PathFields {
             config: config_path.display().to_string(),
             run: export.clone(),
             export,
+            sweep: "runs/sweep.toml".into(),
+            sweep_range: crate::sweep::KeyRange {
+                key: "lenses.0.mass_msun".into(),
+                from: mass / 10.0,
+                to: mass * 10.0,
+                count: 5,
+                log: true,
+            },
             presets: presets(),
         }
     }
@@ -155,6 +167,17 @@ pub fn handle_file_actions(
             PanelAction::SaveConfig(p) => io::save_config(&draft.config, p)
                 .map(|_| format!("saved {}", p.display()))
                 .map_err(|e| format!("{:#}", anyhow::Error::from(e))),
+            PanelAction::ExportSweep(p, range) => crate::sweep::export(p, &draft.config, range)
+                .map(|m| {
+                    format!(
+                        "wrote {} ({} runs of {}; base {}): submit with configs/slurm/sweep.sh",
+                        p.display(),
+                        m.len(),
+                        range.key,
+                        m.base.display()
+                    )
+                })
+                .map_err(|e| e.to_string()),
             PanelAction::Export(p) => {
                 export_run(&view, p).map(|_| format!("exported {}", p.display()))
             }

@@ -14,6 +14,7 @@ pub mod layout;
 mod legend;
 pub mod panel;
 mod panel_config;
+mod panel_files;
 mod panel_teaching;
 pub mod plots;
 mod readouts;

@@ -2,7 +2,7 @@
 //! plot window. Edits land in the [`Draft`] and the display resources; requests go out as
 //! [`PanelAction`] messages.
 
-use super::actions::{PanelAction, PathField};
+use super::actions::PanelAction;
 use super::camera::OrbitCamera;
 use super::display::Presentation;
 use super::display::{ColorBy, Display, Selection};
@@ -12,6 +12,7 @@ use super::frame::SceneLabels;
 use super::layout::UiLayout;
 use super::legend::Legend;
 use super::panel_config::*;
+use super::panel_files::files_ui;
 use super::panel_teaching::{apply_theme, teaching_ui};
 use super::plots::plots_window;
 use super::readouts::{overlay, scene_labels, status_bar, DrawnLabels, Readouts};
@@ -24,12 +25,8 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, CollapsingHeader, Slider, Ui};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
-use std::path::PathBuf;
 use std::time::Instant;
 use strum::VariantArray;
-
-/// A button of a path row: its label and the action it makes of the typed path.
-type MakeAction = fn(PathBuf) -> PanelAction;
 
 /// Whether the panel is open and the plot window shown.
 #[derive(Resource, Debug, Clone)]
@@ -268,63 +265,6 @@ fn run_controls(ui: &mut Ui, e: &mut Edits, view: &RunView, out: &mut Vec<PanelA
             e.panel.show_plots = !e.panel.show_plots;
         }
     });
-}
-
-fn path_row(
-    ui: &mut Ui,
-    label: &str,
-    text: &mut String,
-    field: PathField,
-    buttons: &[(&str, MakeAction)],
-    out: &mut Vec<PanelAction>,
-) {
-    ui.label(label);
-    ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(text).desired_width(170.0));
-        for (name, make) in buttons {
-            if ui.button(*name).clicked() {
-                out.push(make(PathBuf::from(text.trim())));
-            }
-        }
-        if ui
-            .button("Browse…")
-            .on_hover_text("pick with the desktop's file dialog (fills the field)")
-            .clicked()
-        {
-            out.push(PanelAction::Browse(field));
-        }
-    });
-}
-
-fn files_ui(ui: &mut Ui, paths: &mut PathFields, out: &mut Vec<PanelAction>) {
-    path_row(
-        ui,
-        "config (TOML)",
-        &mut paths.config,
-        PathField::Config,
-        &[
-            ("Load", PanelAction::LoadConfig),
-            ("Save", PanelAction::SaveConfig),
-        ],
-        out,
-    );
-    path_row(
-        ui,
-        "export current run (HDF5)",
-        &mut paths.export,
-        PathField::Export,
-        &[("Export", PanelAction::Export)],
-        out,
-    );
-    path_row(
-        ui,
-        "open run file (HDF5)",
-        &mut paths.run,
-        PathField::Run,
-        &[("Open", PanelAction::OpenRun)],
-        out,
-    );
-    ui.small("You can also drop a .toml or .h5 file onto the window.");
 }
 
 fn display_ui(

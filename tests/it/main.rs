@@ -20,5 +20,6 @@ mod physics_schwarzschild;
 mod potential_import;
 mod scale_out;
 mod structure;
+mod sweeps;
 #[cfg(feature = "gui")]
 mod teaching_bridge;
