@@ -44,7 +44,11 @@ pub fn resolution_warnings(model: &Model) -> Vec<String> {
             .filter(|b| *b > 1e-6 * dx)
             .fold(f64::INFINITY, f64::min);
         let nodes_needed = (size_m * RESOLVED_CELLS / b_min).ceil();
-        let fix = if nodes_needed.is_finite() && (nodes_needed as usize) <= MAX_SUGGESTED_NODES {
+        // Only central rays close (b_min infinite, nodes_needed 0): no node count helps them.
+        let fix = if nodes_needed >= 1.0
+            && nodes_needed.is_finite()
+            && (nodes_needed as usize) <= MAX_SUGGESTED_NODES
+        {
             format!(
                 "set potential.nodes to at least {} (or potential.mode = \"analytic\")",
                 nodes_needed as usize

@@ -53,3 +53,34 @@ fn a_coarse_grid_is_warned_about_and_the_warning_is_kept() {
     assert!(w.is_empty() && !err.contains("warning"), "{w:?} {err}");
     assert!(excalibur::io::read_run(&out).unwrap().0.warnings.is_empty());
 }
+
+/// Only the central ray passes near the lens (the seed's production cone at 512³ has one, aimed
+/// at the lens centre): no node count would help it, so none is suggested (it said "at least 0").
+#[test]
+fn a_central_ray_alone_gets_no_node_count() {
+    let dir = tmp();
+    let o = dir.path().join("c.h5");
+    let (w, _) = warnings_of(&[
+        "run",
+        "configs/seed_optimal.toml",
+        "-o",
+        o.to_str().unwrap(),
+        "--json",
+        "--quiet",
+        "--set",
+        "potential.nodes=64",
+        "--set",
+        "rays.n_theta=1",
+        "--set",
+        "rays.n_phi=1",
+        "--set",
+        "integration.stop.steps=10",
+    ]);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].starts_with("lens 0: 1 of 1 rays"), "{}", w[0]);
+    assert!(
+        w[0].ends_with("set potential.mode = \"analytic\""),
+        "{}",
+        w[0]
+    );
+}
