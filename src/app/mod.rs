@@ -12,6 +12,7 @@ mod frame;
 mod gizmos;
 pub mod layout;
 mod legend;
+mod pacing;
 pub mod panel;
 mod panel_config;
 mod panel_files;
@@ -85,6 +86,7 @@ impl Plugin for ViewPlugins {
             gizmos::GizmosPlugin,
             camera::CameraPlugin,
             panel::PanelPlugin,
+            pacing::PacingPlugin,
         ));
     }
 }

@@ -336,6 +336,8 @@ fn finish_pass(view: &mut RunView, done: PassDone, elapsed_s: f64) -> bool {
         return true;
     }
     if done.pass == Pass::Preview {
+        // The full grid is built next: nothing streams until it is.
+        view.status = RunStatus::Building;
         return false;
     }
     view.timing.finished_s = Some(elapsed_s);
