@@ -4,7 +4,9 @@
 //! lookup, but nothing else: no recording, no events, no cancel polls, no bounds checks
 //! beyond one per sample. Measured in the same run as the production `Model::trace` on the
 //! seed's geometry (421 rays × 1000 steps), 1 and 2 threads, 128³ and 512³, so the ratio is
-//! free of this shared machine's drift. Run: `cargo bench --no-default-features --bench bare_kernel`.
+//! free of this shared machine's drift. Run: `cargo bench --no-default-features --bench bare_kernel`
+//! (`ONLY128=1` skips the 512³ grids, whose 4 GiB of first-touched pages otherwise dominate a
+//! `perf record` of the 128³ cases).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use excalibur::config::RunConfig;
@@ -165,7 +167,12 @@ fn bare_vs_production(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(6))
         .warm_up_time(Duration::from_secs(1));
-    for nodes in [128usize, 512] {
+    let sizes: &[usize] = if std::env::var("ONLY128").is_ok() {
+        &[128]
+    } else {
+        &[128, 512]
+    };
+    for &nodes in sizes {
         let overrides = [
             ("potential.nodes", nodes.to_string()),
             ("rays.n_theta", "21".into()),

@@ -275,7 +275,7 @@ impl<T: GridScalar> Grid<T> {
 }
 
 impl<T: GridScalar> Field for Grid<T> {
-    #[inline]
+    #[inline(always)]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         let (i, fx) = self.locate(x_m[0], 0)?;
         let (j, fy) = self.locate(x_m[1], 1)?;
