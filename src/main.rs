@@ -48,8 +48,9 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
             .cloned()
             .collect();
         Some(
+            // As written, like the draft it replaces (implicit defaults follow the edit).
             excalibur::config::RunConfig::load(&path, &all)?
-                .config()
+                .as_given()
                 .clone(),
         )
     };
