@@ -122,10 +122,14 @@ fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &Lens
     if tex.handle.is_some() && tex.version == sky.version && tex.mode == sky.mode {
         return;
     }
+    let residual;
     let picture = match (sky.mode, &sky.thin) {
-        (SkyMode::ThinLens, Some(Ok(t))) => t.picture.clone(),
-        (SkyMode::Residual, Some(Ok(t))) => residual_picture(&t.residual_over_theta_e, image),
-        _ => image.picture.clone(),
+        (SkyMode::ThinLens, Some(Ok(t))) => &t.picture,
+        (SkyMode::Residual, Some(Ok(t))) => {
+            residual = residual_picture(&t.residual_over_theta_e, image);
+            &residual
+        }
+        _ => &image.picture,
     };
     let bytes: Vec<u8> = picture
         .rgb
@@ -228,18 +232,14 @@ fn draw_overlays(
 
 /// "1st μ +2.50" or "2nd +11.7 d μ −1.50".
 fn image_label(k: usize, im: &crate::lensing::Image, image: &LensedImage) -> String {
-    let order = match k {
-        0 => "1st".to_string(),
-        1 => "2nd".to_string(),
-        2 => "3rd".to_string(),
-        n => format!("{}th", n + 1),
-    };
-    let delay_d = (im.arrival_s - image.images[0].arrival_s) / DAY_S;
+    let order = ["1st", "2nd", "3rd"]
+        .get(k)
+        .map_or(format!("{}th", k + 1), |o| o.to_string());
     if k == 0 {
-        format!("{order} μ {:+.2}", im.magnification)
-    } else {
-        format!("{order} +{delay_d:.1} d μ {:+.2}", im.magnification)
+        return format!("{order} μ {:+.2}", im.magnification);
     }
+    let delay_d = (im.arrival_s - image.images[0].arrival_s) / DAY_S;
+    format!("{order} +{delay_d:.1} d μ {:+.2}", im.magnification)
 }
 
 /// Click: show the pixel's geodesic in 3-D. Shift-drag: move the source behind the pointer.

@@ -86,7 +86,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         // Rays are traced a block at a time and each block appended to the file, so memory
         // holds one block's states, not the run's.
         OutputLayout::Packed => io::write_atomically(&output, args.force, |tmp| {
-            let mut w = io::PackedWriter::create(tmp, &output, &meta, rays.len())?;
+            let mut w = io::PackedWriter::create(
+                tmp,
+                &output,
+                &meta,
+                rays.len(),
+                model.config.output.compression,
+            )?;
             let per_ray = excalibur::trace::expected_rows(&model.integration);
             let block_rays = (PACKED_BLOCK_ROWS / per_ray).clamp(64, 8192);
             for block in rays.chunks(block_rays) {

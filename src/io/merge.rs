@@ -105,12 +105,15 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
         ..meta
     };
     let records: Vec<RayRecord> = all.iter().map(RayRecord::from).collect();
-    // In the layout the run asked for, as the unsharded run would have written it.
-    let packed = toml::from_str::<crate::config::RunConfig>(&merged.config_toml)
-        .is_ok_and(|c| c.output.layout == crate::config::OutputLayout::Packed);
-    if packed {
-        super::packed::write_packed(output, &merged, &records, force).map_err(MergeError::Write)
-    } else {
-        write_run(output, &merged, &records, force).map_err(MergeError::Write)
+    // In the layout (and compression) the run asked for, as the unsharded run wrote it.
+    let output_config = toml::from_str::<crate::config::RunConfig>(&merged.config_toml)
+        .map(|c| c.output)
+        .unwrap_or_default();
+    match output_config.layout {
+        crate::config::OutputLayout::Packed => {
+            super::packed::write_packed(output, &merged, &records, force, output_config.compression)
+        }
+        crate::config::OutputLayout::PerPhoton => write_run(output, &merged, &records, force),
     }
+    .map_err(MergeError::Write)
 }

@@ -24,12 +24,14 @@ pub struct PackedWriter {
 }
 
 impl PackedWriter {
-    /// Creates the file at `tmp` for `n_photons` rays (reported as `path`).
+    /// Creates the file at `tmp` for `n_photons` rays (reported as `path`), its states
+    /// deflated at level `deflate` (`output.compression`; 0 = none).
     pub fn create(
         tmp: &Path,
         path: &Path,
         meta: &RunMeta,
         n_photons: usize,
+        deflate: u8,
     ) -> Result<PackedWriter, IoError> {
         let fail = IoError::h5(path, "cannot write the run file");
         let go = || -> hdf5::Result<PackedWriter> {
@@ -37,7 +39,7 @@ impl PackedWriter {
             root_attributes(&file, meta, n_photons, "packed")?;
             let root = &*file;
             Ok(PackedWriter {
-                states: resizable::<f64>(root, "states", 14, meta_deflate(meta))?,
+                states: resizable::<f64>(root, "states", 14, deflate)?,
                 info: resizable::<PhotonInfo>(root, "photon_info", 0, 0)?,
                 observables: ObservableColumns::create(&file)?,
                 file,
@@ -88,21 +90,16 @@ impl PackedWriter {
     }
 }
 
-/// The deflate level the run's config asks for (`output.compression`).
-fn meta_deflate(meta: &RunMeta) -> u8 {
-    toml::from_str::<crate::config::RunConfig>(&meta.config_toml)
-        .map_or(1, |c| c.output.compression)
-}
-
 /// Writes a whole run in the packed layout (merge, and runs already in memory).
 pub fn write_packed(
     path: &Path,
     meta: &RunMeta,
     rays: &[RayRecord],
     force: bool,
+    deflate: u8,
 ) -> Result<(), IoError> {
     super::atomic::write_atomically(path, force, |tmp| {
-        let mut w = PackedWriter::create(tmp, path, meta, rays.len())?;
+        let mut w = PackedWriter::create(tmp, path, meta, rays.len(), deflate)?;
         w.append(rays)?;
         w.finish()
     })

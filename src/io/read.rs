@@ -138,36 +138,9 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
     };
     let mut rays = Vec::with_capacity(n);
     for i in 0..n {
-        if let Some(p) = states.as_mut() {
-            let rows = p.photon(i)?;
-            rays.push(stored(
-                path,
-                i,
-                rows,
-                &codes,
-                &ids,
-                &acc,
-                &rej,
-                &observables,
-                &dirs,
-            )?);
-            continue;
-        }
-        let ds = file.dataset(&format!("photon_{i}_states")).map_err(h5)?;
-        let shape = ds.shape();
-        let rows: Vec<Row> = if shape.len() == 2 && shape[1] == 14 {
-            ds.read_raw::<f64>()
-                .map_err(h5)?
-                .chunks_exact(14)
-                .map(|c| c.try_into().expect("chunk of 14"))
-                .collect()
-        } else if shape == [0] {
-            vec![]
-        } else {
-            return Err(IoError::invalid(
-                path,
-                format!("photon_{i}_states has shape {shape:?}, expected (n, 14)"),
-            ));
+        let rows = match states.as_mut() {
+            Some(p) => p.photon(i)?,
+            None => per_photon_rows(&file, path, i)?,
         };
         rays.push(stored(
             path,
@@ -182,6 +155,30 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
         )?);
     }
     Ok((meta, rays))
+}
+
+/// Rows of 14 values from a flat slice.
+fn rows_of(flat: &[f64]) -> Vec<Row> {
+    flat.chunks_exact(14)
+        .map(|c| c.try_into().expect("chunk of 14"))
+        .collect()
+}
+
+/// The rows of `photon_{i}_states` in the per-photon layout.
+fn per_photon_rows(file: &hdf5::File, path: &Path, i: usize) -> Result<Vec<Row>, IoError> {
+    let h5 = |e: hdf5::Error| IoError::h5(path, "not a readable excalibur run file")(e);
+    let ds = file.dataset(&format!("photon_{i}_states")).map_err(h5)?;
+    let shape = ds.shape();
+    if shape.len() == 2 && shape[1] == 14 {
+        Ok(rows_of(&ds.read_raw::<f64>().map_err(h5)?))
+    } else if shape == [0] {
+        Ok(vec![])
+    } else {
+        Err(IoError::invalid(
+            path,
+            format!("photon_{i}_states has shape {shape:?}, expected (n, 14)"),
+        ))
+    }
 }
 
 /// Photon i of the columns read from `observables`.
@@ -273,10 +270,7 @@ impl<'a> PackedStates<'a> {
             self.start = a;
         }
         let from = (a - self.start) * 14;
-        Ok(self.block[from..from + (b - a) * 14]
-            .chunks_exact(14)
-            .map(|c| c.try_into().expect("chunk of 14"))
-            .collect())
+        Ok(rows_of(&self.block[from..from + (b - a) * 14]))
     }
 }
 

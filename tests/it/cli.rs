@@ -18,6 +18,21 @@ pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// The same rays, their states bit for bit (NaN included) and everything else equal.
+pub(crate) fn assert_same_rays(r1: &[excalibur::io::StoredRay], r2: &[excalibur::io::StoredRay]) {
+    assert_eq!(r1.len(), r2.len());
+    for (a, b) in r1.iter().zip(r2) {
+        assert_eq!(a.rows.len(), b.rows.len());
+        for (x, y) in a.rows.iter().zip(&b.rows) {
+            assert!(
+                x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()),
+                "bit-identical states"
+            );
+        }
+        assert_eq!(a, b);
+    }
+}
+
 pub(crate) fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
@@ -227,16 +242,7 @@ fn shards_merge_to_the_unsharded_run() {
     let (m2, r2) = read_run(&merged).unwrap();
     assert_eq!(m1, m2);
     assert_eq!(r1.len(), 13);
-    for (a, b) in r1.iter().zip(&r2) {
-        assert_eq!(a.rows.len(), b.rows.len());
-        for (x, y) in a.rows.iter().zip(&b.rows) {
-            assert!(
-                x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()),
-                "bit-identical states"
-            );
-        }
-        assert_eq!(a, b);
-    }
+    assert_same_rays(&r1, &r2);
     // Missing a shard is an error that says which.
     let o = run(&[
         "merge",

@@ -1,7 +1,7 @@
 //! Scale-out as a cluster uses it (issue 11): a SLURM job array of shard processes running at
 //! once, then a merge; a parameter sweep listed and run index by index; one table of results.
 
-use super::cli::{exe, run, stderr, tmp};
+use super::cli::{assert_same_rays, exe, run, stderr, tmp};
 use super::sweeps::manifest;
 use excalibur::io::read_run;
 use std::path::Path;
@@ -69,13 +69,7 @@ fn a_job_array_of_concurrent_shards_merges_to_the_unsharded_run_bit_for_bit() {
     let (m2, r2) = read_run(&merged).unwrap();
     assert_eq!(m1, m2);
     assert_eq!(r1.len(), 23);
-    for (a, b) in r1.iter().zip(&r2) {
-        assert_eq!(a.rows.len(), b.rows.len());
-        for (x, y) in a.rows.iter().zip(&b.rows) {
-            assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()));
-        }
-        assert_eq!(a, b);
-    }
+    assert_same_rays(&r1, &r2);
     // A task that ran twice (a resubmitted array index) is refused, naming the shard.
     let o = run(&[
         "merge",
@@ -139,13 +133,7 @@ fn the_packed_layout_holds_the_per_photon_rows_bit_for_bit_and_every_reader_read
         m1.config_toml, m2.config_toml,
         "the layout is part of the config"
     );
-    for (a, b) in r1.iter().zip(&r2) {
-        assert_eq!(a.rows.len(), b.rows.len());
-        for (x, y) in a.rows.iter().zip(&b.rows) {
-            assert!(x.iter().zip(y).all(|(p, q)| p.to_bits() == q.to_bits()));
-        }
-        assert_eq!(a, b);
-    }
+    assert_same_rays(&r1, &r2);
     // Shards of a packed run merge into a packed file equal to the unsharded one.
     let mut parts = vec![];
     for i in 0..3 {
