@@ -179,12 +179,16 @@ fn bare_vs_production(c: &mut Criterion) {
             ("rays.n_phi", "21".into()),
         ]
         .map(|(k, v)| (k.to_string(), v));
+        let mut overrides = overrides.to_vec();
+        if let Ok(every) = std::env::var("RECORD_EVERY") {
+            overrides.push(("integration.record_every".into(), every));
+        }
         let config = RunConfig::load(Path::new("configs/seed_optimal.toml"), &overrides).unwrap();
         let model = Model::build(config, Path::new("."), &mut FieldCache::default()).unwrap();
         let steps = model
             .trace(&model.rays, 1, &NoSink, &Default::default())
             .steps_total();
-        let grid = BareGrid::seed(nodes);
+        let grid = BareGrid::seed(std::env::var("BARE_NODES").map_or(nodes, |v| v.parse().unwrap()));
         let bare = Bare {
             grid: &grid,
             h0: hubble_per_s(model.config.cosmology.h0_km_s_mpc),

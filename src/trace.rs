@@ -1,9 +1,9 @@
 //! `run`: traces all rays on a rayon pool of a chosen size, streaming partial trajectories and
 //! results to a [`Sink`], cancellable at any time, with results in launch order.
 
-use crate::integrate::{integrate, EndReason, Integration, RayOutcome};
+use crate::integrate::{integrate_many, EndReason, Integration, RayOutcome, LANES};
 use crate::lens::Lens;
-use crate::metric::{Row, Spacetime};
+use crate::metric::{Row, Spacetime, State};
 use crate::observables::{self, Observables};
 use crate::rays::Ray;
 use std::sync::atomic::AtomicBool;
@@ -84,35 +84,59 @@ pub struct Tracer<'a, S: Spacetime> {
 impl<S: Spacetime> Tracer<'_, S> {
     /// Traces one ray, streaming its rows to `sink`.
     pub fn trace(&self, ray: &Ray, sink: &dyn Sink, cancel: &AtomicBool) -> RayResult {
-        let mut rows: Vec<Row> = Vec::with_capacity(expected_rows(&self.integration));
-        let mut sent = 0usize;
+        let mut results = self.trace_many(std::slice::from_ref(ray), sink, cancel);
+        results.pop().expect("one result per ray")
+    }
+
+    /// Traces a few rays together (fixed-step RK4 in lock-step packets, [`integrate_many`]),
+    /// streaming each ray's rows to `sink`; results in the order of `rays`.
+    pub fn trace_many(&self, rays: &[Ray], sink: &dyn Sink, cancel: &AtomicBool) -> Vec<RayResult> {
         let st = self.spacetime;
-        let outcome = match st.launch(ray.offset_m, ray.direction) {
-            Ok(y0) => integrate(st, y0, &self.integration, cancel, &mut |y, s| {
-                rows.push(st.row(y, s));
-                if rows.len() - sent >= STREAM_BATCH_ROWS {
-                    sink.partial(ray.id, &rows[sent..]);
-                    sent = rows.len();
-                }
-            }),
-            Err(_) => RayOutcome::start_invalid(),
-        };
-        if rows.len() > sent {
-            sink.partial(ray.id, &rows[sent..]);
+        let expected = expected_rows(&self.integration);
+        let mut rows: Vec<Vec<Row>> = rays.iter().map(|_| Vec::with_capacity(expected)).collect();
+        let mut sent = vec![0usize; rays.len()];
+        // Rays that launch are integrated; the others end at once.
+        let launches: Vec<Option<State>> = rays
+            .iter()
+            .map(|r| st.launch(r.offset_m, r.direction).ok())
+            .collect();
+        let (index, y0s): (Vec<usize>, Vec<State>) = launches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, y0)| y0.map(|y0| (i, y0)))
+            .unzip();
+        let mut outcomes = vec![RayOutcome::start_invalid(); rays.len()];
+        let integrated = integrate_many(st, &y0s, &self.integration, cancel, &mut |j, y, s| {
+            let i = index[j];
+            rows[i].push(st.row(y, s));
+            if rows[i].len() - sent[i] >= STREAM_BATCH_ROWS {
+                sink.partial(rays[i].id, &rows[i][sent[i]..]);
+                sent[i] = rows[i].len();
+            }
+        });
+        for (i, outcome) in index.iter().zip(integrated) {
+            outcomes[*i] = outcome;
         }
-        let observables = if rows.is_empty() {
-            nan_observables()
-        } else {
-            observables::of_ray(st, self.lenses, &outcome)
-        };
-        let result = RayResult {
-            ray: *ray,
-            outcome,
-            rows,
-            observables,
-        };
-        sink.finished(&result);
-        result
+        (rays.iter().zip(outcomes).zip(rows).zip(sent))
+            .map(|(((ray, outcome), rows), sent)| {
+                if rows.len() > sent {
+                    sink.partial(ray.id, &rows[sent..]);
+                }
+                let observables = if rows.is_empty() {
+                    nan_observables()
+                } else {
+                    observables::of_ray(st, self.lenses, &outcome)
+                };
+                let result = RayResult {
+                    ray: *ray,
+                    outcome,
+                    rows,
+                    observables,
+                };
+                sink.finished(&result);
+                result
+            })
+            .collect()
     }
 
     /// Traces all rays on a pool of `threads` workers, or with 0 on the current rayon pool (the
@@ -127,9 +151,9 @@ impl<S: Spacetime> Tracer<'_, S> {
         use rayon::prelude::*;
         let start = Instant::now();
         let work = || {
-            rays.par_iter()
+            rays.par_chunks(LANES)
                 .with_max_len(1)
-                .map(|r| self.trace(r, sink, cancel))
+                .flat_map_iter(|chunk| self.trace_many(chunk, sink, cancel))
                 .collect::<Vec<_>>()
         };
         let results = if threads == 0 {

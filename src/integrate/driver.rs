@@ -1,7 +1,7 @@
 //! The integration loop shared by every stepper: propose, attempt, locate events, record,
 //! count. The method-specific parts are in `stepper.rs`, the events in `events.rs`.
 
-use super::events::EventSet;
+use super::events::{EventSet, EventValues};
 use super::settings::{EndReason, Integration, Method};
 use super::stepper::{Attempt, Dopri5, Rk4, Stepper};
 use crate::metric::{velocity, Sample, Spacetime, State};
@@ -42,7 +42,7 @@ impl RayOutcome {
 }
 
 /// How often (in steps) the cancel flag is read.
-const CANCEL_POLL_STEPS: u64 = 64;
+pub(super) const CANCEL_POLL_STEPS: u64 = 64;
 
 /// Whether the field at `y` is deeper than the weak-field limit |Φ|/c² = 1e-3.
 fn beyond_weak_field<S: Spacetime>(st: &S, y: &State) -> bool {
@@ -51,7 +51,7 @@ fn beyond_weak_field<S: Spacetime>(st: &S, y: &State) -> bool {
     })
 }
 
-fn finite(y: &State) -> bool {
+pub(super) fn finite(y: &State) -> bool {
     y.iter().all(|v| v.is_finite())
 }
 
@@ -80,46 +80,126 @@ fn run<S: Spacetime, P: Stepper>(
     st: &S,
     y0: State,
     settings: &Integration,
-    mut stepper: P,
+    stepper: P,
     cancel: &AtomicBool,
     record: &mut dyn FnMut(&State, &Sample),
 ) -> RayOutcome {
+    match begin(st, y0, settings, record) {
+        Ok(progress) => resume(st, settings, stepper, progress, cancel, record),
+        Err(out) => out,
+    }
+}
+
+/// A ray part-way through the loop: everything the loop carries from one step to the next,
+/// so that the lock-step packets of `packet.rs` can hand a ray to this loop at any step.
+#[derive(Clone, Copy)]
+pub(super) struct Progress<'a> {
+    /// The outcome so far (step counts, largest null error, the initial state and field).
+    pub out: RayOutcome,
+    pub y: State,
+    /// The right-hand side at `y`.
+    pub k1: State,
+    pub sample: Sample,
+    pub lambda: f64,
+    pub events: EventSet<'a>,
+    pub events_now: EventValues,
+    pub current_recorded: bool,
+}
+
+/// The limit on accepted steps: the user's count or the safety limit, whichever is smaller.
+pub(super) fn step_cap(settings: &Integration) -> u64 {
     let stop = &settings.stop;
+    stop.steps.map_or(stop.max_steps, |s| s.min(stop.max_steps))
+}
+
+/// Checks and records the launch state; the finished outcome when the ray cannot start.
+#[allow(clippy::result_large_err)] // once per ray, never on the step's path
+pub(super) fn begin<'a, S: Spacetime>(
+    st: &S,
+    y0: State,
+    settings: &'a Integration,
+    record: &mut dyn FnMut(&State, &Sample),
+) -> Result<Progress<'a>, RayOutcome> {
     let mut out = RayOutcome {
         initial_state: y0,
         final_state: y0,
         ..RayOutcome::start_invalid()
     };
-    let Ok((mut k1, mut sample)) = st.derivative(&y0) else {
-        return out;
+    let Ok((k1, sample)) = st.derivative(&y0) else {
+        return Err(out);
     };
     if !finite(&y0) || st.core_margin_m(&y0) <= 0.0 {
-        return out;
+        return Err(out);
     }
     out.initial_sample = sample;
     out.final_sample = sample;
     out.null_error_max = st.null_error(&y0, &sample);
     record(&y0, &sample);
-    let events = EventSet::new(stop, &y0);
-    let mut events_now = events.values(st, &y0);
-    let step_cap = stop.steps.map_or(stop.max_steps, |s| s.min(stop.max_steps));
-    let record_every = settings.record_every.max(1);
-    let mut y = y0;
-    let mut lambda = 0.0;
-    let mut current_recorded = true;
+    let events = EventSet::new(&settings.stop, &y0);
+    Ok(Progress {
+        out,
+        y: y0,
+        k1,
+        sample,
+        lambda: 0.0,
+        events,
+        events_now: events.values(st, &y0),
+        current_recorded: true,
+    })
+}
 
+/// Takes an accepted step that crossed no event: the state moves to `y_new`, which is
+/// recorded when its step count is a multiple of `record_every`.
+#[inline(always)]
+pub(super) fn accept<S: Spacetime>(
+    st: &S,
+    p: &mut Progress,
+    h: f64,
+    (y_new, k_new, s_new): (State, State, Sample),
+    after: EventValues,
+    record_every: u64,
+    record: &mut dyn FnMut(&State, &Sample),
+) {
+    p.out.steps_accepted += 1;
+    p.lambda += h;
+    p.y = y_new;
+    p.k1 = k_new;
+    p.events_now = after;
+    p.sample = s_new;
+    p.current_recorded = false;
+    p.out.null_error_max = p.out.null_error_max.max(st.null_error(&p.y, &p.sample));
+    if p.out.steps_accepted.is_multiple_of(record_every) {
+        record(&p.y, &p.sample);
+        p.current_recorded = true;
+    }
+}
+
+/// Runs the loop from `p` until the ray stops.
+pub(super) fn resume<S: Spacetime, P: Stepper>(
+    st: &S,
+    settings: &Integration,
+    mut stepper: P,
+    mut p: Progress,
+    cancel: &AtomicBool,
+    record: &mut dyn FnMut(&State, &Sample),
+) -> RayOutcome {
+    let stop = &settings.stop;
+    let step_cap = step_cap(settings);
+    let record_every = settings.record_every.max(1);
     let end = loop {
-        if out.steps_accepted.is_multiple_of(CANCEL_POLL_STEPS) && cancel.load(Ordering::Relaxed) {
+        let y = p.y;
+        if p.out.steps_accepted.is_multiple_of(CANCEL_POLL_STEPS) && cancel.load(Ordering::Relaxed)
+        {
             break EndReason::Cancelled;
         }
-        if out.steps_accepted >= step_cap {
+        if p.out.steps_accepted >= step_cap {
             break EndReason::StepLimit;
         }
         let mut h = stepper.propose(&y);
         let mut span_end = false;
         if let Some(span) = stop.affine_span_s {
-            if (lambda + h - span) * h.signum() >= -1e-12 * h.abs() {
-                h = span - lambda;
+            if (p.lambda + h - span) * h.signum() >= -1e-12 * h.abs() {
+                h = span - p.lambda;
                 span_end = true;
             }
         }
@@ -144,10 +224,10 @@ fn run<S: Spacetime, P: Stepper>(
                 span_end = false;
             }
         }
-        let y_new = match stepper.attempt(st, &y, &k1, h) {
+        let y_new = match stepper.attempt(st, &y, &p.k1, h) {
             Attempt::Accepted(v) => v,
             Attempt::Rejected => {
-                out.steps_rejected += 1;
+                p.out.steps_rejected += 1;
                 continue;
             }
             // A step that shrank to nothing next to a potential beyond the weak field stopped
@@ -164,50 +244,45 @@ fn run<S: Spacetime, P: Stepper>(
             Some(v) => Ok(v),
             None => st.derivative(&y_new),
         };
-        let (k_new, s_new) = match end_derivative {
+        let at_end = match end_derivative {
             Ok(v) => v,
             Err(halt) => break EndReason::from_halt(halt),
         };
-        let after = events.values(st, &y_new);
+        let after = p.events.values(st, &y_new);
+        let k1 = p.k1;
         let retake = |t: f64| stepper.retake(st, &y, &k1, t);
-        match events.first_crossing(st, &events_now, &after, h, &y_new, &retake) {
+        match p
+            .events
+            .first_crossing(st, &p.events_now, &after, h, &y_new, &retake)
+        {
             Err(halt) => break EndReason::from_halt(halt),
             Ok(Some((t, y_event, reason))) => match st.derivative(&y_event) {
                 Ok((_, s_event)) => {
-                    out.steps_accepted += 1;
-                    lambda += t;
-                    y = y_event;
-                    sample = s_event;
-                    current_recorded = false;
-                    out.null_error_max = out.null_error_max.max(st.null_error(&y, &sample));
+                    p.out.steps_accepted += 1;
+                    p.lambda += t;
+                    p.y = y_event;
+                    p.sample = s_event;
+                    p.current_recorded = false;
+                    p.out.null_error_max = p.out.null_error_max.max(st.null_error(&p.y, &p.sample));
                     break reason;
                 }
                 Err(halt) => break EndReason::from_halt(halt),
             },
             Ok(None) => {}
         }
-        out.steps_accepted += 1;
-        lambda += h;
-        y = y_new;
-        k1 = k_new;
-        events_now = after;
-        sample = s_new;
-        current_recorded = false;
-        out.null_error_max = out.null_error_max.max(st.null_error(&y, &sample));
-        if out.steps_accepted.is_multiple_of(record_every) {
-            record(&y, &sample);
-            current_recorded = true;
-        }
+        let at_end = (y_new, at_end.0, at_end.1);
+        accept(st, &mut p, h, at_end, after, record_every, record);
         if span_end {
             break EndReason::AffineSpanReached;
         }
     };
-    if !current_recorded {
-        record(&y, &sample);
+    if !p.current_recorded {
+        record(&p.y, &p.sample);
     }
+    let mut out = p.out;
     out.end = end;
-    out.final_state = y;
-    out.final_sample = sample;
-    out.lambda_s = lambda;
+    out.final_state = p.y;
+    out.final_sample = p.sample;
+    out.lambda_s = p.lambda;
     out
 }

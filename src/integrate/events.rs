@@ -25,6 +25,7 @@ pub struct Event {
 pub type EventValues = [Option<Event>; 4];
 
 /// The active stop events of one ray.
+#[derive(Clone, Copy)]
 pub struct EventSet<'a> {
     stop: &'a StopConditions,
     /// Which side of the stop plane the ray starts on (0: no plane, or starting on it).

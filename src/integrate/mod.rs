@@ -5,10 +5,12 @@
 
 mod driver;
 pub mod events;
+mod packet;
 mod settings;
 mod stepper;
 pub mod tableau;
 
 pub use driver::{integrate, RayOutcome};
 pub use events::{Event, EventSet, EVENT_TOLERANCE};
+pub use packet::{integrate_many, LANES};
 pub use settings::*;

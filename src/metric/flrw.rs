@@ -4,10 +4,10 @@
 //! The exact Christoffel symbols of this diagonal metric are the default: they cost the same
 //! as the first-order ones and make the null condition and Q exact properties of the equations.
 
-use super::spacetime::{self as st, idx, Halt, Sample, Spacetime, State, N_STATE};
+use super::spacetime::{self as st, idx, Halt, Lanes, Sample, Spacetime, State, N_STATE};
 use crate::cosmology::Expansion;
 use crate::lens::{Lens, TimeDependence};
-use crate::potential::Field;
+use crate::potential::{Field, StaticLanes};
 use crate::units::{dot, C2, INV_C2};
 
 /// Which geodesic equations to integrate.
@@ -69,80 +69,161 @@ impl<F: Field> PerturbedFlrw<F> {
     /// The field at a state, with its time dependence; `Halt` outside the grid or the weak field.
     #[inline]
     pub fn sample(&self, y: &State) -> Result<Sample, Halt> {
-        self.sample_with_hubble(y, self.expansion.conformal_hubble(y[idx::A]))
+        self.derivative(y).map(|(_, s)| s)
     }
 
-    /// As [`Self::sample`], with ℋ(a) already evaluated by the caller.
+    /// dy/dλ on every lane of `y`, from ℋ(a) and the field there (Φ, ∇Φ, Φ′), into `d`. The one
+    /// statement of the geodesic equations: [`Spacetime::derivative`] is its one-lane case.
+    /// Each branch is one loop over the lanes with a straight body, which the compiler turns
+    /// into SIMD instructions, each lane computing exactly what a single ray would.
     #[inline(always)]
-    fn sample_with_hubble(&self, y: &State, conformal_hubble: f64) -> Result<Sample, Halt> {
-        let x = st::absolute_position(self.observer_m, y);
-        let s0 = self.field.sample(x).ok_or(Halt::LeftGrid)?;
-        let a = y[idx::A];
-        let (g, g_rate) = self.time.factor(a, conformal_hubble);
-        let s = Sample {
-            phi: g * s0.phi,
-            gradient: [g * s0.gradient[0], g * s0.gradient[1], g * s0.gradient[2]],
-            dphi_deta: g_rate * s0.phi,
-        };
-        if !(C2 + 2.0 * s.phi > 0.0 && C2 - 2.0 * s.phi > 0.0) {
-            return Err(Halt::WeakFieldViolated);
+    fn rhs_lanes<const L: usize>(
+        &self,
+        y: &Lanes<L>,
+        h: &[f64; L],
+        f: &FieldLanes<L>,
+        d: &mut Lanes<L>,
+    ) {
+        let (phi, grad, phip) = (&f.phi, &f.gradient, &f.dphi_deta);
+        match self.equations {
+            Equations::Exact => {
+                for l in 0..L {
+                    let (u0, u) = (
+                        y[idx::U0][l],
+                        [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]],
+                    );
+                    let g = [grad[0][l], grad[1][l], grad[2][l]];
+                    let (v2, gu) = (dot(u, u), dot(g, u));
+                    let dp = C2 + 2.0 * phi[l];
+                    let dm = C2 - 2.0 * phi[l];
+                    // 1/dp and 1/dm from a single division (the hot path of every step).
+                    let inv = 1.0 / (dp * dm);
+                    let (inv_dp, inv_dm) = (dm * inv, dp * inv);
+                    d[idx::U0][l] = -(h[l] + phip[l] * inv_dp) * u0 * u0
+                        - 2.0 * inv_dp * u0 * gu
+                        - (h[l] * dm - phip[l]) * INV_C2 * inv_dp * v2;
+                    let rad = C2 * inv_dm * u0 * u0;
+                    let drag = 2.0 * (h[l] - phip[l] * inv_dm) * u0;
+                    for i in 0..3 {
+                        d[idx::U + i][l] =
+                            -rad * g[i] - drag * u[i] + (2.0 * u[i] * gu - v2 * g[i]) * inv_dm;
+                    }
+                }
+            }
+            Equations::FirstOrder => {
+                let inv_c2 = INV_C2;
+                for l in 0..L {
+                    let (u0, u) = (
+                        y[idx::U0][l],
+                        [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]],
+                    );
+                    let g = [grad[0][l], grad[1][l], grad[2][l]];
+                    let (v2, gu) = (dot(u, u), dot(g, u));
+                    let (h, phi, phip) = (h[l], phi[l], phip[l]);
+                    d[idx::U0][l] = -(h + phip * inv_c2) * u0 * u0
+                        - 2.0 * inv_c2 * u0 * gu
+                        - (h * inv_c2 - 4.0 * h * phi * inv_c2 * inv_c2 - phip * inv_c2 * inv_c2)
+                            * v2;
+                    let drag = 2.0 * (h - phip * inv_c2) * u0;
+                    for i in 0..3 {
+                        d[idx::U + i][l] =
+                            -g[i] * u0 * u0 - drag * u[i] + (2.0 * u[i] * gu - v2 * g[i]) * inv_c2;
+                    }
+                }
+            }
         }
-        Ok(s)
+        for l in 0..L {
+            let (u0, u) = (
+                y[idx::U0][l],
+                [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]],
+            );
+            let speed = dot(u, u).sqrt();
+            d[idx::ETA][l] = u0;
+            d[idx::X][l] = u[0];
+            d[idx::X + 1][l] = u[1];
+            d[idx::X + 2][l] = u[2];
+            d[idx::A][l] = y[idx::A][l] * h[l] * u0;
+            d[idx::PATH][l] = speed;
+            d[idx::ISW][l] = phip[l] * u0;
+            d[idx::SHAPIRO][l] = phi[l] * speed;
+        }
     }
+}
+
+/// The field on every lane of a packet, component-major like [`Lanes`].
+struct FieldLanes<const L: usize> {
+    phi: [f64; L],
+    gradient: [[f64; L]; 3],
+    dphi_deta: [f64; L],
 }
 
 impl<F: Field> Spacetime for PerturbedFlrw<F> {
     #[inline(always)]
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt> {
-        let a = y[idx::A];
-        let h = self.expansion.conformal_hubble(a);
-        let s = self.sample_with_hubble(y, h)?;
-        let u0 = y[idx::U0];
-        let u = [y[idx::U], y[idx::U + 1], y[idx::U + 2]];
-        let v2 = dot(u, u);
-        let grad = s.gradient;
-        let gu = dot(grad, u);
-        let (phi, phip) = (s.phi, s.dphi_deta);
-        let mut d = [0.0; N_STATE];
-        match self.equations {
-            Equations::Exact => {
-                let dp = C2 + 2.0 * phi;
-                let dm = C2 - 2.0 * phi;
-                // 1/dp and 1/dm from a single division (the hot path of every step).
-                let inv = 1.0 / (dp * dm);
-                let (inv_dp, inv_dm) = (dm * inv, dp * inv);
-                d[idx::U0] = -(h + phip * inv_dp) * u0 * u0
-                    - 2.0 * inv_dp * u0 * gu
-                    - (h * dm - phip) * INV_C2 * inv_dp * v2;
-                let rad = C2 * inv_dm * u0 * u0;
-                let drag = 2.0 * (h - phip * inv_dm) * u0;
-                for i in 0..3 {
-                    d[idx::U + i] =
-                        -rad * grad[i] - drag * u[i] + (2.0 * u[i] * gu - v2 * grad[i]) * inv_dm;
+        let mut d = [[0.0; 1]; N_STATE];
+        let mut s = [Sample::default(); 1];
+        let [halt] = self.derivative_lanes::<1>(&y.map(|v| [v]), &mut d, &mut s);
+        match halt {
+            Some(halt) => Err(halt),
+            None => Ok((d.map(|[v]| v), s[0])),
+        }
+    }
+
+    /// Samples the field lane by lane (the grid lookups are scattered loads), then evaluates
+    /// the time dependence, the weak-field check and [`Self::rhs_lanes`] on all lanes at once.
+    #[inline(always)]
+    fn derivative_lanes<const L: usize>(
+        &self,
+        y: &Lanes<L>,
+        d: &mut Lanes<L>,
+        s: &mut [Sample; L],
+    ) -> [Option<Halt>; L] {
+        let a = &y[idx::A];
+        let mut hubble = [0.0; L];
+        for l in 0..L {
+            hubble[l] = self.expansion.conformal_hubble(a[l]);
+        }
+        let o = self.observer_m;
+        let x: [[f64; L]; 3] = std::array::from_fn(|i| y[idx::X + i].map(|v| o[i] + v));
+        let mut f0 = StaticLanes::default();
+        let inside = self.field.sample_lanes(&x, &mut f0);
+        let mut halts: [Option<Halt>; L] = inside.map(|ok| (!ok).then_some(Halt::LeftGrid));
+        let mut f = FieldLanes {
+            phi: f0.phi,
+            gradient: f0.gradient,
+            dphi_deta: [0.0; L],
+        };
+        // Φ(η, x) = g(a)·Φ₀(x): Φ′ = g′Φ₀ with g′ = dg/dη.
+        match self.time {
+            TimeDependence::Frozen => {
+                for l in 0..L {
+                    // g′ = 0, written as a product so that Φ′ keeps the sign of 0·Φ₀.
+                    f.dphi_deta[l] = 0.0 * f.phi[l];
                 }
             }
-            Equations::FirstOrder => {
-                let inv_c2 = INV_C2;
-                d[idx::U0] = -(h + phip * inv_c2) * u0 * u0
-                    - 2.0 * inv_c2 * u0 * gu
-                    - (h * inv_c2 - 4.0 * h * phi * inv_c2 * inv_c2 - phip * inv_c2 * inv_c2) * v2;
-                let drag = 2.0 * (h - phip * inv_c2) * u0;
-                for i in 0..3 {
-                    d[idx::U + i] = -grad[i] * u0 * u0 - drag * u[i]
-                        + (2.0 * u[i] * gu - v2 * grad[i]) * inv_c2;
+            TimeDependence::FixedPhysicalMass => {
+                for l in 0..L {
+                    let (g, g_rate) = self.time.factor(a[l], hubble[l]);
+                    f.dphi_deta[l] = g_rate * f.phi[l];
+                    f.phi[l] *= g;
+                    for i in 0..3 {
+                        f.gradient[i][l] *= g;
+                    }
                 }
             }
         }
-        let speed = v2.sqrt();
-        d[idx::ETA] = u0;
-        d[idx::X] = u[0];
-        d[idx::X + 1] = u[1];
-        d[idx::X + 2] = u[2];
-        d[idx::A] = a * h * u0;
-        d[idx::PATH] = speed;
-        d[idx::ISW] = phip * u0;
-        d[idx::SHAPIRO] = phi * speed;
-        Ok((d, s))
+        for l in 0..L {
+            if !(C2 + 2.0 * f.phi[l] > 0.0 && C2 - 2.0 * f.phi[l] > 0.0) && halts[l].is_none() {
+                halts[l] = Some(Halt::WeakFieldViolated);
+            }
+            s[l] = Sample {
+                phi: f.phi[l],
+                gradient: [f.gradient[0][l], f.gradient[1][l], f.gradient[2][l]],
+                dphi_deta: f.dphi_deta[l],
+            };
+        }
+        self.rhs_lanes(y, &hubble, &f, d);
+        halts
     }
 
     fn null_error(&self, y: &State, s: &Sample) -> f64 {

@@ -7,6 +7,24 @@ pub const N_STATE: usize = 12;
 /// Shapiro integral J = ∫Φ dℓ [m³/s²]).
 pub type State = [f64; N_STATE];
 
+/// `L` states side by side, component-major (the lanes of one component are adjacent), so
+/// that the same arithmetic on every lane compiles to SIMD instructions.
+pub type Lanes<const L: usize> = [[f64; L]; N_STATE];
+
+/// Lane `l` of a packet.
+#[inline(always)]
+pub fn lane<const L: usize>(y: &Lanes<L>, l: usize) -> State {
+    std::array::from_fn(|i| y[i][l])
+}
+
+/// Sets lane `l` of a packet.
+#[inline(always)]
+pub fn set_lane<const L: usize>(y: &mut Lanes<L>, l: usize, v: &State) {
+    for i in 0..N_STATE {
+        y[i][l] = v[i];
+    }
+}
+
 /// Indices into [`State`].
 pub mod idx {
     pub const ETA: usize = 0;
@@ -72,6 +90,28 @@ impl MassStepLimit {
 pub trait Spacetime: Sync {
     /// dy/dλ at y, and the field at y (so callers never evaluate it twice).
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt>;
+
+    /// The right-hand sides at the `L` states of a packet at once, each lane bit for bit what
+    /// [`Self::derivative`] gives for it (the lock-step RK4 of `integrate/packet.rs`). A lane
+    /// whose evaluation halts returns its halt; its derivative and sample are then meaningless.
+    /// The default evaluates lane by lane; a metric overrides it to let the lanes share SIMD
+    /// registers.
+    #[inline(always)]
+    fn derivative_lanes<const L: usize>(
+        &self,
+        y: &Lanes<L>,
+        d: &mut Lanes<L>,
+        s: &mut [Sample; L],
+    ) -> [Option<Halt>; L] {
+        std::array::from_fn(|l| match self.derivative(&lane(y, l)) {
+            Ok((dl, sl)) => {
+                set_lane(d, l, &dl);
+                s[l] = sl;
+                None
+            }
+            Err(halt) => Some(halt),
+        })
+    }
 
     /// Relative null-condition error |g_μν u^μ u^ν| / (|g₀₀|(u⁰)² + Σ gᵢᵢ(uⁱ)²) at y.
     fn null_error(&self, y: &State, s: &Sample) -> f64;

@@ -11,10 +11,49 @@ pub struct StaticSample {
     pub gradient: [f64; 3],
 }
 
+/// Φ₀ and ∇Φ₀ at the `L` points of a packet, component-major (the lanes of one component are
+/// adjacent, as in `metric::Lanes`).
+#[derive(Debug, Clone, Copy)]
+pub struct StaticLanes<const L: usize> {
+    pub phi: [f64; L],
+    pub gradient: [[f64; L]; 3],
+}
+
+impl<const L: usize> Default for StaticLanes<L> {
+    fn default() -> Self {
+        StaticLanes {
+            phi: [0.0; L],
+            gradient: [[0.0; L]; 3],
+        }
+    }
+}
+
 /// A static potential Φ₀(x); time dependence is applied by the spacetime (Φ = g(η)Φ₀).
 pub trait Field: Sync + Send {
     /// Φ₀ and ∇Φ₀ at the absolute position x [m]; `None` when x is outside the valid region.
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample>;
+
+    /// [`Self::sample`] at `L` positions at once (component-major), each lane bit for bit the
+    /// same; a lane is false where `sample` gives None (its values are then meaningless). The
+    /// default samples lane by lane; the grid overrides it to locate and weigh all lanes in
+    /// SIMD registers.
+    #[inline(always)]
+    fn sample_lanes<const L: usize>(
+        &self,
+        x_m: &[[f64; L]; 3],
+        out: &mut StaticLanes<L>,
+    ) -> [bool; L] {
+        std::array::from_fn(|l| match self.sample([x_m[0][l], x_m[1][l], x_m[2][l]]) {
+            Some(s) => {
+                out.phi[l] = s.phi;
+                for i in 0..3 {
+                    out.gradient[i][l] = s.gradient[i];
+                }
+                true
+            }
+            None => false,
+        })
+    }
 }
 
 /// A uniform potential plus a uniform gradient: Φ = phi0 + g·(x − x_ref). Used by the validation
@@ -50,9 +89,18 @@ impl Field for AnalyticField {
     }
 }
 
-impl<F: Field + ?Sized> Field for &F {
+impl<F: Field> Field for &F {
     #[inline(always)]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         (**self).sample(x_m)
+    }
+
+    #[inline(always)]
+    fn sample_lanes<const L: usize>(
+        &self,
+        x_m: &[[f64; L]; 3],
+        out: &mut StaticLanes<L>,
+    ) -> [bool; L] {
+        (**self).sample_lanes(x_m, out)
     }
 }

@@ -1,7 +1,8 @@
 //! Potential fields behind one interface: analytic lens sums, or a node grid (physics.md §6).
 
 mod analytic;
+mod build;
 pub mod grid;
 
-pub use analytic::{AnalyticField, Field, StaticSample, UniformField};
+pub use analytic::{AnalyticField, Field, StaticLanes, StaticSample, UniformField};
 pub use grid::{Grid, GridGeometry, GridScalar};

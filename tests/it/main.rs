@@ -14,6 +14,7 @@ mod common;
 mod end_reasons;
 mod grid_accuracy;
 mod lensing;
+mod packets;
 mod physics_flrw;
 mod physics_lenses;
 mod physics_schwarzschild;
