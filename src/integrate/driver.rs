@@ -149,13 +149,14 @@ pub(super) fn begin<'a, S: Spacetime>(
 }
 
 /// Takes an accepted step that crossed no event: the state moves to `y_new`, which is
-/// recorded when its step count is a multiple of `record_every`.
+/// recorded when its step count is a multiple of `record_every`. The caller sets `p.k1` (the
+/// packets keep it in their lanes until a ray leaves them).
 #[inline(always)]
 pub(super) fn accept<S: Spacetime>(
     st: &S,
     p: &mut Progress,
     h: f64,
-    (y_new, k_new, s_new): (State, State, Sample),
+    (y_new, s_new): (State, Sample),
     after: EventValues,
     record_every: u64,
     record: &mut dyn FnMut(&State, &Sample),
@@ -163,7 +164,6 @@ pub(super) fn accept<S: Spacetime>(
     p.out.steps_accepted += 1;
     p.lambda += h;
     p.y = y_new;
-    p.k1 = k_new;
     p.events_now = after;
     p.sample = s_new;
     p.current_recorded = false;
@@ -270,8 +270,8 @@ pub(super) fn resume<S: Spacetime, P: Stepper>(
             },
             Ok(None) => {}
         }
-        let at_end = (y_new, at_end.0, at_end.1);
-        accept(st, &mut p, h, at_end, after, record_every, record);
+        p.k1 = at_end.0;
+        accept(st, &mut p, h, (y_new, at_end.1), after, record_every, record);
         if span_end {
             break EndReason::AffineSpanReached;
         }

@@ -99,17 +99,25 @@ fn lockstep<S: Spacetime, const L: usize>(
             Err(o) => done[l] = Some(o),
         }
     }
+    // The packet's states and right-hand sides live here, not in `live`, while it runs.
+    let (mut y, mut k1): (Lanes<L>, Lanes<L>) = ([[0.0; L]; N_STATE], [[0.0; L]; N_STATE]);
+    for (l, p) in live.iter().enumerate() {
+        if let Some(p) = p {
+            set_lane(&mut y, l, &p.y);
+            set_lane(&mut k1, l, &p.k1);
+        }
+    }
     // The scalar loop finishes lane `l` from the start of the step it could not take here.
     macro_rules! hand_over {
         ($l:expr) => {{
             let l = $l;
-            if let Some(p) = live[l].take() {
+            if let Some(mut p) = live[l].take() {
+                p.k1 = lane(&k1, l);
                 let rec = &mut |y: &State, s: &Sample| record(l, y, s);
                 done[l] = Some(resume(st, settings, Rk4 { rule }, p, cancel, rec));
             }
         }};
     }
-    let (mut y, mut k1): (Lanes<L>, Lanes<L>) = ([[0.0; L]; N_STATE], [[0.0; L]; N_STATE]);
     let mut h = [0.0; L];
     // Every live lane has taken the same number of steps.
     while let Some(steps) = live.iter().flatten().map(|p| p.out.steps_accepted).next() {
@@ -133,13 +141,11 @@ fn lockstep<S: Spacetime, const L: usize>(
             continue;
         };
         for l in 0..L {
-            let p = live[l]
-                .as_ref()
-                .or(live[fill].as_ref())
-                .expect("a live lane");
-            set_lane(&mut y, l, &p.y);
-            set_lane(&mut k1, l, &p.k1);
             if live[l].is_none() {
+                for i in 0..N_STATE {
+                    y[i][l] = y[i][fill];
+                    k1[i][l] = k1[i][fill];
+                }
                 h[l] = h[fill];
             }
         }
@@ -160,9 +166,9 @@ fn lockstep<S: Spacetime, const L: usize>(
                 continue;
             }
             let rec = &mut |y: &State, s: &Sample| record(l, y, s);
-            let at_end = (yn, lane(&k_new, l), s_new[l]);
-            accept(st, p, h[l], at_end, after, record_every, rec);
+            accept(st, p, h[l], (yn, s_new[l]), after, record_every, rec);
         }
+        (y, k1) = (y_new, k_new);
     }
     done.into_iter()
         .take(y0s.len())
