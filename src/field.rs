@@ -84,9 +84,22 @@ struct FieldKey {
 #[derive(Default)]
 pub struct FieldCache {
     entry: Option<(FieldKey, Arc<FieldData>)>,
+    /// Where grids are built; None: the caller's rayon pool.
+    build_pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl FieldCache {
+    /// A cache that builds its grids on `pool` instead of the caller's pool: the visualizer's
+    /// session traces on threads of lowered priority (the window keeps its core), but a grid
+    /// build is short and what the user waits for, so it runs on every core at normal priority
+    /// while the window idles.
+    pub fn building_on(pool: Arc<rayon::ThreadPool>) -> FieldCache {
+        FieldCache {
+            entry: None,
+            build_pool: Some(pool),
+        }
+    }
+
     /// The field of `config` and the seconds spent building it (0 when reused). A cached field
     /// that does not match is dropped *before* the new one is built: two 512³ grids would
     /// double the peak memory, and the kernel hands out huge pages far more readily once the
@@ -110,7 +123,11 @@ impl FieldCache {
         }
         self.entry = None;
         let start = Instant::now();
-        let field = Arc::new(build(&config.potential, lenses, base_dir)?);
+        let build = || build(&config.potential, lenses, base_dir);
+        let field = Arc::new(match &self.build_pool {
+            Some(pool) => pool.install(build)?,
+            None => build()?,
+        });
         self.entry = Some((key, field.clone()));
         Ok((field, start.elapsed().as_secs_f64()))
     }

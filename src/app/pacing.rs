@@ -1,7 +1,7 @@
 //! Frame pacing: while the session builds a grid (nothing streams then), the window redraws at
-//! [`BUILD_REDRAW`] instead of continuously, so the build gets every core; a software renderer
-//! otherwise spends most of a core per frame (measured: a 512³ build took 8.6 s in the window
-//! against 0.6–3.5 s in the CLI). Input still wakes the window at once.
+//! [`BUILD_REDRAW`] instead of continuously, so the build (on every core, at normal priority:
+//! `FieldCache::building_on`) has the machine; a software renderer otherwise spends most of a
+//! core per frame. Input still wakes the window at once.
 
 use super::simulation::{RunStatus, RunView};
 use bevy::prelude::*;
@@ -9,7 +9,7 @@ use bevy::winit::{UpdateMode, WinitSettings};
 use std::time::Duration;
 
 /// Redraw interval while a grid is being built.
-pub const BUILD_REDRAW: Duration = Duration::from_millis(250);
+pub const BUILD_REDRAW: Duration = Duration::from_secs(1);
 
 /// The update mode for a run status: reactive while building, continuous otherwise.
 pub fn update_mode(status: RunStatus) -> UpdateMode {

@@ -271,7 +271,15 @@ pub(super) fn resume<S: Spacetime, P: Stepper>(
             Ok(None) => {}
         }
         p.k1 = at_end.0;
-        accept(st, &mut p, h, (y_new, at_end.1), after, record_every, record);
+        accept(
+            st,
+            &mut p,
+            h,
+            (y_new, at_end.1),
+            after,
+            record_every,
+            record,
+        );
         if span_end {
             break EndReason::AffineSpanReached;
         }

@@ -161,7 +161,11 @@ fn lockstep<S: Spacetime, const L: usize>(
                 continue;
             }
             let after = p.events.values(st, &yn);
-            if after.iter().flatten().any(|e| e.value.is_nan() || e.value <= 0.0) {
+            if after
+                .iter()
+                .flatten()
+                .any(|e| e.value.is_nan() || e.value <= 0.0)
+            {
                 hand_over!(l);
                 continue;
             }

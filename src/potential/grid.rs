@@ -7,9 +7,9 @@
 //! 0 ≤ (x − o)/dx ≤ N − 1 on every axis (physics.md §6).
 
 use super::analytic::{Field, StaticLanes, StaticSample};
+use super::build::{build_parallel, fill_slab_from_lenses};
 use crate::lens::Lens;
 use ndarray::{Array3, Array4};
-use super::build::build_parallel;
 use thiserror::Error;
 
 /// Storage precision of grid values.
@@ -122,27 +122,9 @@ pub struct Grid<T: GridScalar> {
 impl<T: GridScalar> Grid<T> {
     /// Samples the analytic lens sum at every node, slab by slab in parallel (no coordinate meshes).
     pub fn from_lenses(geometry: GridGeometry, lenses: &[Lens]) -> Result<Self, GridError> {
-        let [_, ny, nz] = geometry.nodes;
-        let data = build_parallel::<T>(geometry.nodes, |i, flat| {
-            for j in 0..ny {
-                for k in 0..nz {
-                    let x = geometry.node_position(i, j, k);
-                    let mut phi = 0.0;
-                    let mut g = [0.0; 3];
-                    for lens in lenses {
-                        let (p, gl) = lens.phi_and_gradient(x);
-                        phi += p;
-                        g[0] += gl[0];
-                        g[1] += gl[1];
-                        g[2] += gl[2];
-                    }
-                    let base = (j * nz + k) * 4;
-                    flat[base] = T::from_f64(phi);
-                    flat[base + 1] = T::from_f64(g[0]);
-                    flat[base + 2] = T::from_f64(g[1]);
-                    flat[base + 3] = T::from_f64(g[2]);
-                }
-            }
+        let position = |i, j, k| geometry.node_position(i, j, k);
+        let data = build_parallel::<T>(geometry.nodes, |i, slab| {
+            fill_slab_from_lenses(geometry.nodes, &position, T::from_f64, lenses, i, slab)
         })
         .ok_or_else(|| geometry.too_large::<T>())?;
         Ok(Self::from_data(geometry, data))

@@ -35,9 +35,25 @@ fn pool_of(
         .ok_or_else(|| "no tracing pool".to_string())
 }
 
+/// A pool of every core at normal priority, for grid builds; None if the OS refuses threads
+/// (grids are then built on the tracing pool).
+fn build_pool() -> Option<Arc<rayon::ThreadPool>> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(resolve_threads(0))
+        .thread_name(|i| format!("excalibur-grid-{i}"))
+        .build()
+        .ok()
+        .map(Arc::new)
+}
+
 pub(super) fn serve(requests: Receiver<Request>) {
-    let mut full = FieldCache::default();
-    let mut preview = FieldCache::default();
+    let (mut full, mut preview) = match build_pool() {
+        Some(pool) => (
+            FieldCache::building_on(pool.clone()),
+            FieldCache::building_on(pool),
+        ),
+        None => (FieldCache::default(), FieldCache::default()),
+    };
     // The pool that builds grids and traces rays, sized per job.
     let mut pool: Option<(usize, rayon::ThreadPool)> = None;
     while let Ok(first) = requests.recv() {

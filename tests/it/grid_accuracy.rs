@@ -99,3 +99,68 @@ fn two_lenses_on_one_grid_deflect_as_their_sum() {
     let (e6, e12, _) = errors(256, lenses);
     assert!(e6 < 0.02 && e12 < 0.005, "{e6} {e12}");
 }
+
+/// The grid build sums lenses row by row in SIMD registers (`potential/build.rs`); every node
+/// must still hold exactly what the lens sum at its position gives, in f64 and rounded to f32,
+/// for every profile, with the lenses summed in the same order.
+#[test]
+fn every_node_holds_the_exact_lens_sum_whatever_the_build_vectorises() {
+    use excalibur::lens::{Lens, Profile};
+    use excalibur::potential::{Grid, GridGeometry};
+    use excalibur::units::{gm_from_msun, MPC_M};
+    let profiles = [
+        Profile::Point,
+        Profile::UniformSphere {
+            radius_m: 9.0 * MPC_M,
+        },
+        Profile::Plummer {
+            scale_m: 4.0 * MPC_M,
+        },
+        Profile::Nfw {
+            radius_m: 30.0 * MPC_M,
+            concentration: 5.0,
+        },
+        Profile::Sis {
+            radius_m: 20.0 * MPC_M,
+            ellipticity: 0.2,
+        },
+    ];
+    let lenses: Vec<Lens> = profiles
+        .iter()
+        .enumerate()
+        .map(|(n, p)| Lens {
+            profile: *p,
+            gm: gm_from_msun(1e14 * (n + 1) as f64),
+            // Off the nodes, so that no r is zero.
+            center_m: [40.3 + 7.1 * n as f64, 50.7, 33.9].map(|c| c * MPC_M),
+            core_radius_m: 0.0,
+        })
+        .collect();
+    // 37 nodes along a row: full SIMD blocks and a remainder.
+    let geometry = GridGeometry {
+        nodes: [9, 11, 37],
+        spacing_m: 2.5 * MPC_M,
+        origin_m: [30.0 * MPC_M, 40.0 * MPC_M, 10.0 * MPC_M],
+    };
+    let g64 = Grid::<f64>::from_lenses(geometry, &lenses).unwrap();
+    let g32 = Grid::<f32>::from_lenses(geometry, &lenses).unwrap();
+    for ((i, j, k, c), v) in g64.data().indexed_iter() {
+        let x = geometry.node_position(i, j, k);
+        let mut sum = [0.0; 4];
+        for lens in &lenses {
+            let (p, g) = lens.phi_and_gradient(x);
+            sum[0] += p;
+            (0..3).for_each(|a| sum[1 + a] += g[a]);
+        }
+        assert_eq!(
+            v.to_bits(),
+            sum[c].to_bits(),
+            "node {:?} value {c}",
+            (i, j, k)
+        );
+        assert_eq!(
+            g32.data()[(i, j, k, c)].to_bits(),
+            (sum[c] as f32).to_bits()
+        );
+    }
+}

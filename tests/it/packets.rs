@@ -28,7 +28,10 @@ fn model(file: &str, overrides: &[(&str, &str)]) -> Model {
 fn packets_equal_scalar(model: &Model) -> BTreeSet<String> {
     let cancel = Default::default();
     let packed: RunResult = model.trace(&model.rays, 2, &NoSink, &cancel);
-    assert!(model.rays.len() > 2 * LANES, "the run must fill several packets");
+    assert!(
+        model.rays.len() > 2 * LANES,
+        "the run must fill several packets"
+    );
     let mut ends = BTreeSet::new();
     for (i, together) in packed.rays.iter().enumerate() {
         let alone = model.trace(&model.rays[i..=i], 1, &NoSink, &cancel);
@@ -68,8 +71,14 @@ fn packets_equal_scalar_rays_on_a_grid_that_rays_leave_at_different_steps() {
         ],
     );
     let ends = packets_equal_scalar(&m);
-    assert!(ends.contains(&format!("{:?}", EndReason::LeftGrid)), "{ends:?}");
-    assert!(ends.contains(&format!("{:?}", EndReason::DistanceReached)), "{ends:?}");
+    assert!(
+        ends.contains(&format!("{:?}", EndReason::LeftGrid)),
+        "{ends:?}"
+    );
+    assert!(
+        ends.contains(&format!("{:?}", EndReason::DistanceReached)),
+        "{ends:?}"
+    );
 }
 
 #[test]
@@ -92,15 +101,21 @@ fn packets_equal_scalar_rays_entering_a_core_or_stopping_on_a_scale_factor_or_st
         ],
     );
     let ends = packets_equal_scalar(&m);
-    assert!(ends.contains(&format!("{:?}", EndReason::EnteredCore)), "{ends:?}");
-    assert!(ends.contains(&format!("{:?}", EndReason::ScaleFactorReached)), "{ends:?}");
+    assert!(
+        ends.contains(&format!("{:?}", EndReason::EnteredCore)),
+        "{ends:?}"
+    );
+    assert!(
+        ends.contains(&format!("{:?}", EndReason::ScaleFactorReached)),
+        "{ends:?}"
+    );
     let capped = model(
         "configs/seed_optimal.toml",
-        &[
-            ("potential.nodes", "32"),
-            ("integration.stop.steps", "301"),
-        ],
+        &[("potential.nodes", "32"), ("integration.stop.steps", "301")],
     );
     let ends = packets_equal_scalar(&capped);
-    assert!(ends.contains(&format!("{:?}", EndReason::StepLimit)), "{ends:?}");
+    assert!(
+        ends.contains(&format!("{:?}", EndReason::StepLimit)),
+        "{ends:?}"
+    );
 }
