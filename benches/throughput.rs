@@ -47,9 +47,12 @@ fn integration(c: &mut Criterion) {
             .trace(&model.rays, 2, &NoSink, &Default::default())
             .steps_total();
         group.throughput(Throughput::Elements(steps));
-        group.bench_with_input(BenchmarkId::new(label, "2_threads"), &model, |b, m| {
-            b.iter(|| m.trace(&m.rays, 2, &NoSink, &Default::default()))
-        });
+        for threads in [1usize, 2] {
+            let id = BenchmarkId::new(label, format!("{threads}_threads"));
+            group.bench_with_input(id, &model, |b, m| {
+                b.iter(|| m.trace(&m.rays, threads, &NoSink, &Default::default()))
+            });
+        }
     }
     group.finish();
 }
