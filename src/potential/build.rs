@@ -1,36 +1,47 @@
 //! Filling a grid's node values: one uninitialised allocation, backed by huge pages, whose
 //! slabs are written in parallel so that each page is first touched by the worker that fills it.
 
+use super::bricks::{Bricks, BRICK};
 use crate::lens::{Lens, Profile};
-use ndarray::Array4;
 use rayon::prelude::*;
 
-/// Fills a new (Nx, Ny, Nz, 4) array slab by slab in parallel: `fill(i, slab)` must write every
-/// value of slab i. Allocation is uninitialised so that pages are first touched by the worker
-/// that fills them (a serial zero-fill of 2 GiB alone costs seconds).
+/// Fills a new grid's values (4 per node, in the order of `bricks`) slab of bricks by slab in
+/// parallel: `fill(s, slab)` must write the values of every node of slab `s` (x planes 8s …
+/// 8s + 7; `Bricks::index` minus `s · slab_nodes` gives a node's place in it). Allocation is
+/// uninitialised so that pages are first touched by the worker that fills them (a serial
+/// zero-fill of 2 GiB alone costs seconds); only a padded grid is zeroed first, for its padding.
 /// `None` when the memory cannot be reserved.
 pub(super) fn build_parallel<T: Copy + Send + Sync>(
-    [nx, ny, nz]: [usize; 3],
+    bricks: &Bricks,
     fill: impl Fn(usize, &mut [T]) + Sync,
-) -> Option<Array4<T>> {
-    let nodes = nx * ny * nz;
+) -> Option<Vec<T>> {
+    let len = bricks.stored_nodes() * 4;
     let mut v: Vec<T> = Vec::new();
-    v.try_reserve_exact(nodes * 4).ok()?;
+    v.try_reserve_exact(len).ok()?;
     advise_huge_pages(&mut v);
-    let slab_len = ny * nz * 4;
-    v.spare_capacity_mut()[..nodes * 4]
-        .par_chunks_mut(slab_len)
+    v.spare_capacity_mut()[..len]
+        .par_chunks_mut(bricks.slab_nodes() * 4)
         .enumerate()
-        .for_each(|(i, slab)| {
-            // SAFETY: MaybeUninit<T> and T have the same layout; `fill` writes every element of the
-            // slab before `set_len` below exposes it, and T (f32/f64) has no drop glue.
+        .for_each(|(s, slab)| {
+            if bricks.padded() {
+                // SAFETY: all-zero bytes are 0.0 for f32 and f64, the only grid scalars.
+                unsafe { std::ptr::write_bytes(slab.as_mut_ptr(), 0, slab.len()) };
+            }
+            // SAFETY: MaybeUninit<T> and T have the same layout; `fill` writes every node of the
+            // slab (the padding was zeroed above) before `set_len` below exposes it, and T
+            // (f32/f64) has no drop glue.
             let slab =
                 unsafe { std::slice::from_raw_parts_mut(slab.as_mut_ptr() as *mut T, slab.len()) };
-            fill(i, slab);
+            fill(s, slab);
         });
     // SAFETY: every slab of the reserved capacity was fully written above.
-    unsafe { v.set_len(nodes * 4) };
-    Some(Array4::from_shape_vec((nx, ny, nz, 4), v).expect("length matches shape"))
+    unsafe { v.set_len(len) };
+    Some(v)
+}
+
+/// The x planes of slab `s` that hold nodes (the last slab of a padded grid has fewer than 8).
+pub(super) fn slab_planes(bricks: &Bricks, s: usize) -> std::ops::Range<usize> {
+    s * BRICK..((s + 1) * BRICK).min(bricks.nodes()[0])
 }
 
 /// Asks Linux for transparent huge pages on the grid's memory: 512× fewer page faults while
@@ -57,77 +68,83 @@ fn advise_huge_pages<T>(v: &mut Vec<T>) {
     let _ = v;
 }
 
-/// Writes slab `i` (all j, k) of the lens sum: Φ and ∇Φ at every node. Compiled for AVX2
-/// where the processor has it: one row of nodes at a time, lens by lane, so the loop over the
-/// row has one profile in it and runs four nodes per instruction; each node still sums its
-/// lenses in the same order, so the values do not depend on the processor.
+/// Writes slab `s` of bricks (see [`build_parallel`]) of the lens sum: Φ and ∇Φ at every node.
+/// Compiled for AVX2 where the processor has it: one row of nodes (fixed x, y) at a time, lens
+/// by lens, so the loop over the row has one profile in it and runs four nodes per
+/// instruction; each node still sums its lenses in the same order, so the values do not depend
+/// on the processor.
 pub(super) fn fill_slab_from_lenses<T: Copy>(
-    nodes: [usize; 3],
+    bricks: &Bricks,
     position: &impl Fn(usize, usize, usize) -> [f64; 3],
     to_t: fn(f64) -> T,
     lenses: &[Lens],
-    i: usize,
+    s: usize,
     slab: &mut [T],
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         #[target_feature(enable = "avx2")]
         fn avx2<T: Copy>(
-            nodes: [usize; 3],
+            bricks: &Bricks,
             position: &impl Fn(usize, usize, usize) -> [f64; 3],
             to_t: fn(f64) -> T,
             lenses: &[Lens],
-            i: usize,
+            s: usize,
             slab: &mut [T],
         ) {
-            fill_slab(nodes, position, to_t, lenses, i, slab)
+            fill_slab(bricks, position, to_t, lenses, s, slab)
         }
         // SAFETY: the processor supports AVX2, checked just above.
-        return unsafe { avx2(nodes, position, to_t, lenses, i, slab) };
+        return unsafe { avx2(bricks, position, to_t, lenses, s, slab) };
     }
-    fill_slab(nodes, position, to_t, lenses, i, slab)
+    fill_slab(bricks, position, to_t, lenses, s, slab)
 }
 
 #[inline(always)]
 fn fill_slab<T: Copy>(
-    [_, ny, nz]: [usize; 3],
+    bricks: &Bricks,
     position: &impl Fn(usize, usize, usize) -> [f64; 3],
     to_t: fn(f64) -> T,
     lenses: &[Lens],
-    i: usize,
+    s: usize,
     slab: &mut [T],
 ) {
+    let [_, ny, nz] = bricks.nodes();
+    let slab_start = s * bricks.slab_nodes();
     let mut phi = vec![0.0; nz];
     let mut g = [vec![0.0; nz], vec![0.0; nz], vec![0.0; nz]];
-    for j in 0..ny {
-        phi.fill(0.0);
-        g.iter_mut().for_each(|c| c.fill(0.0));
-        for lens in lenses {
-            // One copy of the loop per profile, so that each has no branch on the profile.
-            macro_rules! row {
-                () => {
-                    for k in 0..nz {
-                        let (p, gl) = lens.phi_and_gradient(position(i, j, k));
-                        phi[k] += p;
-                        g[0][k] += gl[0];
-                        g[1][k] += gl[1];
-                        g[2][k] += gl[2];
-                    }
-                };
+    for i in slab_planes(bricks, s) {
+        for j in 0..ny {
+            phi.fill(0.0);
+            g.iter_mut().for_each(|c| c.fill(0.0));
+            for lens in lenses {
+                // One copy of the loop per profile, so that each has no branch on the profile.
+                macro_rules! row {
+                    () => {
+                        for k in 0..nz {
+                            let (p, gl) = lens.phi_and_gradient(position(i, j, k));
+                            phi[k] += p;
+                            g[0][k] += gl[0];
+                            g[1][k] += gl[1];
+                            g[2][k] += gl[2];
+                        }
+                    };
+                }
+                match lens.profile {
+                    Profile::Point => row!(),
+                    Profile::UniformSphere { .. } => row!(),
+                    Profile::Plummer { .. } => row!(),
+                    Profile::Nfw { .. } | Profile::Sis { .. } => row!(),
+                }
             }
-            match lens.profile {
-                Profile::Point => row!(),
-                Profile::UniformSphere { .. } => row!(),
-                Profile::Plummer { .. } => row!(),
-                Profile::Nfw { .. } | Profile::Sis { .. } => row!(),
+            let row_start = bricks.offset(0, i) + bricks.offset(1, j) - slab_start;
+            for k in 0..nz {
+                let at = (row_start + bricks.offset(2, k)) * 4;
+                slab[at] = to_t(phi[k]);
+                slab[at + 1] = to_t(g[0][k]);
+                slab[at + 2] = to_t(g[1][k]);
+                slab[at + 3] = to_t(g[2][k]);
             }
-        }
-        let row = &mut slab[j * nz * 4..(j + 1) * nz * 4];
-        for (k, node) in row.chunks_exact_mut(4).enumerate() {
-            node[0] = to_t(phi[k]);
-            node[1] = to_t(g[0][k]);
-            node[2] = to_t(g[1][k]);
-            node[3] = to_t(g[2][k]);
         }
     }
 }

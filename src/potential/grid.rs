@@ -1,13 +1,14 @@
 //! Node-centred potential grid: node (i, j, k) sits at origin + (i, j, k)·dx with dx = L/N.
 //!
-//! Storage: an ndarray of shape (Nx, Ny, Nz, 4), C order (k fastest), each node holding
-//! [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] in f32 or f64. Lens grids store the analytic gradient; imported Φ gets
+//! Storage: each node holds [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] in f32 or f64, nodes in 8³ bricks
+//! (`bricks.rs`; `Grid::node_values` gives the (Nx, Ny, Nz, 4) array). Lens grids store the analytic gradient; imported Φ gets
 //! central differences (one-sided second order on the faces). Queries interpolate all four
 //! components trilinearly with the same weights, in f64; a query is valid iff
 //! 0 ≤ (x − o)/dx ≤ N − 1 on every axis (physics.md §6).
 
 use super::analytic::{Field, StaticLanes, StaticSample};
-use super::build::{build_parallel, fill_slab_from_lenses};
+use super::bricks::Bricks;
+use super::build::{build_parallel, fill_slab_from_lenses, slab_planes};
 use crate::lens::Lens;
 use ndarray::{Array3, Array4};
 use thiserror::Error;
@@ -115,7 +116,9 @@ impl GridGeometry {
 #[derive(Debug, Clone)]
 pub struct Grid<T: GridScalar> {
     pub geometry: GridGeometry,
-    data: Array4<T>,
+    /// [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] per node, nodes in the order of `bricks`.
+    data: Vec<T>,
+    bricks: Bricks,
     inv_spacing: f64,
 }
 
@@ -123,11 +126,12 @@ impl<T: GridScalar> Grid<T> {
     /// Samples the analytic lens sum at every node, slab by slab in parallel (no coordinate meshes).
     pub fn from_lenses(geometry: GridGeometry, lenses: &[Lens]) -> Result<Self, GridError> {
         let position = |i, j, k| geometry.node_position(i, j, k);
-        let data = build_parallel::<T>(geometry.nodes, |i, slab| {
-            fill_slab_from_lenses(geometry.nodes, &position, T::from_f64, lenses, i, slab)
+        let bricks = Bricks::new(geometry.nodes);
+        let data = build_parallel::<T>(&bricks, |s, slab| {
+            fill_slab_from_lenses(&bricks, &position, T::from_f64, lenses, s, slab)
         })
         .ok_or_else(|| geometry.too_large::<T>())?;
-        Ok(Self::from_data(geometry, data))
+        Ok(Self::from_data(geometry, data, bricks))
     }
 
     /// Builds from node values of Φ (C order), with central-difference gradients in the interior and
@@ -164,35 +168,44 @@ impl<T: GridScalar> Grid<T> {
                 (at(1) - at(-1)) / (2.0 * h)
             }
         };
-        let data = build_parallel::<T>(geometry.nodes, |i, flat| {
-            for j in 0..got[1] {
-                for k in 0..got[2] {
-                    let base = (j * got[2] + k) * 4;
-                    flat[base] = T::from_f64(phi[(i, j, k)]);
-                    for axis in 0..3 {
-                        flat[base + 1 + axis] = T::from_f64(derivative(axis, [i, j, k]));
+        let bricks = Bricks::new(geometry.nodes);
+        let data = build_parallel::<T>(&bricks, |s, slab| {
+            let slab_start = s * bricks.slab_nodes();
+            for i in slab_planes(&bricks, s) {
+                for j in 0..got[1] {
+                    for k in 0..got[2] {
+                        let base = (bricks.index(i, j, k) - slab_start) * 4;
+                        slab[base] = T::from_f64(phi[(i, j, k)]);
+                        for axis in 0..3 {
+                            slab[base + 1 + axis] = T::from_f64(derivative(axis, [i, j, k]));
+                        }
                     }
                 }
             }
         })
         .ok_or_else(|| geometry.too_large::<T>())?;
-        Ok(Self::from_data(geometry, data))
+        Ok(Self::from_data(geometry, data, bricks))
     }
 
-    fn from_data(geometry: GridGeometry, data: Array4<T>) -> Self {
-        // `sample` reads the values through a raw pointer and relies on this layout.
-        assert!(data.is_standard_layout() && data.shape()[..3] == geometry.nodes);
+    fn from_data(geometry: GridGeometry, data: Vec<T>, bricks: Bricks) -> Self {
+        // `sample` reads the values through a raw pointer and relies on this length.
+        assert_eq!(data.len(), bricks.stored_nodes() * 4);
         assert!(geometry.nodes.iter().all(|&n| n < i32::MAX as usize));
         Grid {
             inv_spacing: 1.0 / geometry.spacing_m,
             geometry,
             data,
+            bricks,
         }
     }
 
-    /// The stored node values, shape (Nx, Ny, Nz, 4): [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ].
-    pub fn data(&self) -> &Array4<T> {
-        &self.data
+    /// A copy of the node values as an array of shape (Nx, Ny, Nz, 4): [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ]
+    /// (the grid itself stores them in bricks).
+    pub fn node_values(&self) -> Array4<T> {
+        let [nx, ny, nz] = self.geometry.nodes;
+        Array4::from_shape_fn((nx, ny, nz, 4), |(i, j, k, c)| {
+            self.data[self.bricks.index(i, j, k) * 4 + c]
+        })
     }
 
     /// Bytes held by the node values.
@@ -242,27 +255,38 @@ impl<T: GridScalar> Field for Grid<T> {
                 frac[axis][l] = rel - i0 as f64;
             }
         }
-        let [_, ny, nz] = self.geometry.nodes;
         let flat = self.data.as_ptr();
         let mut acc = [[0.0f64; L]; 4];
-        for di in 0..2 {
-            for dj in 0..2 {
-                for l in 0..L {
-                    let (fx, fy, fz) = (frac[0][l], frac[1][l], frac[2][l]);
-                    let wx = if di == 0 { 1.0 - fx } else { fx };
-                    let wy = if dj == 0 { 1.0 - fy } else { fy };
+        for l in 0..L {
+            let (fx, fy, fz) = (frac[0][l], frac[1][l], frac[2][l]);
+            // Node offsets of the cell's two planes on each axis: corner (a, b, c) is node
+            // x[a] + y[b] + z[c].
+            let at = |axis: usize| {
+                let i = cell[axis][l];
+                [
+                    self.bricks.table_offset(axis, i),
+                    self.bricks.table_offset(axis, i + 1),
+                ]
+            };
+            let (x, y, z) = (at(0), at(1), at(2));
+            for (xi, wx) in [(x[0], 1.0 - fx), (x[1], fx)] {
+                for (yj, wy) in [(y[0], 1.0 - fy), (y[1], fy)] {
                     let w = wx * wy;
                     let (w0, w1) = (w * (1.0 - fz), w * fz);
-                    // Nodes k and k + 1 are adjacent in memory: eight values in a row.
-                    let base = (((cell[0][l] + di) * ny + (cell[1][l] + dj)) * nz + cell[2][l]) * 4;
-                    debug_assert!(base + 8 <= self.data.len());
-                    // SAFETY: the data is one standard-layout (Nx, Ny, Nz, 4) block (checked by
-                    // `from_data`, never reshaped), and every cell index is at most N − 2 on its
-                    // axis, so the eight values of nodes k and k + 1 lie inside it. Checking a
-                    // slice here instead cost ~5 % of a step.
-                    let row = unsafe { std::slice::from_raw_parts(flat.add(base), 8) };
+                    let (n0, n1) = (xi + yj + z[0], xi + yj + z[1]);
+                    debug_assert!(n0.max(n1) < self.bricks.stored_nodes());
+                    // SAFETY: every cell index is at most N − 2 on its axis, so both nodes are
+                    // nodes of the grid, whose 4 values each lie inside `data` (`from_data`
+                    // checks its length against the bricks). Checked indexing here cost ~5 % of
+                    // a step.
+                    let (v0, v1) = unsafe {
+                        (
+                            std::slice::from_raw_parts(flat.add(n0 * 4), 4),
+                            std::slice::from_raw_parts(flat.add(n1 * 4), 4),
+                        )
+                    };
                     for c in 0..4 {
-                        acc[c][l] += w0 * row[c].to_f64() + w1 * row[4 + c].to_f64();
+                        acc[c][l] += w0 * v0[c].to_f64() + w1 * v1[c].to_f64();
                     }
                 }
             }
@@ -313,7 +337,7 @@ mod tests {
     fn nodes_hold_their_values_and_the_valid_region_ends_at_the_last_node() {
         let (g, phi) = linear_grid();
         let x = g.geometry.node_position(4, 5, 6);
-        assert_eq!(g.data()[(4, 5, 6, 0)], phi(x));
+        assert_eq!(g.node_values()[(4, 5, 6, 0)], phi(x));
         assert!(g.geometry.contains(x) && g.sample(x).is_some());
         for outside in [
             [x[0] + 1e-9, x[1], x[2]],

@@ -1,6 +1,7 @@
 //! Potential fields behind one interface: analytic lens sums, or a node grid (physics.md §6).
 
 mod analytic;
+mod bricks;
 mod build;
 pub mod grid;
 

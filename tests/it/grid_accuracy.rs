@@ -144,7 +144,8 @@ fn every_node_holds_the_exact_lens_sum_whatever_the_build_vectorises() {
     };
     let g64 = Grid::<f64>::from_lenses(geometry, &lenses).unwrap();
     let g32 = Grid::<f32>::from_lenses(geometry, &lenses).unwrap();
-    for ((i, j, k, c), v) in g64.data().indexed_iter() {
+    let (v64, v32) = (g64.node_values(), g32.node_values());
+    for ((i, j, k, c), v) in v64.indexed_iter() {
         let x = geometry.node_position(i, j, k);
         let mut sum = [0.0; 4];
         for lens in &lenses {
@@ -158,9 +159,6 @@ fn every_node_holds_the_exact_lens_sum_whatever_the_build_vectorises() {
             "node {:?} value {c}",
             (i, j, k)
         );
-        assert_eq!(
-            g32.data()[(i, j, k, c)].to_bits(),
-            (sum[c] as f32).to_bits()
-        );
+        assert_eq!(v32[(i, j, k, c)].to_bits(), (sum[c] as f32).to_bits());
     }
 }

@@ -82,7 +82,7 @@ fn an_imported_grid_equals_the_in_memory_one_exactly() {
     let p = &config.potential;
     let geometry = GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, [0.0; 3]).unwrap();
     let in_memory = Grid::<f64>::from_potential(geometry, &phi).unwrap();
-    assert_eq!(g.data(), in_memory.data());
+    assert_eq!(g.node_values(), in_memory.node_values());
     // In units of c², the same up to the rounding of one division and one multiplication by c²
     // per value (2 ulp), and for the differenced gradients that rounding divided by the spacing.
     imported.potential.dataset = "fields/phi_c2".into();
@@ -93,7 +93,7 @@ fn an_imported_grid_equals_the_in_memory_one_exactly() {
     };
     let phi_max = phi.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let gradient_tol = 2.0 * 2.0 * f64::EPSILON * phi_max / geometry.spacing_m;
-    for ((idx, a), b) in g.data().indexed_iter().zip(in_memory.data()) {
+    for ((idx, a), b) in g.node_values().indexed_iter().zip(&in_memory.node_values()) {
         let tol = if idx.3 == 0 {
             2.0 * f64::EPSILON * b.abs()
         } else {
