@@ -137,13 +137,18 @@ fn fill_slab<T: Copy>(
                     Profile::Nfw { .. } | Profile::Sis { .. } => row!(),
                 }
             }
+            // The row's nodes lie in runs of 8 (one per brick along z), each contiguous.
             let row_start = bricks.offset(0, i) + bricks.offset(1, j) - slab_start;
-            for k in 0..nz {
-                let at = (row_start + bricks.offset(2, k)) * 4;
-                slab[at] = to_t(phi[k]);
-                slab[at + 1] = to_t(g[0][k]);
-                slab[at + 2] = to_t(g[1][k]);
-                slab[at + 3] = to_t(g[2][k]);
+            for k0 in (0..nz).step_by(BRICK) {
+                let run = (nz - k0).min(BRICK);
+                let at = (row_start + bricks.offset(2, k0)) * 4;
+                for (q, node) in slab[at..at + 4 * run].chunks_exact_mut(4).enumerate() {
+                    let k = k0 + q;
+                    node[0] = to_t(phi[k]);
+                    node[1] = to_t(g[0][k]);
+                    node[2] = to_t(g[1][k]);
+                    node[3] = to_t(g[2][k]);
+                }
             }
         }
     }
