@@ -88,12 +88,7 @@ impl<F: Field> PerturbedFlrw<F> {
         match self.equations {
             Equations::Exact => {
                 for l in 0..L {
-                    let (u0, u) = (
-                        y[idx::U0][l],
-                        [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]],
-                    );
-                    let g = [grad[0][l], grad[1][l], grad[2][l]];
-                    let (v2, gu) = (dot(u, u), dot(g, u));
+                    let (u0, u, g, v2, gu) = lane_vectors(y, grad, l);
                     let dp = C2 + 2.0 * phi[l];
                     let dm = C2 - 2.0 * phi[l];
                     // 1/dp and 1/dm from a single division (the hot path of every step).
@@ -113,12 +108,7 @@ impl<F: Field> PerturbedFlrw<F> {
             Equations::FirstOrder => {
                 let inv_c2 = INV_C2;
                 for l in 0..L {
-                    let (u0, u) = (
-                        y[idx::U0][l],
-                        [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]],
-                    );
-                    let g = [grad[0][l], grad[1][l], grad[2][l]];
-                    let (v2, gu) = (dot(u, u), dot(g, u));
+                    let (u0, u, g, v2, gu) = lane_vectors(y, grad, l);
                     let (h, phi, phip) = (h[l], phi[l], phip[l]);
                     d[idx::U0][l] = -(h + phip * inv_c2) * u0 * u0
                         - 2.0 * inv_c2 * u0 * gu
@@ -148,6 +138,18 @@ impl<F: Field> PerturbedFlrw<F> {
             d[idx::SHAPIRO][l] = phi[l] * speed;
         }
     }
+}
+
+/// Lane `l`'s u⁰, uⁱ, ∇Φ, |u|² and ∇Φ·u.
+#[inline(always)]
+fn lane_vectors<const L: usize>(
+    y: &Lanes<L>,
+    grad: &[[f64; L]; 3],
+    l: usize,
+) -> (f64, [f64; 3], [f64; 3], f64, f64) {
+    let u = [y[idx::U][l], y[idx::U + 1][l], y[idx::U + 2][l]];
+    let g = [grad[0][l], grad[1][l], grad[2][l]];
+    (y[idx::U0][l], u, g, dot(u, u), dot(g, u))
 }
 
 /// The field on every lane of a packet, component-major like [`Lanes`].
