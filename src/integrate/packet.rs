@@ -189,16 +189,19 @@ fn rk4_lanes<S: Spacetime, const L: usize>(
     k1: &Lanes<L>,
     h: &[f64; L],
 ) -> (Lanes<L>, [bool; L]) {
-    let half: [f64; L] = std::array::from_fn(|l| 0.5 * h[l]);
+    let mut half = [0.0; L];
+    for l in 0..L {
+        half[l] = 0.5 * h[l];
+    }
     let mut halted = [false; L];
     let k2 = stage(st, y, k1, &half, &mut halted);
     let k3 = stage(st, y, &k2, &half, &mut halted);
     let k4 = stage(st, y, &k3, h, &mut halted);
     let mut out = *y;
-    let w: [f64; L] = std::array::from_fn(|l| h[l] / 6.0);
     for i in 0..N_STATE {
         for l in 0..L {
-            out[i][l] += w[l] * (k1[i][l] + 2.0 * (k2[i][l] + k3[i][l]) + k4[i][l]);
+            let w = h[l] / 6.0;
+            out[i][l] += w * (k1[i][l] + 2.0 * (k2[i][l] + k3[i][l]) + k4[i][l]);
         }
     }
     (out, halted)

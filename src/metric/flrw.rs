@@ -4,7 +4,7 @@
 //! The exact Christoffel symbols of this diagonal metric are the default: they cost the same
 //! as the first-order ones and make the null condition and Q exact properties of the equations.
 
-use super::spacetime::{self as st, idx, Halt, Lanes, Sample, Spacetime, State, N_STATE};
+use super::spacetime::{self as st, idx, set_lane, Halt, Lanes, Sample, Spacetime, State, N_STATE};
 use crate::cosmology::Expansion;
 use crate::lens::{Lens, TimeDependence};
 use crate::potential::{Field, StaticLanes};
@@ -164,10 +164,12 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
     fn derivative(&self, y: &State) -> Result<(State, Sample), Halt> {
         let mut d = [[0.0; 1]; N_STATE];
         let mut s = [Sample::default(); 1];
-        let [halt] = self.derivative_lanes::<1>(&y.map(|v| [v]), &mut d, &mut s);
+        let mut y1 = [[0.0; 1]; N_STATE];
+        set_lane(&mut y1, 0, y);
+        let [halt] = self.derivative_lanes::<1>(&y1, &mut d, &mut s);
         match halt {
             Some(halt) => Err(halt),
-            None => Ok((d.map(|[v]| v), s[0])),
+            None => Ok((st::lane(&d, 0), s[0])),
         }
     }
 
@@ -186,7 +188,12 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
             hubble[l] = self.expansion.conformal_hubble(a[l]);
         }
         let o = self.observer_m;
-        let x: [[f64; L]; 3] = std::array::from_fn(|i| y[idx::X + i].map(|v| o[i] + v));
+        let mut x = [[0.0; L]; 3];
+        for i in 0..3 {
+            for l in 0..L {
+                x[i][l] = o[i] + y[idx::X + i][l];
+            }
+        }
         let mut f0 = StaticLanes::default();
         let inside = self.field.sample_lanes(&x, &mut f0);
         let mut halts: [Option<Halt>; L] = inside.map(|ok| (!ok).then_some(Halt::LeftGrid));

@@ -14,7 +14,11 @@ pub type Lanes<const L: usize> = [[f64; L]; N_STATE];
 /// Lane `l` of a packet.
 #[inline(always)]
 pub fn lane<const L: usize>(y: &Lanes<L>, l: usize) -> State {
-    std::array::from_fn(|i| y[i][l])
+    let mut out = [0.0; N_STATE];
+    for i in 0..N_STATE {
+        out[i] = y[i][l];
+    }
+    out
 }
 
 /// Sets lane `l` of a packet.
@@ -103,14 +107,17 @@ pub trait Spacetime: Sync {
         d: &mut Lanes<L>,
         s: &mut [Sample; L],
     ) -> [Option<Halt>; L] {
-        std::array::from_fn(|l| match self.derivative(&lane(y, l)) {
-            Ok((dl, sl)) => {
-                set_lane(d, l, &dl);
-                s[l] = sl;
-                None
+        let mut halts = [None; L];
+        for l in 0..L {
+            match self.derivative(&lane(y, l)) {
+                Ok((dl, sl)) => {
+                    set_lane(d, l, &dl);
+                    s[l] = sl;
+                }
+                Err(halt) => halts[l] = Some(halt),
             }
-            Err(halt) => Some(halt),
-        })
+        }
+        halts
     }
 
     /// Relative null-condition error |g_μν u^μ u^ν| / (|g₀₀|(u⁰)² + Σ gᵢᵢ(uⁱ)²) at y.

@@ -43,16 +43,19 @@ pub trait Field: Sync + Send {
         x_m: &[[f64; L]; 3],
         out: &mut StaticLanes<L>,
     ) -> [bool; L] {
-        std::array::from_fn(|l| match self.sample([x_m[0][l], x_m[1][l], x_m[2][l]]) {
-            Some(s) => {
+        // A plain loop: `array::from_fn` hides its closure behind calls the compiler did not
+        // inline (measured: a fifth of an image's time).
+        let mut valid = [false; L];
+        for l in 0..L {
+            if let Some(s) = self.sample([x_m[0][l], x_m[1][l], x_m[2][l]]) {
                 out.phi[l] = s.phi;
                 for i in 0..3 {
                     out.gradient[i][l] = s.gradient[i];
                 }
-                true
+                valid[l] = true;
             }
-            None => false,
-        })
+        }
+        valid
     }
 }
 

@@ -218,10 +218,11 @@ impl<T: GridScalar> Field for Grid<T> {
     #[inline(always)]
     fn sample(&self, x_m: [f64; 3]) -> Option<StaticSample> {
         let mut out = StaticLanes::<1>::default();
-        let [valid] = self.sample_lanes(&x_m.map(|v| [v]), &mut out);
+        let [valid] = self.sample_lanes(&[[x_m[0]], [x_m[1]], [x_m[2]]], &mut out);
+        let g = out.gradient;
         valid.then_some(StaticSample {
             phi: out.phi[0],
-            gradient: out.gradient.map(|[g]| g),
+            gradient: [g[0][0], g[1][0], g[2][0]],
         })
     }
 
