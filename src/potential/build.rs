@@ -23,6 +23,7 @@ pub(super) fn build_parallel<T: Copy + Send + Sync>(
         .par_chunks_mut(bricks.slab_nodes() * 4)
         .enumerate()
         .for_each(|(s, slab)| {
+            populate(slab);
             if bricks.padded() {
                 // SAFETY: all-zero bytes are 0.0 for f32 and f64, the only grid scalars.
                 unsafe { std::ptr::write_bytes(slab.as_mut_ptr(), 0, slab.len()) };
@@ -37,6 +38,34 @@ pub(super) fn build_parallel<T: Copy + Send + Sync>(
     // SAFETY: every slab of the reserved capacity was fully written above.
     unsafe { v.set_len(len) };
     Some(v)
+}
+
+/// Asks Linux to fault in a slab's pages in one call (`MADV_POPULATE_WRITE`, Linux ≥ 5.14)
+/// before it is filled, instead of one fault per page as the fill first touches them: fresh
+/// memory is where a 512³ build spends its time on a VM (perf: `clear_page_erms` 40–80 % of
+/// it), and the bulk call measured 3.6 s against 4.1 s there (4 cold builds each; no change
+/// with memory already touched). Failure (an older kernel) is harmless: the fill then faults
+/// the pages in as before.
+fn populate<T>(slab: &mut [std::mem::MaybeUninit<T>]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = slab.as_mut_ptr() as usize;
+        let aligned = start.div_ceil(PAGE) * PAGE;
+        let end = (start + std::mem::size_of_val(slab)) / PAGE * PAGE;
+        if end > aligned {
+            // SAFETY: the range lies inside the slab, memory this process owns; populating only
+            // backs it with zeroed pages and cannot invalidate it.
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    end - aligned,
+                    libc::MADV_POPULATE_WRITE,
+                )
+            };
+        }
+    }
+    let _ = slab;
 }
 
 /// The x planes of slab `s` that hold nodes (the last slab of a padded grid has fewer than 8).
