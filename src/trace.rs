@@ -1,7 +1,7 @@
 //! `run`: traces all rays on a rayon pool of a chosen size, streaming partial trajectories and
 //! results to a [`Sink`], cancellable at any time, with results in launch order.
 
-use crate::integrate::{integrate_many, EndReason, Integration, Method, RayOutcome, LANES};
+use crate::integrate::{integrate_many, packet_width, EndReason, Integration, RayOutcome};
 use crate::lens::Lens;
 use crate::metric::{Row, Spacetime, State};
 use crate::observables::{self, Observables};
@@ -150,12 +150,9 @@ impl<S: Spacetime> Tracer<'_, S> {
     ) -> RunResult {
         use rayon::prelude::*;
         let start = Instant::now();
-        // Packets for fixed-step RK4; rays one by one otherwise, which balances the threads
-        // best (DOPRI5 rays differ in cost).
-        let chunk = match self.integration.method {
-            Method::Rk4(_) => LANES,
-            Method::Dopri5 { .. } => 1,
-        };
+        // A packet per work item; rays one by one where there are no packets, which balances
+        // the threads best (DOPRI5 rays differ in cost).
+        let chunk = packet_width(&self.integration);
         let work = || {
             rays.par_chunks(chunk)
                 .with_max_len(1)

@@ -20,6 +20,14 @@ pub struct Event {
     pub scale: f64,
 }
 
+impl Event {
+    /// Whether the ray has met this condition (value ≤ 0, or not a number).
+    #[inline]
+    pub fn reached(&self) -> bool {
+        self.value.is_nan() || self.value <= 0.0
+    }
+}
+
 /// Values of every active event at one state, in a fixed order (distance, scale factor,
 /// plane, core), so that values at the two ends of a step can be paired.
 pub type EventValues = [Option<Event>; 4];
@@ -117,7 +125,7 @@ impl<'a> EventSet<'a> {
         let mut first: Option<(f64, State, EndReason)> = None;
         for (b, a) in before.iter().zip(after.iter()) {
             let (Some(b), Some(a)) = (b, a) else { continue };
-            if a.value > 0.0 {
+            if !a.reached() {
                 continue;
             }
             let bracket = Bracket {

@@ -12,5 +12,5 @@ pub mod tableau;
 
 pub use driver::{integrate, RayOutcome};
 pub use events::{Event, EventSet, EVENT_TOLERANCE};
-pub use packet::{integrate_many, LANES};
+pub use packet::{integrate_many, packet_width, LANES};
 pub use settings::*;

@@ -10,6 +10,7 @@
 use super::driver::{
     accept, begin, finite, integrate, resume, step_cap, Progress, RayOutcome, CANCEL_POLL_STEPS,
 };
+use super::events::Event;
 use super::settings::{Integration, Method, StepRule};
 use super::stepper::{Rk4, Stepper};
 use crate::metric::{lane, set_lane, velocity, Lanes, Sample, Spacetime, State, N_STATE};
@@ -23,6 +24,15 @@ pub const LANES: usize = 4;
 /// states of ray `i` through `record(i, ..)`; outcomes in the order of `y0s`. Fixed-step RK4
 /// runs in packets of [`LANES`]; DOPRI5 (whose step lengths differ from ray to ray) and
 /// affine-span stops run ray by ray.
+/// How many rays `integrate_many` advances together under `settings`: [`LANES`] for
+/// fixed-step RK4, 1 for DOPRI5 (its step lengths differ from ray to ray) and affine-span stops.
+pub fn packet_width(settings: &Integration) -> usize {
+    match settings.method {
+        Method::Rk4(_) if settings.stop.affine_span_s.is_none() => LANES,
+        _ => 1,
+    }
+}
+
 pub fn integrate_many<S: Spacetime>(
     st: &S,
     y0s: &[State],
@@ -31,7 +41,7 @@ pub fn integrate_many<S: Spacetime>(
     record: &mut dyn FnMut(usize, &State, &Sample),
 ) -> Vec<RayOutcome> {
     let rule = match settings.method {
-        Method::Rk4(rule) if settings.stop.affine_span_s.is_none() && y0s.len() > 1 => rule,
+        Method::Rk4(rule) if packet_width(settings) > 1 && y0s.len() > 1 => rule,
         _ => {
             return (y0s.iter().enumerate())
                 .map(|(i, y0)| integrate(st, *y0, settings, cancel, &mut |y, s| record(i, y, s)))
@@ -161,11 +171,7 @@ fn lockstep<S: Spacetime, const L: usize>(
                 continue;
             }
             let after = p.events.values(st, &yn);
-            if after
-                .iter()
-                .flatten()
-                .any(|e| e.value.is_nan() || e.value <= 0.0)
-            {
+            if after.iter().flatten().any(Event::reached) {
                 hand_over!(l);
                 continue;
             }

@@ -203,22 +203,12 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
             dphi_deta: [0.0; L],
         };
         // Φ(η, x) = g(a)·Φ₀(x): Φ′ = g′Φ₀ with g′ = dg/dη.
-        match self.time {
-            TimeDependence::Frozen => {
-                for l in 0..L {
-                    // g′ = 0, written as a product so that Φ′ keeps the sign of 0·Φ₀.
-                    f.dphi_deta[l] = 0.0 * f.phi[l];
-                }
-            }
-            TimeDependence::FixedPhysicalMass => {
-                for l in 0..L {
-                    let (g, g_rate) = self.time.factor(a[l], hubble[l]);
-                    f.dphi_deta[l] = g_rate * f.phi[l];
-                    f.phi[l] *= g;
-                    for i in 0..3 {
-                        f.gradient[i][l] *= g;
-                    }
-                }
+        for l in 0..L {
+            let (g, g_rate) = self.time.factor(a[l], hubble[l]);
+            f.dphi_deta[l] = g_rate * f.phi[l];
+            f.phi[l] *= g;
+            for i in 0..3 {
+                f.gradient[i][l] *= g;
             }
         }
         for l in 0..L {
