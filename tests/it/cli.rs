@@ -33,6 +33,19 @@ pub(crate) fn assert_same_rays(r1: &[excalibur::io::StoredRay], r2: &[excalibur:
     }
 }
 
+/// Merges `parts` (in the order given) into `merged` and asserts the result is the run `whole`
+/// of `rays` rays: the same metadata and every ray bit for bit.
+pub(crate) fn assert_merge_matches(whole: &Path, parts: &[&str], merged: &Path, rays: usize) {
+    let args = [&["merge"][..], parts, &["-o", merged.to_str().unwrap()][..]].concat();
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (m1, r1) = read_run(whole).unwrap();
+    let (m2, r2) = read_run(merged).unwrap();
+    assert_eq!(m1, m2);
+    assert_eq!(r1.len(), rays);
+    assert_same_rays(&r1, &r2);
+}
+
 pub(crate) fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
@@ -229,20 +242,8 @@ fn shards_merge_to_the_unsharded_run() {
     }
     let merged = dir.path().join("merged.h5");
     // Parts in any order.
-    let o = run(&[
-        "merge",
-        &parts[2],
-        &parts[0],
-        &parts[1],
-        "-o",
-        merged.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (m1, r1) = read_run(&whole).unwrap();
-    let (m2, r2) = read_run(&merged).unwrap();
-    assert_eq!(m1, m2);
-    assert_eq!(r1.len(), 13);
-    assert_same_rays(&r1, &r2);
+    let shuffled = [&parts[2], &parts[0], &parts[1]].map(|p| p.as_str());
+    assert_merge_matches(&whole, &shuffled, &merged, 13);
     // Missing a shard is an error that says which.
     let o = run(&[
         "merge",

@@ -1,7 +1,7 @@
 //! Scale-out as a cluster uses it (issue 11): a SLURM job array of shard processes running at
 //! once, then a merge; a parameter sweep listed and run index by index; one table of results.
 
-use super::cli::{assert_same_rays, exe, run, stderr, tmp};
+use super::cli::{assert_merge_matches, assert_same_rays, exe, run, stderr, tmp};
 use super::sweeps::manifest;
 use excalibur::io::read_run;
 use std::path::Path;
@@ -55,21 +55,8 @@ fn a_job_array_of_concurrent_shards_merges_to_the_unsharded_run_bit_for_bit() {
         assert!(c.wait().unwrap().success());
     }
     let merged = dir.path().join("merged.h5");
-    let o = run(&[
-        "merge",
-        &parts[3],
-        &parts[1],
-        &parts[0],
-        &parts[2],
-        "-o",
-        merged.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (m1, r1) = read_run(&whole).unwrap();
-    let (m2, r2) = read_run(&merged).unwrap();
-    assert_eq!(m1, m2);
-    assert_eq!(r1.len(), 23);
-    assert_same_rays(&r1, &r2);
+    let shuffled = [&parts[3], &parts[1], &parts[0], &parts[2]].map(|p| p.as_str());
+    assert_merge_matches(&whole, &shuffled, &merged, 23);
     // A task that ran twice (a resubmitted array index) is refused, naming the shard.
     let o = run(&[
         "merge",
