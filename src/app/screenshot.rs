@@ -154,10 +154,11 @@ pub fn screenshot_system(
     }
     plan.requested = true;
     eprintln!(
-        "screenshot: run status {:?}, first points {:?} s, finished {:?} s, {} rays, {} points; {}",
+        "screenshot: run status {:?}, first points {:?} s, finished {:?} s (grid build {:.3} s), {} rays, {} points; {}",
         view.status,
         view.timing.first_points_s,
         view.timing.finished_s,
+        view.timing.grid_build_s,
         view.tracks.len(),
         view.tracks.iter().map(|t| t.points.len()).sum::<usize>(),
         timings.report(),

@@ -9,10 +9,11 @@ use super::timings::FrameTimings;
 use crate::config::ValidConfig;
 use crate::field::FieldData;
 use crate::rays::Ray;
-use crate::session::{Pass, PassDone, RaySummary, Session, SimMessage, TrackPoint};
+use crate::session::{Pass, PassDone, RaySummary, Session, SimMessage, TrackPoint, Wake};
 use crate::trace::RunResult;
 use crate::units::MPC_M;
 use bevy::prelude::*;
+use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -134,9 +135,9 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    pub fn new(base_dir: PathBuf) -> std::io::Result<Simulation> {
+    pub fn new(base_dir: PathBuf, wake: Wake) -> std::io::Result<Simulation> {
         Ok(Simulation {
-            session: Session::spawn()?,
+            session: Session::spawn(wake)?,
             active: None,
             base_dir,
         })
@@ -192,7 +193,7 @@ pub struct SimulationPlugin {
 
 impl Plugin for SimulationPlugin {
     fn build(&self, app: &mut App) {
-        let sim = Simulation::new(self.base_dir.clone())
+        let sim = Simulation::new(self.base_dir.clone(), window_wake(app))
             .expect("the OS refused to start the tracing thread");
         app.insert_resource(sim)
             .init_resource::<RunView>()
@@ -202,6 +203,22 @@ impl Plugin for SimulationPlugin {
             // Commands are handled at the end of the frame, so an edit made in the panel this
             // frame starts tracing while the frame renders.
             .add_systems(Last, handle_commands);
+    }
+}
+
+/// Wakes the window's event loop when the session ends a wait (a grid built, a pass done): the
+/// window idles while a grid builds (`pacing`). Without a window (the headless tests) the app
+/// is updated by its caller and nothing needs waking.
+fn window_wake(app: &App) -> Wake {
+    match app.world().get_resource::<EventLoopProxyWrapper>() {
+        Some(proxy) => {
+            let proxy = (**proxy).clone();
+            Arc::new(move || {
+                // Fails only once the event loop has closed, when nothing is left to wake.
+                let _ = proxy.send_event(WinitUserEvent::WakeUp);
+            })
+        }
+        None => Session::no_wake(),
     }
 }
 

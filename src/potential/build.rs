@@ -1,5 +1,14 @@
-//! Filling a grid's node values: one uninitialised allocation, backed by huge pages, whose
-//! slabs are written in parallel so that each page is first touched by the worker that fills it.
+//! Filling a grid's node values: one uninitialised allocation whose slabs are written in
+//! parallel so that each page is first touched by the worker that fills it.
+//!
+//! The memory is not advised to use transparent huge pages (`MADV_HUGEPAGE`): on the 2-core
+//! VMs here a huge page is served from the host's reclaimed memory far more slowly than 4 KiB
+//! pages (a 512³ build in fresh memory took 3.1–3.7 s with the advice against 1.1–1.5 s
+//! without, and 1.4–2.2 s against 0.9–1.0 s in memory just freed; the tracing speed on the
+//! grid was the same, 13.4 against 13.2 M steps/s on 2 threads), so the system's own policy
+//! decides. Nor are the pages faulted in ahead of the fill
+//! (`MADV_POPULATE_WRITE`): with 4 KiB pages that measured the same (1.2–1.6 s against
+//! 1.1–1.3 s fresh, 0.9–1.0 s both in memory just freed).
 
 use super::bricks::{Bricks, BRICK};
 use crate::lens::{Lens, Profile};
@@ -10,20 +19,25 @@ use rayon::prelude::*;
 /// 8s + 7; `Bricks::index` minus `s · slab_nodes` gives a node's place in it). Allocation is
 /// uninitialised so that pages are first touched by the worker that fills them (a serial
 /// zero-fill of 2 GiB alone costs seconds); only a padded grid is zeroed first, for its padding.
-/// `None` when the memory cannot be reserved.
+/// `storage` is written over when its capacity is exactly the grid's (a rebuild of the same
+/// size), and freed otherwise before the new memory is reserved. `None` when the memory cannot
+/// be reserved.
 pub(super) fn build_parallel<T: Copy + Send + Sync>(
     bricks: &Bricks,
+    storage: Vec<T>,
     fill: impl Fn(usize, &mut [T]) + Sync,
 ) -> Option<Vec<T>> {
     let len = bricks.stored_nodes() * 4;
-    let mut v: Vec<T> = Vec::new();
-    v.try_reserve_exact(len).ok()?;
-    advise_huge_pages(&mut v);
+    let mut v = storage;
+    v.clear();
+    if v.capacity() != len {
+        v = Vec::new();
+        v.try_reserve_exact(len).ok()?;
+    }
     v.spare_capacity_mut()[..len]
         .par_chunks_mut(bricks.slab_nodes() * 4)
         .enumerate()
         .for_each(|(s, slab)| {
-            populate(slab);
             if bricks.padded() {
                 // SAFETY: all-zero bytes are 0.0 for f32 and f64, the only grid scalars.
                 unsafe { std::ptr::write_bytes(slab.as_mut_ptr(), 0, slab.len()) };
@@ -40,61 +54,9 @@ pub(super) fn build_parallel<T: Copy + Send + Sync>(
     Some(v)
 }
 
-/// Asks Linux to fault in a slab's pages in one call (`MADV_POPULATE_WRITE`, Linux ≥ 5.14)
-/// before it is filled, instead of one fault per page as the fill first touches them: fresh
-/// memory is where a 512³ build spends its time on a VM (perf: `clear_page_erms` 40–80 % of
-/// it), and the bulk call measured 3.6 s against 4.1 s there (4 cold builds each; no change
-/// with memory already touched). Failure (an older kernel) is harmless: the fill then faults
-/// the pages in as before.
-fn populate<T>(slab: &mut [std::mem::MaybeUninit<T>]) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = slab.as_mut_ptr() as usize;
-        let aligned = start.div_ceil(PAGE) * PAGE;
-        let end = (start + std::mem::size_of_val(slab)) / PAGE * PAGE;
-        if end > aligned {
-            // SAFETY: the range lies inside the slab, memory this process owns; populating only
-            // backs it with zeroed pages and cannot invalidate it.
-            unsafe {
-                libc::madvise(
-                    aligned as *mut libc::c_void,
-                    end - aligned,
-                    libc::MADV_POPULATE_WRITE,
-                )
-            };
-        }
-    }
-    let _ = slab;
-}
-
 /// The x planes of slab `s` that hold nodes (the last slab of a padded grid has fewer than 8).
 pub(super) fn slab_planes(bricks: &Bricks, s: usize) -> std::ops::Range<usize> {
     s * BRICK..((s + 1) * BRICK).min(bricks.nodes()[0])
-}
-
-/// Asks Linux for transparent huge pages on the grid's memory: 512× fewer page faults while
-/// first touching gigabytes (the build of a 512³ f32 grid drops from ~3 s to ~1 s here).
-fn advise_huge_pages<T>(v: &mut Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = v.as_mut_ptr() as usize;
-        let len = v.capacity() * std::mem::size_of::<T>();
-        let aligned = start.div_ceil(PAGE) * PAGE;
-        if len > aligned - start + PAGE {
-            // SAFETY: the range lies inside the vector's own allocation; MADV_HUGEPAGE only
-            // changes how the kernel backs it and cannot invalidate memory. Failure is harmless.
-            unsafe {
-                libc::madvise(
-                    aligned as *mut libc::c_void,
-                    (len - (aligned - start)) / PAGE * PAGE,
-                    libc::MADV_HUGEPAGE,
-                );
-            }
-        }
-    }
-    let _ = v;
 }
 
 /// Writes slab `s` of bricks (see [`build_parallel`]) of the lens sum: Φ and ∇Φ at every node.

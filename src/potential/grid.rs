@@ -125,9 +125,21 @@ pub struct Grid<T: GridScalar> {
 impl<T: GridScalar> Grid<T> {
     /// Samples the analytic lens sum at every node, slab by slab in parallel (no coordinate meshes).
     pub fn from_lenses(geometry: GridGeometry, lenses: &[Lens]) -> Result<Self, GridError> {
+        Self::from_lenses_into(geometry, lenses, Vec::new())
+    }
+
+    /// As [`Grid::from_lenses`], written into `storage` (the values of a grid no longer needed:
+    /// [`Grid::into_storage`]) when it holds exactly as many values, as after an edit of a lens:
+    /// the rebuild then costs only the arithmetic, not faulting in gigabytes of fresh memory
+    /// (512³ here: 0.4 s against 1.4 s). Other storage is freed before the new is reserved.
+    pub fn from_lenses_into(
+        geometry: GridGeometry,
+        lenses: &[Lens],
+        storage: Vec<T>,
+    ) -> Result<Self, GridError> {
         let position = |i, j, k| geometry.node_position(i, j, k);
         let bricks = Bricks::new(geometry.nodes);
-        let data = build_parallel::<T>(&bricks, |s, slab| {
+        let data = build_parallel::<T>(&bricks, storage, |s, slab| {
             fill_slab_from_lenses(&bricks, &position, T::from_f64, lenses, s, slab)
         })
         .ok_or_else(|| geometry.too_large::<T>())?;
@@ -169,7 +181,7 @@ impl<T: GridScalar> Grid<T> {
             }
         };
         let bricks = Bricks::new(geometry.nodes);
-        let data = build_parallel::<T>(&bricks, |s, slab| {
+        let data = build_parallel::<T>(&bricks, Vec::new(), |s, slab| {
             let slab_start = s * bricks.slab_nodes();
             for i in slab_planes(&bricks, s) {
                 for j in 0..got[1] {
@@ -206,6 +218,17 @@ impl<T: GridScalar> Grid<T> {
         Array4::from_shape_fn((nx, ny, nz, 4), |(i, j, k, c)| {
             self.data[self.bricks.index(i, j, k) * 4 + c]
         })
+    }
+
+    /// The node values' memory, for the next grid of the same size
+    /// ([`Grid::from_lenses_into`]).
+    pub fn into_storage(self) -> Vec<T> {
+        self.data
+    }
+
+    /// Where the node values live: tests check that a rebuild reuses its predecessor's memory.
+    pub fn storage_address(&self) -> usize {
+        self.data.as_ptr() as usize
     }
 
     /// Bytes held by the node values.

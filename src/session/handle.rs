@@ -9,19 +9,31 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+/// Called by the session's thread after each message that ends a wait of the client's: a pass
+/// started (its field is built), a pass done, a failure, a rendered image. A window that idles
+/// while a grid builds (`app/pacing.rs`) wakes its event loop here; polling clients pass
+/// [`Session::no_wake`].
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 /// The handle a client keeps: submit jobs, the thread does the rest.
 pub struct Session {
     jobs: Sender<Request>,
+    wake: Wake,
 }
 
 impl Session {
-    /// Starts the named tracing thread.
-    pub fn spawn() -> std::io::Result<Session> {
+    /// Starts the named tracing thread; `wake` is called as [`Wake`] says.
+    pub fn spawn(wake: Wake) -> std::io::Result<Session> {
         let (jobs, rx) = crossbeam_channel::unbounded::<Request>();
         std::thread::Builder::new()
             .name("excalibur-tracer".into())
             .spawn(move || serve(rx))?;
-        Ok(Session { jobs })
+        Ok(Session { jobs, wake })
+    }
+
+    /// A [`Wake`] that does nothing, for clients that poll their channels.
+    pub fn no_wake() -> Wake {
+        Arc::new(|| {})
     }
 
     /// Queues a run on `threads` workers (0 = all cores) and returns its result channel and
@@ -40,11 +52,12 @@ impl Session {
             threads,
             cancel: cancel.clone(),
             tx,
+            wake: self.wake.clone(),
         };
         if let Err(e) = self.jobs.send(Request::Trace(job)) {
             // Only when the thread died (a panic in the core): report it as a failed run.
             if let Request::Trace(job) = e.0 {
-                let _ = job.tx.send(SimMessage::Failed(STOPPED.into()));
+                job.notify(SimMessage::Failed(STOPPED.into()));
             }
         }
         (rx, cancel)
@@ -68,10 +81,11 @@ impl Session {
             threads,
             cancel: cancel.clone(),
             tx,
+            wake: self.wake.clone(),
         };
         if let Err(e) = self.jobs.send(Request::Image(job)) {
             if let Request::Image(job) = e.0 {
-                let _ = job.tx.send(ImageMessage::Failed(STOPPED.into()));
+                job.notify(ImageMessage::Failed(STOPPED.into()));
             }
         }
         (rx, cancel)

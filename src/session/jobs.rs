@@ -1,5 +1,6 @@
 //! The requests a session's thread serves.
 
+use super::handle::Wake;
 use super::messages::{ImageMessage, SimMessage};
 use crate::config::ValidConfig;
 use crossbeam_channel::Sender;
@@ -15,6 +16,7 @@ pub(super) struct Job {
     pub threads: usize,
     pub cancel: Arc<AtomicBool>,
     pub tx: Sender<SimMessage>,
+    pub wake: Wake,
 }
 
 /// A lensed-image request: render `sizes` in turn (e.g. 64 then 256).
@@ -25,6 +27,7 @@ pub(super) struct ImageJob {
     pub threads: usize,
     pub cancel: Arc<AtomicBool>,
     pub tx: Sender<ImageMessage>,
+    pub wake: Wake,
 }
 
 /// Ray runs and images share the thread, its pool and its field cache; the newest request of
@@ -32,4 +35,23 @@ pub(super) struct ImageJob {
 pub(super) enum Request {
     Trace(Job),
     Image(ImageJob),
+}
+
+impl Job {
+    /// Sends a message that ends a wait of the client's (see [`Wake`]) and wakes it; false when
+    /// the client has gone.
+    pub fn notify(&self, m: SimMessage) -> bool {
+        let sent = self.tx.send(m).is_ok();
+        (self.wake)();
+        sent
+    }
+}
+
+impl ImageJob {
+    /// As [`Job::notify`], for images.
+    pub fn notify(&self, m: ImageMessage) -> bool {
+        let sent = self.tx.send(m).is_ok();
+        (self.wake)();
+        sent
+    }
 }

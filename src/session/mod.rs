@@ -13,5 +13,5 @@ mod messages;
 mod serve;
 mod sink;
 
-pub use handle::Session;
+pub use handle::{Session, Wake};
 pub use messages::*;

@@ -79,7 +79,7 @@ pub(super) fn serve(requests: Receiver<Request>) {
             match pool_of(&mut pool, job.threads) {
                 Ok(pool) => pool.install(|| image_job(&job, &mut full)),
                 Err(e) => {
-                    let _ = job.tx.send(ImageMessage::Failed(e));
+                    job.notify(ImageMessage::Failed(e));
                 }
             }
         }
@@ -87,7 +87,7 @@ pub(super) fn serve(requests: Receiver<Request>) {
             match pool_of(&mut pool, job.threads) {
                 Ok(pool) => pool.install(|| trace_job(&job, &mut full, &mut preview)),
                 Err(e) => {
-                    let _ = job.tx.send(SimMessage::Failed(e));
+                    job.notify(SimMessage::Failed(e));
                 }
             }
         }
@@ -115,7 +115,7 @@ fn trace_job(job: &Job, full: &mut FieldCache, preview: &mut FieldCache) {
 /// A lensed image, each size in turn, sharing the ray runs' field.
 fn image_job(job: &ImageJob, fields: &mut FieldCache) {
     let fail = |e: anyhow::Error| {
-        let _ = job.tx.send(ImageMessage::Failed(format!("{e:#}")));
+        job.notify(ImageMessage::Failed(format!("{e:#}")));
     };
     let source = match Source::new(&job.config.source, &job.base_dir) {
         Ok(s) => s,
@@ -133,7 +133,7 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
             model: model.clone(),
             source: source.clone(),
         };
-        if job.tx.send(ImageMessage::Rendered(rendered)).is_err() {
+        if !job.notify(ImageMessage::Rendered(rendered)) {
             job.cancel.store(true, Ordering::Relaxed);
         }
     });
@@ -156,9 +156,7 @@ fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache)
     let model = match Model::build(config, &job.base_dir, fields) {
         Ok(m) => m,
         Err(e) => {
-            let _ = job
-                .tx
-                .send(SimMessage::Failed(format!("{:#}", anyhow::Error::from(e))));
+            job.notify(SimMessage::Failed(format!("{:#}", anyhow::Error::from(e))));
             return false;
         }
     };
@@ -173,7 +171,7 @@ fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache)
         grid_build_s: model.grid_build_s,
         warnings: crate::resolution::resolution_warnings(&model),
     };
-    if job.tx.send(SimMessage::Started(Box::new(start))).is_err() {
+    if !job.notify(SimMessage::Started(Box::new(start))) {
         return false;
     }
     let sink = StreamSink {
@@ -191,6 +189,6 @@ fn run_pass(job: &Job, config: ValidConfig, pass: Pass, fields: &mut FieldCache)
         integrate_s: t0.elapsed().as_secs_f64(),
         result: Arc::new(result),
     };
-    let _ = job.tx.send(SimMessage::Done(done));
+    job.notify(SimMessage::Done(done));
     !cancelled
 }

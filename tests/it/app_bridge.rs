@@ -248,7 +248,7 @@ fn cancel_stops_a_run_and_frees_the_session() {
 
 #[test]
 fn the_session_reports_a_cancelled_pass() {
-    let session = Session::spawn().unwrap();
+    let session = Session::spawn(Session::no_wake()).unwrap();
     let (rx, cancel) = session.submit(long().into_valid().unwrap(), PathBuf::from("configs"), 1);
     loop {
         match rx
@@ -284,7 +284,13 @@ fn a_big_grid_streams_a_coarse_preview_first() {
     let mut c = small();
     c.potential.mode = excalibur::config::PotentialMode::Grid;
     c.potential.nodes = 160;
-    let session = Session::spawn().unwrap();
+    // The window idles while a grid builds: the session wakes it once per pass start and end
+    // (not per streamed point), after the message is in the channel.
+    let (wake_tx, wakes) = crossbeam_channel::unbounded();
+    let session = Session::spawn(std::sync::Arc::new(move || {
+        let _ = wake_tx.send(());
+    }))
+    .unwrap();
     let (rx, _cancel) = session.submit(c.into_valid().unwrap(), PathBuf::from("configs"), 1);
     let mut passes = vec![];
     loop {
@@ -299,6 +305,16 @@ fn a_big_grid_streams_a_coarse_preview_first() {
         }
     }
     assert_eq!(passes, vec![(Pass::Preview, 128), (Pass::Full, 160)]);
+    for n in 0..4 {
+        wakes
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("wake-up {n} of 4 (two passes, start and end)"));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        wakes.try_recv().is_err(),
+        "more than one wake-up per pass start and end"
+    );
 }
 
 #[test]

@@ -162,3 +162,49 @@ fn every_node_holds_the_exact_lens_sum_whatever_the_build_vectorises() {
         assert_eq!(v32[(i, j, k, c)].to_bits(), (sum[c] as f32).to_bits());
     }
 }
+
+/// An edit of a lens rebuilds the grid in the memory of the grid it replaces when nothing else
+/// holds that one (`FieldCache`, `Grid::from_lenses_into`), and the values are those of a grid
+/// built afresh; a grid of another size gets memory of its own.
+#[test]
+fn a_rebuilt_grid_of_the_same_size_reuses_the_old_memory_and_matches_a_fresh_build() {
+    use excalibur::field::FieldData;
+    let config = |mass_msun: f64, nodes: usize| {
+        let mut c = RunConfig {
+            lenses: vec![sphere(mass_msun, [500.0, 500.0, 500.0])],
+            ..Default::default()
+        };
+        c.potential.mode = PotentialMode::Grid;
+        c.potential.nodes = nodes;
+        c.potential.precision = Precision::F32;
+        c.into_valid().unwrap()
+    };
+    let field = |cache: &mut FieldCache, mass_msun: f64, nodes: usize| {
+        let c = config(mass_msun, nodes);
+        Model::build(c, Path::new("."), cache).unwrap().field
+    };
+    let grid = |f: &FieldData| match f {
+        FieldData::GridF32(g) => (g.storage_address(), g.node_values()),
+        _ => panic!("an f32 grid was asked for"),
+    };
+    let mut cache = FieldCache::default();
+    let first = grid(&field(&mut cache, 1e15, 40)).0;
+    let (again, values) = grid(&field(&mut cache, 3e15, 40));
+    assert_eq!(
+        again, first,
+        "the rebuild did not reuse the old grid's memory"
+    );
+    let (_, fresh) = grid(&field(&mut FieldCache::default(), 3e15, 40));
+    assert!(values
+        .iter()
+        .zip(&fresh)
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    // Held elsewhere (as the window holds the field it shows), the old grid is left alone.
+    let held = field(&mut cache, 5e15, 40);
+    let (other, _) = grid(&field(&mut cache, 7e15, 40));
+    assert_ne!(other, grid(&held).0);
+    assert_eq!(
+        grid(&field(&mut cache, 7e15, 48)).1.shape(),
+        &[48, 48, 48, 4]
+    );
+}

@@ -242,7 +242,7 @@ fn the_session_streams_image_previews_coarse_to_fine() {
     use excalibur::session::{ImageMessage, Session};
     let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
     c.source.offset_mpc = [0.05, 0.0];
-    let session = Session::spawn().unwrap();
+    let session = Session::spawn(Session::no_wake()).unwrap();
     let (rx, _cancel) = session.submit_image(
         c.into_valid().unwrap(),
         Path::new(".").to_path_buf(),
