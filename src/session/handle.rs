@@ -1,6 +1,6 @@
 //! The handle a client keeps: it submits ray runs and images to the session's thread.
 
-use super::jobs::{ImageJob, Job, Request};
+use super::jobs::{ImageJob, Job, Request, Wake};
 use super::messages::{ImageMessage, SimMessage, CHANNEL_CAPACITY};
 use super::serve::serve;
 use crate::config::ValidConfig;
@@ -8,12 +8,6 @@ use crossbeam_channel::{Receiver, Sender};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-
-/// Called by the session's thread after each message that ends a wait of the client's: a pass
-/// started (its field is built), a pass done, a failure, a rendered image. A window that idles
-/// while a grid builds (`app/pacing.rs`) wakes its event loop here; polling clients pass
-/// [`Session::no_wake`].
-pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// The handle a client keeps: submit jobs, the thread does the rest.
 pub struct Session {

@@ -1,12 +1,17 @@
 //! The requests a session's thread serves.
 
-use super::handle::Wake;
 use super::messages::{ImageMessage, SimMessage};
 use crate::config::ValidConfig;
 use crossbeam_channel::Sender;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+
+/// Called by the session's thread after each message that ends a wait of the client's: a pass
+/// started (its field is built), a pass done, a failure, a rendered image. A window that idles
+/// while a grid builds (`app/pacing.rs`) wakes its event loop here; polling clients pass
+/// `Session::no_wake()`.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// A run request.
 pub(super) struct Job {

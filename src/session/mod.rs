@@ -13,5 +13,6 @@ mod messages;
 mod serve;
 mod sink;
 
-pub use handle::{Session, Wake};
+pub use handle::Session;
+pub use jobs::Wake;
 pub use messages::*;

@@ -20,6 +20,7 @@ mod physics_lenses;
 mod physics_schwarzschild;
 mod potential_import;
 mod scale_out;
+mod session;
 mod structure;
 mod sweeps;
 #[cfg(feature = "gui")]
