@@ -15,23 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-pub(crate) fn config(name: &str) -> RunConfig {
-    RunConfig::load(Path::new(&format!("configs/{name}.toml")), &[])
-        .expect("config loads")
-        .config()
-        .clone()
-}
-
-/// A small, fast run: 3×4 cone (9 rays: the seed's counting has one central ray) through an analytic cluster, 200 steps of 5 Mpc.
-pub(crate) fn small() -> RunConfig {
-    let mut c = config("default");
-    c.potential.mode = excalibur::config::PotentialMode::Analytic;
-    c.rays.n_theta = 3;
-    c.rays.n_phi = 4;
-    c.integration.step_mpc = 5.0;
-    c.integration.stop.distance_mpc = Some(1000.0);
-    c
-}
+pub(crate) use crate::session::{config, small};
 
 /// 871 rays × 200 000 steps: minutes of tracing, far longer than any test waits (recording
 /// every 1000th state keeps memory small even if a cancel failed).

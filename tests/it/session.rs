@@ -1,10 +1,28 @@
 //! The tracing session on its own (no window): the coarse preview of a big grid, and the
 //! wake-ups a window that idles through grid builds relies on.
 
-use crate::app_bridge::small;
+use excalibur::config::RunConfig;
 use excalibur::session::{Pass, Session, SimMessage};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+pub(crate) fn config(name: &str) -> RunConfig {
+    RunConfig::load(Path::new(&format!("configs/{name}.toml")), &[])
+        .expect("config loads")
+        .config()
+        .clone()
+}
+
+/// A small, fast run: 3×4 cone (9 rays: the seed's counting has one central ray) through an analytic cluster, 200 steps of 5 Mpc.
+pub(crate) fn small() -> RunConfig {
+    let mut c = config("default");
+    c.potential.mode = excalibur::config::PotentialMode::Analytic;
+    c.rays.n_theta = 3;
+    c.rays.n_phi = 4;
+    c.integration.step_mpc = 5.0;
+    c.integration.stop.distance_mpc = Some(1000.0);
+    c
+}
 
 #[test]
 fn a_big_grid_streams_a_coarse_preview_first() {
