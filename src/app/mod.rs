@@ -31,12 +31,14 @@ mod widgets;
 pub use actions::{PanelAction, PathField};
 
 use crate::config::{ValidConfig, ViewLayout};
+use crate::session;
 use bevy::prelude::*;
 use bevy::render::RenderPlugin;
 use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The app without any rendering: the draft and run controls, the simulation bridge, files and
 /// the display state. The headless tests run exactly this.
@@ -116,6 +118,18 @@ pub struct GuiOptions {
 #[error("the visualizer stopped with an error (exit code {0})")]
 pub struct GuiError(u8);
 
+/// Bevy's task pools with their threads below normal priority, so that a grid build has the
+/// cores while the window starts (see `session::priority`).
+fn lowered_task_pools() -> TaskPoolOptions {
+    let lower: Arc<dyn Fn() + Send + Sync> =
+        Arc::new(|| session::lower_thread_priority(session::WINDOW_POOL_NICE));
+    let mut options = TaskPoolOptions::default();
+    options.compute.on_thread_spawn = Some(lower.clone());
+    options.async_compute.on_thread_spawn = Some(lower.clone());
+    options.io.on_thread_spawn = Some(lower);
+    options
+}
+
 /// Opens the window (blocks until it closes).
 pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
     let screenshot_mode = opts.screenshot.is_some();
@@ -129,6 +143,9 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
                     ..default()
                 }),
                 ..default()
+            })
+            .set(TaskPoolPlugin {
+                task_pool_options: lowered_task_pools(),
             })
             .set(RenderPlugin {
                 // Screenshots must not catch pipelines still compiling (black frames).

@@ -20,7 +20,7 @@ impl Session {
     pub fn spawn(wake: Wake) -> std::io::Result<Session> {
         let (jobs, rx) = crossbeam_channel::unbounded::<Request>();
         std::thread::Builder::new()
-            .name("excalibur-tracer".into())
+            .name("exc-session".into())
             .spawn(move || serve(rx))?;
         Ok(Session { jobs, wake })
     }

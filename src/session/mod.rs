@@ -10,9 +10,11 @@
 mod handle;
 mod jobs;
 mod messages;
+mod priority;
 mod serve;
 mod sink;
 
 pub use handle::Session;
 pub use jobs::Wake;
 pub use messages::*;
+pub use priority::{lower_thread_priority, TRACE_NICE, WINDOW_POOL_NICE};

@@ -4,6 +4,7 @@ use super::jobs::{ImageJob, Job, Request};
 use super::messages::{
     ImageMessage, Pass, PassDone, PassStart, RenderedImage, SimMessage, PREVIEW_NODES,
 };
+use super::priority::{lower_thread_priority, TRACE_NICE};
 use super::sink::StreamSink;
 use crate::config::{PotentialMode, ValidConfig};
 use crate::field::FieldCache;
@@ -24,8 +25,9 @@ fn pool_of(
     if pool.as_ref().is_none_or(|(n, _)| *n != threads) {
         let built = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
-            .thread_name(|i| format!("excalibur-trace-{i}"))
-            .start_handler(|_| lower_priority())
+            // Thread names show in top and perf; Linux keeps their first 15 bytes.
+            .thread_name(|i| format!("exc-trace-{i}"))
+            .start_handler(|_| lower_thread_priority(TRACE_NICE))
             .build()
             .map_err(|e| format!("cannot start {threads} tracing threads: {e}"))?;
         *pool = Some((threads, built));
@@ -40,7 +42,7 @@ fn pool_of(
 fn build_pool() -> Option<Arc<rayon::ThreadPool>> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(resolve_threads(0))
-        .thread_name(|i| format!("excalibur-grid-{i}"))
+        .thread_name(|i| format!("exc-grid-{i}"))
         .build()
         .ok()
         .map(Arc::new)
@@ -137,17 +139,6 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
             job.cancel.store(true, Ordering::Relaxed);
         }
     });
-}
-
-/// Tracing threads run at a lower priority than the rest of the process, so that a client's
-/// own threads (the window's render loop) keep their core while every core traces.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on the calling thread (tid from gettid) only changes its nice value.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
-    }
 }
 
 /// Builds the model (its field from `fields`, reused when unchanged) and traces one pass on

@@ -61,3 +61,64 @@ fn a_big_grid_streams_a_coarse_preview_first() {
         "more than one wake-up per pass start and end"
     );
 }
+
+/// The nice value of each of this process's threads whose name starts with `prefix`, from
+/// /proc (field 19 of a task's stat).
+fn nice_of_threads(prefix: &str) -> Vec<i32> {
+    let mut nices = vec![];
+    for task in std::fs::read_dir("/proc/self/task").expect("/proc is mounted") {
+        let dir = task.unwrap().path();
+        let Ok(comm) = std::fs::read_to_string(dir.join("comm")) else {
+            continue; // the thread ended meanwhile
+        };
+        if !comm.starts_with(prefix) {
+            continue;
+        }
+        let Ok(stat) = std::fs::read_to_string(dir.join("stat")) else {
+            continue;
+        };
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        nices.push(after_name.split(' ').nth(16).unwrap().parse().unwrap());
+    }
+    nices
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn grids_build_at_the_callers_priority_and_rays_trace_below_it() {
+    use excalibur::session::TRACE_NICE;
+    let own: i32 = {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        after_name.split(' ').nth(16).unwrap().parse().unwrap()
+    };
+    let session = Session::spawn(Session::no_wake()).unwrap();
+    let (rx, _cancel) = session.submit(small().into_valid().unwrap(), PathBuf::from("configs"), 2);
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("messages arrive")
+        {
+            SimMessage::Done(_) => break,
+            SimMessage::Failed(e) => panic!("{e}"),
+            _ => {}
+        }
+    }
+    let (trace, grid) = (
+        nice_of_threads("exc-trace-"),
+        nice_of_threads("exc-grid-"),
+    );
+    assert!(
+        !trace.is_empty() && !grid.is_empty(),
+        "trace {trace:?}, grid {grid:?}"
+    );
+    // Other tests' sessions share the process; every one lowers its tracers the same way.
+    assert!(
+        trace.iter().all(|&n| n == TRACE_NICE.max(own)),
+        "tracing threads at {trace:?}"
+    );
+    assert!(
+        grid.iter().all(|&n| n == own),
+        "grid threads at {grid:?}, caller at {own}"
+    );
+}
