@@ -1,6 +1,7 @@
 //! Frame pacing: while the session builds a grid (nothing streams then and the status bar says
 //! so), the window redraws only when woken instead of continuously, so the build (on every
-//! core, at normal priority: `FieldCache::building_on`) has the machine; a software renderer
+//! core, at normal priority: `FieldCache::building_on`, above the window's task pools:
+//! `session::priority`) has the machine; a software renderer
 //! otherwise spends most of a core per frame. The session wakes the window the moment the build
 //! ends (its [`Wake`] sends the event loop a wake-up: `simulation::window_wake`), and input
 //! wakes it at once. Measured here: 3–5 frames still fall inside a 1 s rebuild of 512³ (the

@@ -104,10 +104,7 @@ fn grids_build_at_the_callers_priority_and_rays_trace_below_it() {
             _ => {}
         }
     }
-    let (trace, grid) = (
-        nice_of_threads("exc-trace-"),
-        nice_of_threads("exc-grid-"),
-    );
+    let (trace, grid) = (nice_of_threads("exc-trace-"), nice_of_threads("exc-grid-"));
     assert!(
         !trace.is_empty() && !grid.is_empty(),
         "trace {trace:?}, grid {grid:?}"
