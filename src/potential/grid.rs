@@ -131,7 +131,7 @@ impl<T: GridScalar> Grid<T> {
     /// As [`Grid::from_lenses`], written into `storage` (the values of a grid no longer needed:
     /// [`Grid::into_storage`]) when it holds exactly as many values, as after an edit of a lens:
     /// the rebuild then costs only the arithmetic, not faulting in gigabytes of fresh memory
-    /// (512³ in the window here: 0.57–0.67 s, against 0.7–1.1 s in fresh memory). Other
+    /// (512³ in the window here: 0.57–0.86 s, against 0.7–1.1 s in fresh memory). Other
     /// storage is freed before the new is reserved.
     pub fn from_lenses_into(
         geometry: GridGeometry,

@@ -2,21 +2,24 @@
 //!
 //! 1. Grid builds (nice 0, every core: `FieldCache::building_on`): short, and what the user
 //!    waits for after an edit; the window only redraws when woken meanwhile (`app::pacing`).
-//! 2. The window's main thread (nice 0, its render loop) and its task pools
-//!    ([`WINDOW_POOL_NICE`]): Bevy's shader and pipeline work at start-up runs on those pools,
-//!    and at normal priority it took a quarter to a half of the cores from the first 512³
-//!    build (window first build 1.44–1.68 s with them at nice 0, 0.94–1.04 s at nice 10,
-//!    against 0.79–0.87 s in the CLI, measured alternately here).
-//! 3. Tracing ([`TRACE_NICE`]): seconds to minutes of work that must not take the render
-//!    loop's cores. Five steps below the pools, as the tracing pool was below the pools
-//!    before they were lowered, so a re-trace shares the cores with the window as it did
-//!    (871 rays re-traced in 0.76–0.97 s after an edit, against 0.79–0.92 s before).
+//!    The window's main thread (its render loop) also stays at nice 0.
+//! 2. Tracing and image rendering ([`TRACE_NICE`]): below the render loop, so that it keeps
+//!    its core while every core traces. Lowering it further costs the window dearly under
+//!    software rendering, where the rasteriser's threads run at nice 0: at nice 15 a teaching
+//!    view's refined image came 0.57–1.02 s after an edit, against 0.42–0.59 s at nice 5.
+//! 3. The window's task pools ([`WINDOW_POOL_NICE`]): Bevy's shader and pipeline work at
+//!    start-up runs on them, and at nice 0 it took a quarter to a half of the cores from the
+//!    first 512³ build (1.44–1.68 s in the window against 0.79–0.87 s in the CLI; 0.78–0.93 s
+//!    against 0.72–0.77 s with the pools at nice 10, measured alternately here). Per frame they
+//!    run a fraction of a millisecond of systems; below the tracers, a frame while rays stream
+//!    took 79–104 ms against 70–90 ms, and the refined image came 0.42–0.49 s after an edit
+//!    against 0.45–0.55 s.
 //!
 //! Nice values are per thread on Linux; raising a thread's priority back needs a privilege a
 //! user does not have, so each pool is given its level once, when its threads start.
 
-/// Nice value of the session's tracing threads.
-pub const TRACE_NICE: i32 = 15;
+/// Nice value of the session's tracing threads (rays and lensed images).
+pub const TRACE_NICE: i32 = 5;
 
 /// Nice value a window gives its own task pools' threads (Bevy's compute, async compute, IO).
 pub const WINDOW_POOL_NICE: i32 = 10;
