@@ -74,24 +74,26 @@ fn nice_of_threads(prefix: &str) -> Vec<i32> {
         if !comm.starts_with(prefix) {
             continue;
         }
-        let Ok(stat) = std::fs::read_to_string(dir.join("stat")) else {
-            continue;
-        };
-        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
-        nices.push(after_name.split(' ').nth(16).unwrap().parse().unwrap());
+        if let Some(nice) = nice_in_stat(&dir.join("stat")) {
+            nices.push(nice);
+        }
     }
     nices
+}
+
+/// Field 19 (nice) of a /proc stat file, counted after the parenthesised name; None if the
+/// thread has ended.
+fn nice_in_stat(path: &Path) -> Option<i32> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    after_name.split(' ').nth(16)?.parse().ok()
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn grids_build_at_the_callers_priority_and_rays_trace_below_it() {
     use excalibur::session::TRACE_NICE;
-    let own: i32 = {
-        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
-        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
-        after_name.split(' ').nth(16).unwrap().parse().unwrap()
-    };
+    let own = nice_in_stat(Path::new("/proc/thread-self/stat")).expect("this thread's nice");
     let session = Session::spawn(Session::no_wake()).unwrap();
     let (rx, _cancel) = session.submit(small().into_valid().unwrap(), PathBuf::from("configs"), 2);
     loop {
