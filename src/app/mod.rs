@@ -191,3 +191,35 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
         AppExit::Error(code) => Err(GuiError(code.get())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The calling thread's nice value.
+    fn own_nice() -> i32 {
+        // SAFETY: getpriority reads the calling thread's (tid from gettid) nice value.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_bevy_pool_starts_its_threads_below_the_tracers() {
+        let options = super::lowered_task_pools();
+        for (name, pool) in [
+            ("compute", &options.compute),
+            ("async compute", &options.async_compute),
+            ("io", &options.io),
+        ] {
+            let on_spawn = pool.on_thread_spawn.clone().expect(name);
+            // A fresh thread, as Bevy's pools start theirs: it inherits this one's nice value.
+            let (before, after) = std::thread::spawn(move || {
+                let before = own_nice();
+                on_spawn();
+                (before, own_nice())
+            })
+            .join()
+            .unwrap();
+            let expected = crate::session::WINDOW_POOL_NICE.max(before);
+            assert_eq!(after, expected, "{name} pool thread at nice {after}");
+        }
+    }
+}

@@ -24,6 +24,9 @@ pub const TRACE_NICE: i32 = 5;
 /// Nice value a window gives its own task pools' threads (Bevy's compute, async compute, IO).
 pub const WINDOW_POOL_NICE: i32 = 10;
 
+// The order above: the window's pools below the tracers.
+const _: () = assert!(WINDOW_POOL_NICE > TRACE_NICE);
+
 /// Lowers the calling thread's priority to `nice` (Linux; elsewhere it is left as it is). A
 /// refusal is harmless (the thread keeps its priority), so the result is not checked.
 pub fn lower_thread_priority(nice: i32) {
