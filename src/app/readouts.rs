@@ -91,16 +91,19 @@ pub fn status_bar(ui: &mut Ui, r: &Readouts) {
         if !reasons.is_empty() {
             ui.label(reasons.join(" "));
         }
-        ui.label(
-            RichText::new(format!(
+        // No figure before the warm-up frames are over (they count in none).
+        let cost = if timings.panel.count() == 0 {
+            "app ms/frame after the first frames".to_string()
+        } else {
+            format!(
                 "app {:.1} ms/frame (drain {:.1}, meshes {:.1}, panel {:.1})",
                 timings.total_ms(),
                 timings.drain.value(),
                 timings.mesh.value(),
                 timings.panel.value()
-            ))
-            .weak(),
-        );
+            )
+        };
+        ui.label(RichText::new(cost).weak());
     });
     if let Some(e) = &view.error {
         ui.colored_label(Color32::from_rgb(255, 80, 80), format!("error: {e}"));
