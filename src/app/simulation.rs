@@ -23,6 +23,17 @@ use std::time::{Duration, Instant};
 /// Time the drain may take per frame before leaving the rest for the next frame.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(3);
 
+/// Share of the last frame's duration the drain may take when that is more than
+/// [`DRAIN_BUDGET`]: under software rendering a frame takes 150–300 ms, and 3 ms of draining
+/// per frame made the results of a big run (3541 rays, 3.5 M points) arrive over 66 frames
+/// and seconds after the tracers had finished.
+pub const DRAIN_SHARE: f64 = 0.05;
+
+/// The drain's budget after a frame of `last_frame`.
+pub fn drain_budget(last_frame: Duration) -> Duration {
+    DRAIN_BUDGET.max(last_frame.mul_f64(DRAIN_SHARE))
+}
+
 /// What the user asks of the simulation.
 #[derive(Message, Debug, Clone)]
 pub enum SimCommand {
@@ -257,15 +268,15 @@ fn timed_drain(world: &mut World) {
         .resource_mut::<FrameTimings>()
         .end_frame(tracing, frame);
     let t0 = Instant::now();
-    let _ = world.run_system_cached(drain);
+    let _ = world.run_system_cached_with(drain, drain_budget(frame));
     world
         .resource_mut::<FrameTimings>()
         .add(|t| &mut t.drain, t0.elapsed());
 }
 
 /// Moves streamed results into the view until the channel is empty or the budget is spent.
-pub fn drain(mut sim: ResMut<Simulation>, mut view: ResMut<RunView>) {
-    let deadline = Instant::now() + DRAIN_BUDGET;
+pub fn drain(In(budget): In<Duration>, mut sim: ResMut<Simulation>, mut view: ResMut<RunView>) {
+    let deadline = Instant::now() + budget;
     let Some(run) = sim.active.as_mut() else {
         return;
     };
@@ -361,4 +372,19 @@ fn finish_pass(view: &mut RunView, done: PassDone, elapsed_s: f64) -> bool {
     view.result = Some(done.result);
     view.status = RunStatus::Finished;
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drain_takes_a_share_of_slow_frames_and_3_ms_of_fast_ones() {
+        // A 60 fps frame keeps the fixed budget; a software-rendered frame gets 5 % of itself.
+        assert_eq!(drain_budget(Duration::from_millis(16)), DRAIN_BUDGET);
+        assert_eq!(
+            drain_budget(Duration::from_millis(200)),
+            Duration::from_millis(10)
+        );
+    }
 }
