@@ -75,8 +75,6 @@ impl Lens {
         match self.profile {
             Profile::Point => point_mass(gm, 1.0 / r),
             Profile::UniformSphere { radius_m } => {
-                // One reciprocal serves both sides of the surface (the fill computes both).
-                let inv_r = 1.0 / r;
                 if r < radius_m {
                     let r3 = radius_m * radius_m * radius_m;
                     (
@@ -84,7 +82,7 @@ impl Lens {
                         gm / r3,
                     )
                 } else {
-                    point_mass(gm, inv_r)
+                    point_mass(gm, 1.0 / r)
                 }
             }
             Profile::Plummer { scale_m } => {

@@ -42,21 +42,24 @@ pub(super) enum Request {
     Image(ImageJob),
 }
 
+/// Sends a message that ends a wait of the client's (see [`Wake`]) and wakes it; false when
+/// the client has gone.
+fn notify<M>(tx: &Sender<M>, wake: &Wake, m: M) -> bool {
+    let sent = tx.send(m).is_ok();
+    wake();
+    sent
+}
+
 impl Job {
-    /// Sends a message that ends a wait of the client's (see [`Wake`]) and wakes it; false when
-    /// the client has gone.
+    /// See [`notify`].
     pub fn notify(&self, m: SimMessage) -> bool {
-        let sent = self.tx.send(m).is_ok();
-        (self.wake)();
-        sent
+        notify(&self.tx, &self.wake, m)
     }
 }
 
 impl ImageJob {
-    /// As [`Job::notify`], for images.
+    /// See [`notify`].
     pub fn notify(&self, m: ImageMessage) -> bool {
-        let sent = self.tx.send(m).is_ok();
-        (self.wake)();
-        sent
+        notify(&self.tx, &self.wake, m)
     }
 }
