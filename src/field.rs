@@ -188,7 +188,7 @@ fn build(
         PhiUnits::SquareMetresPerSquareSecond => 1.0,
         PhiUnits::SpeedOfLightSquared => C2,
     };
-    let phi = crate::io::read_potential(&path, &p.dataset, scale).map_err(|source| {
+    let phi = crate::io::read_potential(&path, &p.dataset, p.nodes, scale).map_err(|source| {
         FieldError::Import {
             path: path.clone(),
             source,

@@ -14,6 +14,7 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod budget;
 pub mod config;
 pub mod cosmology;
 pub mod field;

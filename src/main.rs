@@ -14,8 +14,8 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Run(args) => cli::run(&args),
         Command::Merge(args) => cli::merge(&args),
         Command::Image(args) => cli::image(&args),
-        Command::Inspect { file } => cli::inspect(&file).map(|s| print!("{s}")),
-        Command::Check { config, sets } => cli::check(&config, &sets).map(|s| print!("{s}")),
+        Command::Inspect { file } => cli::out::print(&cli::inspect(&file)?),
+        Command::Check { config, sets } => cli::out::print(&cli::check(&config, &sets)?),
         Command::Sweep(args) => cli::sweep(&args),
         Command::Summarize {
             files,
@@ -36,6 +36,11 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     use excalibur::app::{run_gui, GuiOptions};
     let path = config_path(&args);
     let config = excalibur::config::RunConfig::load(&path, &args.sets.sets)?;
+    cli::display::check_display(&path)?;
+    if let Some(shot) = &args.screenshot {
+        let inputs = cli::inputs_of(&path, &config);
+        cli::refuse_output(shot, true, &inputs)?;
+    }
     // The edit of --then-set, validated now so a bad key fails before a window opens.
     let then_config = if args.then_set.is_empty() {
         None
@@ -98,8 +103,16 @@ fn main() -> ExitCode {
                 Some(c) => c,
                 None => unreachable!("`gui` parses to a command"),
             });
+    if !matches!(command, Command::Gui(_)) {
+        // Temporary outputs go when a signal ends the command (the window has its own Ctrl-C).
+        if let Err(e) = excalibur::io::remove_temporaries_on_signals() {
+            eprintln!("error: cannot watch for signals: {e}");
+            return ExitCode::from(1);
+        }
+    }
     match dispatch(command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if cli::out::is_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(cli::exit_status(&e))

@@ -1,7 +1,8 @@
 //! Ray launch patterns (physics.md §7): regular cone (the seed's counting), random cone uniform
 //! in solid angle (seeded ChaCha8), and parallel beams. Directions point along the line of sight.
 
-use crate::units::{cross, dot, normalize, scale};
+use crate::config::RunConfig;
+use crate::units::{cross, dot, normalize, scale, sub, MPC_M};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::f64::consts::PI;
@@ -86,6 +87,43 @@ pub fn cone_grid_count(n_theta: usize, n_phi: usize) -> usize {
 }
 
 impl Pattern {
+    /// The launch pattern of a config's `[rays]` section.
+    pub fn of(config: &RunConfig) -> Pattern {
+        let r = &config.rays;
+        let axis = normalize(sub(r.toward_mpc, config.observer.position_mpc));
+        let half_angle_rad = r.half_angle_deg.to_radians();
+        match r.pattern {
+            crate::config::PatternKind::ConeGrid => Pattern::ConeGrid {
+                axis,
+                half_angle_rad,
+                n_theta: r.n_theta,
+                n_phi: r.n_phi,
+            },
+            crate::config::PatternKind::ConeRandom => Pattern::ConeRandom {
+                axis,
+                half_angle_rad,
+                count: r.count,
+                seed: r.seed,
+            },
+            crate::config::PatternKind::Beam => Pattern::Beam {
+                axis,
+                impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(),
+                n_phi: r.n_phi,
+            },
+        }
+    }
+
+    /// How many rays [`Pattern::rays`] gives, without making them.
+    pub fn count(&self) -> usize {
+        match self {
+            Pattern::ConeGrid { n_theta, n_phi, .. } => cone_grid_count(*n_theta, *n_phi),
+            Pattern::ConeRandom { count, .. } => *count,
+            Pattern::Beam {
+                impacts_m, n_phi, ..
+            } => impacts_m.len() * n_phi,
+        }
+    }
+
     /// The rays in launch order (their ids are 0, 1, 2, ...).
     pub fn rays(&self) -> Vec<Ray> {
         let mut rays = Vec::new();

@@ -13,7 +13,7 @@ use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
 use crate::potential::GridGeometry;
 use crate::rays::{Pattern, Ray};
 use crate::trace::{RunResult, Sink, Tracer};
-use crate::units::{normalize, sub, C2, MPC_M};
+use crate::units::{C2, MPC_M};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ pub enum SetupError {
     Cosmology(#[from] CosmologyError),
     #[error(transparent)]
     Field(#[from] FieldError),
+    #[error(transparent)]
+    Budget(#[from] crate::budget::BudgetError),
 }
 
 /// Everything needed to trace a config's rays.
@@ -59,9 +61,11 @@ impl Model {
             }
             _ => Background::Static,
         };
+        // The ray list and the grid must fit before either is made.
+        crate::budget::MemoryEstimate::of(&config).check_memory(&config, false)?;
         let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
         let (field, grid_build_s) = fields.field_for(&config, &lenses, base_dir)?;
-        let rays = pattern(&config).rays();
+        let rays = Pattern::of(&config).rays();
         let integration = integration(&config, field.grid_geometry());
         Ok(Model {
             config,
@@ -155,31 +159,6 @@ impl Model {
     pub fn shard(&self, index: usize, count: usize) -> &[Ray] {
         let n = self.rays.len();
         &self.rays[n * index / count..n * (index + 1) / count]
-    }
-}
-
-fn pattern(config: &RunConfig) -> Pattern {
-    let r = &config.rays;
-    let axis = normalize(sub(r.toward_mpc, config.observer.position_mpc));
-    let half_angle_rad = r.half_angle_deg.to_radians();
-    match r.pattern {
-        PatternKind::ConeGrid => Pattern::ConeGrid {
-            axis,
-            half_angle_rad,
-            n_theta: r.n_theta,
-            n_phi: r.n_phi,
-        },
-        PatternKind::ConeRandom => Pattern::ConeRandom {
-            axis,
-            half_angle_rad,
-            count: r.count,
-            seed: r.seed,
-        },
-        PatternKind::Beam => Pattern::Beam {
-            axis,
-            impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(),
-            n_phi: r.n_phi,
-        },
     }
 }
 

@@ -81,7 +81,8 @@ pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
         warnings: view.warnings.clone(),
     };
     let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
-    io::write_run(path, &meta, &records, false).map_err(|e| format!("{:#}", anyhow::Error::from(e)))
+    io::write_run(path, &meta, &records, false, &[])
+        .map_err(|e| format!("{:#}", anyhow::Error::from(e)))
 }
 
 /// Reads a run file into displayable tracks, with its config and accuracy warnings.

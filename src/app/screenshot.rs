@@ -270,7 +270,7 @@ fn save_labels(
     let mut path = png.as_os_str().to_owned();
     path.push(".labels.json");
     let path = PathBuf::from(path);
-    crate::io::write_atomically(&path, true, |tmp| {
+    crate::io::write_atomically(&path, true, &[], |tmp| {
         std::fs::write(tmp, json.to_string())
             .map_err(crate::io::IoError::file(&path, "cannot write"))
     })
@@ -286,7 +286,7 @@ fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
     let png = bevy::image::ImageFormat::Png
         .as_image_crate_format()
         .ok_or("screenshot: this build cannot encode PNG")?;
-    crate::io::write_atomically(path, true, |tmp| {
+    crate::io::write_atomically(path, true, &[], |tmp| {
         rgb.save_with_format(tmp, png)
             .map_err(|e| crate::io::IoError::Invalid {
                 path: path.to_path_buf(),

@@ -21,23 +21,29 @@ pub fn base_dir(config: &Path) -> PathBuf {
     config.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// An output that exists without `--force`, or whose folder is a file, is bad input.
-pub fn refuse_existing(output: &Path, force: bool) -> anyhow::Result<()> {
-    let folder = output.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(file) = folder.and_then(|d| d.ancestors().find(|a| a.is_file())) {
-        return Err(bad_input(anyhow::anyhow!(
-            "{}: cannot be written, {} is a file, not a folder",
-            output.display(),
-            file.display()
-        )));
+/// Checks an output before any work is spent on it (`io::check_output`: it must not exist
+/// without `--force`, be anything but a regular file, or be one of `inputs`); bad input.
+pub fn refuse_output(output: &Path, force: bool, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    io::check_output(output, force, &inputs).map_err(io_error)
+}
+
+/// An io error for the terminal: bad input (exit 2) when the files given are at fault, with
+/// the hint to pass --force for an existing output.
+pub fn io_error(e: IoError) -> anyhow::Error {
+    match e {
+        IoError::Exists { .. } => bad_input(anyhow::anyhow!("{e}; pass --force to overwrite it")),
+        e if e.is_bad_input() => bad_input(e),
+        e => e.into(),
     }
-    if output.exists() && !force {
-        return Err(bad_input(anyhow::anyhow!(
-            "{}: already exists; pass --force to overwrite it",
-            output.display()
-        )));
-    }
-    Ok(())
+}
+
+/// The files a command on `config` (read from `config_path`) reads: the config itself and
+/// the files it names; no output may replace one of them.
+pub fn inputs_of(config_path: &Path, config: &ValidConfig) -> Vec<PathBuf> {
+    let mut files = vec![config_path.to_path_buf()];
+    files.extend(config.input_files(&base_dir(config_path)));
+    files
 }
 
 /// Rows traced and written per block in the packed layout (2¹⁸ rows, 29 MiB): a block holds
@@ -52,7 +58,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| config.output.path.clone());
-    refuse_existing(&output, args.force)?;
+    let inputs = inputs_of(&args.config, &config);
+    refuse_output(&output, args.force, &inputs)?;
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let plan = excalibur::budget::MemoryEstimate::of(&config);
+    let budget = |e: excalibur::budget::BudgetError| {
+        bad_input(anyhow::anyhow!("{}: {e}", args.config.display()))
+    };
+    plan.check_memory(&config, true).map_err(budget)?;
+    plan.check_disk(output.parent().unwrap_or(Path::new("")))
+        .map_err(budget)?;
     let threads = args.threads.unwrap_or(config.threads);
     let model = Model::build(config, &base_dir(&args.config), &mut FieldCache::default())
         .with_context(|| format!("{}: cannot set up the run", args.config.display()))
@@ -81,11 +96,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             let traced = model.trace(rays, threads, &sink, &AtomicBool::new(false));
             result.add(&traced);
             let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
-            io::write_run(&output, &meta, &records, args.force)
+            io::write_run(&output, &meta, &records, args.force, &input_refs)
         }
         // Rays are traced a block at a time and each block appended to the file, so memory
         // holds one block's states, not the run's.
-        OutputLayout::Packed => io::write_atomically(&output, args.force, |tmp| {
+        OutputLayout::Packed => io::write_atomically(&output, args.force, &input_refs, |tmp| {
             let mut w = io::PackedWriter::create(
                 tmp,
                 &output,
@@ -105,19 +120,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         }),
     };
     sink.finish();
-    written.map_err(|e| match e {
-        IoError::Exists { .. } => bad_input(e),
-        other => other.into(),
-    })?;
+    written.map_err(io_error)?;
     let total_s = total_start.elapsed().as_secs_f64();
     if !args.quiet {
         eprint!("{}", report::summary(&model, &result, &output, total_s));
     }
     if args.json {
-        println!(
-            "{}",
+        super::out::print(&format!(
+            "{}\n",
             report::json_summary(&model, &result, &output, total_s, &meta.warnings)
-        );
+        ))?;
     }
     Ok(())
 }

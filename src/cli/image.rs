@@ -2,7 +2,7 @@
 //! its JSON summary.
 
 use super::args::ImageArgs;
-use super::commands::{base_dir, load, refuse_existing};
+use super::commands::{base_dir, inputs_of, io_error, load, refuse_output};
 use super::exit::bad_input;
 use anyhow::Context;
 use excalibur::field::FieldCache;
@@ -16,10 +16,19 @@ use strum::VariantArray;
 /// `excalibur image`.
 pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     let config = load(&args.config, &args.sets)?;
-    refuse_existing(&args.output, args.force)?;
+    let inputs = inputs_of(&args.config, &config);
+    refuse_output(&args.output, args.force, &inputs)?;
     if let Some(m) = &args.maps {
-        refuse_existing(m, args.force)?;
+        if excalibur::io::same_file(m, &args.output) {
+            return Err(bad_input(anyhow::anyhow!(
+                "--maps {} and -o {} name one file; give each output its own name",
+                m.display(),
+                args.output.display()
+            )));
+        }
+        refuse_output(m, args.force, &inputs)?;
     }
+    let input_refs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
     let dir = base_dir(&args.config);
     let source = Source::new(&config.source, &dir)
         .with_context(|| format!("{}: source.image", args.config.display()))
@@ -37,14 +46,14 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
         .install(|| lensing::render(&model, &source, args.size as usize, &cancel))
         .context("the image was cancelled")?;
     if let Some(m) = &args.maps {
-        lensing::write_maps(m, &image, &config_toml, args.force)?;
+        lensing::write_maps(m, &image, &config_toml, args.force, &input_refs).map_err(io_error)?;
     }
     if args.curves {
         lensing::draw_overlays(&mut image);
     }
-    lensing::write_png(&args.output, &image.picture, args.force)?;
+    lensing::write_png(&args.output, &image.picture, args.force, &input_refs).map_err(io_error)?;
     if args.json {
-        println!("{}", json(&image, args));
+        super::out::print(&format!("{}\n", json(&image, args)))?;
     }
     Ok(())
 }

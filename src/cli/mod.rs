@@ -5,12 +5,17 @@
 
 pub mod args;
 mod commands;
+#[cfg(feature = "gui")]
+pub mod display;
 pub mod exit;
 mod image;
+pub mod out;
 mod report;
 mod sweep;
 
 pub use commands::{check, inspect, merge, run};
+#[cfg(feature = "gui")]
+pub use commands::{inputs_of, refuse_output};
 pub use exit::exit_status;
 pub use image::image;
 pub use sweep::{summarize, sweep};

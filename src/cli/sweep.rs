@@ -2,7 +2,7 @@
 //! table of its results.
 
 use super::args::{Overrides, RunArgs, SweepArgs};
-use super::commands::{refuse_existing, run};
+use super::commands::{io_error, refuse_output, run};
 use super::exit::bad_input;
 use excalibur::io;
 use excalibur::sweep::Manifest;
@@ -12,12 +12,11 @@ use std::path::{Path, PathBuf};
 pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let manifest = Manifest::load(&args.manifest)?;
     if args.list {
-        for i in 0..manifest.len() {
+        return super::out::print_lines((0..manifest.len()).map(|i| {
             let r = manifest.run(i)?;
             let values: Vec<String> = r.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            println!("{i} {}", values.join(" "));
-        }
-        return Ok(());
+            Ok(format!("{i} {}", values.join(" ")))
+        }));
     }
     let index = args.index.unwrap_or_default();
     let r = manifest.run(index)?;
@@ -49,16 +48,18 @@ pub fn summarize(files: &[PathBuf], output: Option<&Path>, force: bool) -> anyho
     }
     let table = io::summarize(files).map_err(bad_input)?;
     match output {
-        None => print!("{table}"),
+        None => super::out::print(&table)?,
         Some(path) => {
-            refuse_existing(path, force)?;
-            io::write_atomically(path, force, |tmp| {
+            refuse_output(path, force, files)?;
+            let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            io::write_atomically(path, force, &inputs, |tmp| {
                 std::fs::write(tmp, &table).map_err(|source| io::IoError::File {
                     path: path.to_path_buf(),
                     what: "cannot write",
                     source,
                 })
-            })?;
+            })
+            .map_err(io_error)?;
         }
     }
     Ok(())

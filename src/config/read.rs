@@ -95,10 +95,10 @@ impl RunConfig {
     /// Reads and validates a config file.
     pub fn load(path: &Path, overrides: &[(String, String)]) -> Result<ValidConfig, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let text = crate::io::target::read_text(path).map_err(|why| ConfigError {
             file: name.clone(),
             key: "(file)".into(),
-            message: format!("cannot read: {e}"),
+            message: format!("cannot read: {why}"),
         })?;
         RunConfig::from_toml_str(&text, &name, overrides)
     }

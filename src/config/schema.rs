@@ -130,6 +130,9 @@ pub struct OutputConfig {
     /// at level 1 (with the byte shuffle) and hardly more above, while HDF5 deflates on one
     /// thread at ~35 MB/s here: 0 writes as fast as the disk for runs whose rows dominate.
     pub compression: u8,
+    /// The most memory a run may plan to hold [GiB]; 0 = what the machine has available now
+    /// (MemAvailable). A run whose estimate (`budget.rs`) exceeds it is refused up front.
+    pub memory_limit_gib: f64,
 }
 
 impl Default for RunConfig {
@@ -249,6 +252,7 @@ impl Default for OutputConfig {
             path: "runs/default.h5".into(),
             layout: OutputLayout::PerPhoton,
             compression: 1,
+            memory_limit_gib: 0.0,
         }
     }
 }

@@ -39,3 +39,28 @@ impl RunConfig {
         Ok(ValidConfig(std::sync::Arc::new((resolved, self))))
     }
 }
+
+impl RunConfig {
+    /// The files a run of this config reads besides the config itself (`potential.file` when
+    /// the grid is imported, `source.image` for an image source), relative paths taken from
+    /// `base_dir`: what no output of the run may replace.
+    pub fn input_files(&self, base_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let at = |p: &std::path::Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base_dir.join(p)
+            }
+        };
+        let mut files = vec![];
+        if self.potential.mode == super::enums::PotentialMode::Grid {
+            if let Some(f) = &self.potential.file {
+                files.push(at(f));
+            }
+        }
+        if self.source.kind == super::enums::SourceKind::Image {
+            files.push(at(&self.source.image));
+        }
+        files
+    }
+}

@@ -77,6 +77,15 @@ impl RunConfig {
                 ),
             ));
         }
+        let limit = self.output.memory_limit_gib;
+        if !(0.0..=1e6).contains(&limit) {
+            return Err(bad(
+                "output.memory_limit_gib",
+                format!(
+                    "{limit} is not allowed: must be in [0, 1e6] GiB (0 = the memory available)"
+                ),
+            ));
+        }
         Ok(())
     }
 

@@ -22,11 +22,22 @@ pub enum IoError {
     },
     #[error("{}: already exists", path.display())]
     Exists { path: PathBuf },
+    /// An output that may not be written whatever the flags (a device, a folder, an input).
+    #[error("{}: {why}", path.display())]
+    Refused { path: PathBuf, why: String },
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
 }
 
 impl IoError {
+    /// Whether the error is the user's choice of files (an output that exists, is not a
+    /// regular file or is an input; an input that is not readable): exit status 2.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            IoError::Exists { .. } | IoError::Refused { .. } | IoError::Invalid { .. }
+        )
+    }
     pub(crate) fn h5(path: &Path, what: impl Into<String>) -> impl FnOnce(hdf5::Error) -> IoError {
         let (path, what) = (path.to_path_buf(), what.into());
         move |source| IoError::Hdf5 { path, what, source }

@@ -37,7 +37,7 @@ impl MergeError {
     /// Whether the parts (or the output path) were at fault rather than the writing.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            MergeError::Write(e) => matches!(e, IoError::Exists { .. }),
+            MergeError::Write(e) => e.is_bad_input(),
             _ => true,
         }
     }
@@ -49,11 +49,8 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
     let Some(first_path) = parts.first() else {
         return Err(MergeError::NoParts);
     };
-    if output.exists() && !force {
-        return Err(MergeError::Write(IoError::Exists {
-            path: output.to_path_buf(),
-        }));
-    }
+    let inputs: Vec<&Path> = parts.iter().map(PathBuf::as_path).collect();
+    super::target::check_output(output, force, &inputs).map_err(MergeError::Write)?;
     let mut first: Option<RunMeta> = None;
     let mut all: Vec<StoredRay> = vec![];
     let mut seen_shards = vec![];
@@ -110,10 +107,17 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
         .map(|c| c.output)
         .unwrap_or_default();
     match output_config.layout {
-        crate::config::OutputLayout::Packed => {
-            super::packed::write_packed(output, &merged, &records, force, output_config.compression)
+        crate::config::OutputLayout::Packed => super::packed::write_packed(
+            output,
+            &merged,
+            &records,
+            force,
+            output_config.compression,
+            &inputs,
+        ),
+        crate::config::OutputLayout::PerPhoton => {
+            write_run(output, &merged, &records, force, &inputs)
         }
-        crate::config::OutputLayout::PerPhoton => write_run(output, &merged, &records, force),
     }
     .map_err(MergeError::Write)
 }

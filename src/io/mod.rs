@@ -10,13 +10,15 @@ mod merge;
 mod packed;
 mod read;
 mod summary;
+pub mod target;
 mod write;
 
-pub use atomic::{save_config, write_atomically};
+pub use atomic::{remove_temporaries_on_signals, save_config, write_atomically};
 pub use error::IoError;
 pub use layout::*;
 pub use merge::{merge, MergeError};
 pub use packed::{write_packed, PackedWriter};
 pub use read::{read_potential, read_run, StoredRay};
 pub use summary::summarize;
+pub use target::{check_input, check_output, read_text, same_file, MAX_TEXT_BYTES};
 pub use write::{write_run, RayRecord, RunMeta};

@@ -97,8 +97,9 @@ pub fn write_packed(
     rays: &[RayRecord],
     force: bool,
     deflate: u8,
+    inputs: &[&Path],
 ) -> Result<(), IoError> {
-    super::atomic::write_atomically(path, force, |tmp| {
+    super::atomic::write_atomically(path, force, inputs, |tmp| {
         let mut w = PackedWriter::create(tmp, path, meta, rays.len(), deflate)?;
         w.append(rays)?;
         w.finish()

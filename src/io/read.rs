@@ -65,9 +65,7 @@ fn read_column<T: hdf5::H5Type>(
 
 /// Reads a whole run file.
 pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
-    if !path.is_file() {
-        return Err(IoError::invalid(path, "no such file"));
-    }
+    super::target::check_input(path, "run file")?;
     let h5 = |e: hdf5::Error| IoError::h5(path, "not a readable excalibur run file")(e);
     let file = hdf5::File::open(path).map_err(h5)?;
     let n = file
@@ -274,11 +272,16 @@ impl<'a> PackedStates<'a> {
     }
 }
 
-/// Reads a 3-D Φ dataset (C order, last index fastest), multiplied by `scale` to reach m²/s².
-pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f64>, IoError> {
-    if !path.is_file() {
-        return Err(IoError::invalid(path, "potential.file: no such file"));
-    }
+/// Reads a 3-D Φ dataset (C order, last index fastest) of `nodes`³ values, multiplied by
+/// `scale` to reach m²/s². The shape is checked before anything is read, so a small file that
+/// declares a huge dataset is refused instead of filling memory.
+pub fn read_potential(
+    path: &Path,
+    dataset: &str,
+    nodes: usize,
+    scale: f64,
+) -> Result<Array3<f64>, IoError> {
+    super::target::check_input(path, "potential.file")?;
     let file =
         hdf5::File::open(path).map_err(IoError::h5(path, "potential.file: cannot open as HDF5"))?;
     let ds = file.dataset(dataset).map_err(IoError::h5(
@@ -290,6 +293,14 @@ pub fn read_potential(path: &Path, dataset: &str, scale: f64) -> Result<Array3<f
         return Err(IoError::invalid(
             path,
             format!("potential.dataset = \"{dataset}\" has shape {shape:?}; a 3-D array is needed"),
+        ));
+    }
+    if shape != [nodes; 3] {
+        return Err(IoError::invalid(
+            path,
+            format!(
+                "potential.dataset = \"{dataset}\" has shape {shape:?}, but potential.nodes = {nodes} needs [{nodes}, {nodes}, {nodes}]"
+            ),
         ));
     }
     let arr: Array3<f64> = ds.read().map_err(IoError::h5(

@@ -69,14 +69,15 @@ fn text(s: &str) -> VarLenUnicode {
 }
 
 /// Writes a run file at `path` atomically (see [`super::atomic::write_atomically`]); refuses to
-/// replace an existing file unless `force`.
+/// replace an existing file unless `force`, and never replaces one of `inputs`.
 pub fn write_run(
     path: &Path,
     meta: &RunMeta,
     rays: &[RayRecord],
     force: bool,
+    inputs: &[&Path],
 ) -> Result<(), IoError> {
-    super::atomic::write_atomically(path, force, |tmp| {
+    super::atomic::write_atomically(path, force, inputs, |tmp| {
         write_to(tmp, meta, rays).map_err(IoError::h5(path, "cannot write the run file"))
     })
 }

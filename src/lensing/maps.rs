@@ -15,6 +15,7 @@ pub fn write_maps(
     image: &LensedImage,
     config_toml: &str,
     overwrite: bool,
+    inputs: &[&Path],
 ) -> Result<(), IoError> {
     let n = image.map.size;
     let reached = |k: usize| image.map.beta[k][0].is_finite();
@@ -34,7 +35,7 @@ pub fn write_maps(
     });
     let end = Array2::from_shape_fn((n, n), |(j, i)| image.map.end[j * n + i].code() as u8);
     let text = |s: &str| -> VarLenUnicode { s.parse().unwrap_or_default() };
-    write_atomically(path, overwrite, |tmp| {
+    write_atomically(path, overwrite, inputs, |tmp| {
         let write = || -> hdf5::Result<()> {
             let f = hdf5::File::create(tmp)?;
             f.new_dataset_builder()

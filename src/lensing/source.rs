@@ -90,50 +90,150 @@ impl Source {
     }
 }
 
-/// Reads a PNG (any bit depth and colour type) as RGB.
+/// The largest side of a source picture kept in memory [px]: a larger PNG is averaged down
+/// to this while it is decoded, row by row (4 bytes of sums a kept pixel), so a 20000² file
+/// costs 50 MB, not 6 GB. 2048 px across the source is finer than any image samples it.
+pub const SOURCE_MAX_SIDE_PX: usize = 2048;
+
+/// The largest PNG side accepted at all [px]; a header that claims more is refused before
+/// any pixel is decoded.
+pub const PNG_MAX_SIDE_PX: u32 = 32768;
+
+/// An interlaced PNG comes in seven passes that cannot be averaged a row at a time; it is
+/// decoded whole, so only up to this many bytes of pixels.
+const INTERLACED_MAX_BYTES: usize = 256 << 20;
+
+/// Reads a PNG (any bit depth and colour type) as RGB, averaged down to at most
+/// [`SOURCE_MAX_SIDE_PX`] on its longer side.
 pub fn read_png(path: &Path) -> Result<Picture, IoError> {
     let bad = |m: String| IoError::invalid(path, format!("source.image: {m}"));
+    crate::io::check_input(path, "source.image")?;
     let file =
         std::fs::File::open(path).map_err(IoError::file(path, "source.image: cannot open"))?;
     let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| bad(e.to_string()))?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| bad("too large".into()))?;
-    let mut buf = vec![0; size];
-    let info = reader
-        .next_frame(&mut buf)
-        .map_err(|e| bad(e.to_string()))?;
-    let channels = info.color_type.samples();
-    let (w, h) = (info.width as usize, info.height as usize);
-    let rgb = (0..w * h)
-        .map(|k| {
-            let p = &buf[k * channels..(k + 1) * channels];
-            let c = |v: u8| v as f32 / 255.0;
-            match channels {
-                1 | 2 => [c(p[0]); 3],
-                _ => [c(p[0]), c(p[1]), c(p[2])],
+    let (w, h) = (reader.info().width, reader.info().height);
+    if w > PNG_MAX_SIDE_PX || h > PNG_MAX_SIDE_PX {
+        return Err(bad(format!(
+            "is {w} × {h} px; at most {PNG_MAX_SIDE_PX} px a side is read"
+        )));
+    }
+    let channels = reader.output_color_type().0.samples();
+    let (w, h) = (w as usize, h as usize);
+    let mut shrink = Downsample::new(w, h);
+    let rgb_of = |p: &[u8]| -> Rgb {
+        let c = |v: u8| v as f32 / 255.0;
+        match channels {
+            1 | 2 => [c(p[0]); 3],
+            _ => [c(p[0]), c(p[1]), c(p[2])],
+        }
+    };
+    if reader.info().interlaced {
+        let size = reader
+            .output_buffer_size()
+            .filter(|s| *s <= INTERLACED_MAX_BYTES)
+            .ok_or_else(|| {
+                bad(format!(
+                    "an interlaced PNG of {w} × {h} px is too large to decode (at most {} MiB of pixels); save it without interlacing",
+                    INTERLACED_MAX_BYTES >> 20
+                ))
+            })?;
+        let mut buf = vec![0; size];
+        reader
+            .next_frame(&mut buf)
+            .map_err(|e| bad(e.to_string()))?;
+        for row in buf.chunks_exact(w * channels) {
+            shrink.add_row(row.chunks_exact(channels).map(rgb_of));
+        }
+    } else {
+        for _ in 0..h {
+            let row = reader
+                .next_row()
+                .map_err(|e| bad(e.to_string()))?
+                .ok_or_else(|| bad("ends before its last row".into()))?;
+            shrink.add_row(row.data().chunks_exact(channels).map(rgb_of));
+        }
+    }
+    Ok(shrink.finish())
+}
+
+/// Box-averages rows of a w × h picture by an integer factor, a row at a time.
+struct Downsample {
+    factor: usize,
+    width: usize,
+    height: usize,
+    sums: Vec<Rgb>,
+    rows_in_sums: usize,
+    rows_seen: usize,
+    out: Vec<Rgb>,
+}
+
+impl Downsample {
+    fn new(width: usize, height: usize) -> Downsample {
+        let factor = width.max(height).div_ceil(SOURCE_MAX_SIDE_PX).max(1);
+        let out_w = width.div_ceil(factor);
+        Downsample {
+            factor,
+            width,
+            height,
+            sums: vec![[0.0; 3]; out_w],
+            rows_in_sums: 0,
+            rows_seen: 0,
+            out: Vec::with_capacity(out_w * height.div_ceil(factor)),
+        }
+    }
+
+    fn add_row(&mut self, row: impl Iterator<Item = Rgb>) {
+        for (x, c) in row.enumerate().take(self.width) {
+            let s = &mut self.sums[x / self.factor];
+            for q in 0..3 {
+                s[q] += c[q];
             }
-        })
-        .collect();
-    Ok(Picture {
-        width: w,
-        height: h,
-        rgb,
-    })
+        }
+        self.rows_in_sums += 1;
+        self.rows_seen += 1;
+        if self.rows_in_sums == self.factor || self.rows_seen == self.height {
+            let (f, w) = (self.factor, self.width);
+            for (k, s) in self.sums.iter_mut().enumerate() {
+                let cols = (w - k * f).min(f);
+                let n = (cols * self.rows_in_sums) as f32;
+                self.out.push(s.map(|v| v / n));
+                *s = [0.0; 3];
+            }
+            self.rows_in_sums = 0;
+        }
+    }
+
+    fn finish(self) -> Picture {
+        Picture {
+            width: self.sums.len(),
+            height: self.out.len() / self.sums.len().max(1),
+            rgb: self.out,
+        }
+    }
 }
 
 /// Writes RGB as an 8-bit PNG, atomically (see [`write_atomically`]).
-pub fn write_png(path: &Path, picture: &Picture, overwrite: bool) -> Result<(), IoError> {
+pub fn write_png(
+    path: &Path,
+    picture: &Picture,
+    overwrite: bool,
+    inputs: &[&Path],
+) -> Result<(), IoError> {
     let bytes: Vec<u8> = picture
         .rgb
         .iter()
         .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
         .collect();
-    write_atomically(path, overwrite, |tmp| {
-        let fail =
-            |e: png::EncodingError| IoError::invalid(path, format!("cannot encode PNG: {e}"));
+    write_atomically(path, overwrite, inputs, |tmp| {
+        // A full disk reaches here as the encoder's io error: a failure to write, not input.
+        let fail = |e: png::EncodingError| {
+            IoError::file(path, "cannot write the PNG")(match e {
+                png::EncodingError::IoError(source) => source,
+                other => std::io::Error::other(other),
+            })
+        };
         let file = std::fs::File::create(tmp).map_err(IoError::file(path, "cannot write"))?;
         let mut encoder = png::Encoder::new(
             std::io::BufWriter::new(file),
@@ -146,4 +246,37 @@ pub fn write_png(path: &Path, picture: &Picture, overwrite: bool) -> Result<(), 
         writer.write_image_data(&bytes).map_err(fail)?;
         writer.finish().map_err(fail)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_pictures_are_averaged_down_on_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.png");
+        // 4097 × 2 px: columns alternate black and white, so each 3-px box averages to 1/3 or
+        // 2/3, and the last box holds the two columns 4095 (white) and 4096 (black).
+        let (w, h) = (4097, 2);
+        let rgb = (0..w * h)
+            .map(|k| if (k % w) % 2 == 0 { [0.0; 3] } else { [1.0; 3] })
+            .collect();
+        write_png(
+            &path,
+            &Picture {
+                width: w,
+                height: h,
+                rgb,
+            },
+            false,
+            &[],
+        )
+        .unwrap();
+        let p = read_png(&path).unwrap();
+        assert_eq!((p.width, p.height), (1366, 1));
+        assert!((p.rgb[0][0] - 1.0 / 3.0).abs() < 1e-6, "{:?}", p.rgb[0]);
+        assert!((p.rgb[1][0] - 2.0 / 3.0).abs() < 1e-6, "{:?}", p.rgb[1]);
+        assert_eq!(p.rgb[1365][0], 0.5);
+    }
 }

@@ -1,12 +1,6 @@
-//! Parameter sweeps (interface.md §5): a manifest names a base config, an output template and
-//! the swept keys with their values; its runs are the Cartesian product of the values, the
-//! first key varying slowest, indexed from 0 so that a SLURM job array can run run I with
-//! `--index $SLURM_ARRAY_TASK_ID`. Every run is checked when the manifest is read: each key
-//! must exist in the config and each combination must validate, and no two runs may share an
-//! output file.
+//! The manifest and its runs: reading it, and run I by a mixed-radix decode of I.
 
 use crate::config::{ConfigError, RunConfig};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A parsed and checked sweep manifest.
@@ -40,8 +34,8 @@ impl Manifest {
             key: key.into(),
             message,
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| fail("(file)", format!("cannot read: {e}")))?;
+        let text = crate::io::read_text(path)
+            .map_err(|why| fail("(file)", format!("cannot read: {why}")))?;
         let table: toml::Table =
             toml::from_str(&text).map_err(|e| fail("(file)", format!("not valid TOML: {e}")))?;
         for key in table.keys() {
@@ -88,9 +82,12 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Number of runs: the product of the value counts.
+    /// Number of runs: the product of the value counts (checked not to overflow on load).
     pub fn len(&self) -> usize {
-        self.vary.iter().map(|(_, v)| v.len()).product()
+        self.vary
+            .iter()
+            .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len()))
+            .unwrap_or(usize::MAX)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -135,132 +132,11 @@ impl Manifest {
             e
         })
     }
-
-    /// Every run validates, and no two share an output file.
-    fn check(&self) -> Result<(), ConfigError> {
-        let mut outputs: HashMap<PathBuf, usize> = HashMap::new();
-        for i in 0..self.len() {
-            let run = self.run(i)?;
-            self.config_of(&run)?;
-            if let Some(j) = outputs.insert(run.output.clone(), i) {
-                return Err(ConfigError {
-                    file: self.path.display().to_string(),
-                    key: "output".into(),
-                    message: format!(
-                        "the template maps runs {j} and {i} to one file, {}: add {{index}} or the last name of each swept key",
-                        run.output.display()
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A range of one key, as the window's "Export sweep…" asks for it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct KeyRange {
-    /// Dotted config key, e.g. `lenses.0.mass_msun`.
-    pub key: String,
-    pub from: f64,
-    pub to: f64,
-    pub count: usize,
-    /// Logarithmic spacing (masses) instead of linear.
-    pub log: bool,
-}
-
-impl KeyRange {
-    /// The values, `count` of them from `from` to `to`, rounded to 12 significant digits so
-    /// that a file name or a table shows 1e15, not 999999999999998.9.
-    pub fn values(&self) -> Vec<f64> {
-        let n = self.count.max(1);
-        (0..n)
-            .map(|i| {
-                let t = if n == 1 {
-                    0.0
-                } else {
-                    i as f64 / (n - 1) as f64
-                };
-                let v = if self.log {
-                    self.from * (self.to / self.from).powf(t)
-                } else {
-                    self.from + t * (self.to - self.from)
-                };
-                format!("{v:.11e}").parse().unwrap_or(v)
-            })
-            .collect()
-    }
-}
-
-/// Writes a sweep of `range` over `config` as a manifest at `path`, with the config beside it
-/// (`<stem>.base.toml`) as its base and outputs in `runs/<stem>/{index}.h5`; checks it as
-/// `excalibur sweep` will (every run validated) and refuses to replace either file. Returns
-/// the manifest as read back.
-pub fn export(path: &Path, config: &RunConfig, range: &KeyRange) -> Result<Manifest, ConfigError> {
-    let file = path.display().to_string();
-    let fail = |key: &str, message: String| ConfigError {
-        file: file.clone(),
-        key: key.into(),
-        message,
-    };
-    if !(range.from.is_finite() && range.to.is_finite()) || range.count == 0 {
-        return Err(fail(
-            "range",
-            "needs finite ends and at least one value".into(),
-        ));
-    }
-    if range.log && (range.from <= 0.0 || range.to <= 0.0) {
-        return Err(fail(
-            "range",
-            "logarithmic spacing needs positive ends".into(),
-        ));
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "sweep".into());
-    let base = path.with_file_name(format!("{stem}.base.toml"));
-    for p in [path, base.as_path()] {
-        if p.exists() {
-            return Err(fail(
-                "(file)",
-                format!("{} already exists; choose another name", p.display()),
-            ));
-        }
-    }
-    let values: Vec<String> = range
-        .values()
-        .iter()
-        .map(|v| literal(&toml::Value::Float(*v)))
-        .collect();
-    let text = format!(
-        "# A sweep of {key} exported from the window; run it with configs/slurm/sweep.sh.\nbase = {base:?}\noutput = {output:?}\n\n[vary]\n{key:?} = [{values}]\n",
-        key = range.key,
-        base = base.display().to_string(),
-        output = format!("runs/{stem}/{{index}}.h5"),
-        values = values.join(", "),
-    );
-    let io = |e: crate::io::IoError| fail("(file)", e.to_string());
-    crate::io::save_config(config, &base).map_err(io)?;
-    let written = crate::io::write_atomically(path, false, |tmp| {
-        std::fs::write(tmp, &text).map_err(|source| crate::io::IoError::File {
-            path: path.to_path_buf(),
-            what: "cannot write",
-            source,
-        })
-    });
-    let checked = written.map_err(io).and_then(|()| Manifest::load(path));
-    if checked.is_err() {
-        // Nothing half-made stays behind (neither file existed before).
-        let _ = std::fs::remove_file(path);
-        let _ = std::fs::remove_file(&base);
-    }
-    checked
 }
 
 /// A value as TOML writes it (strings quoted), for `--set`, listings and file names; floats in
 /// their shortest form that stays a float (2.0, 0.5, 1e14).
-fn literal(v: &toml::Value) -> String {
+pub(crate) fn literal(v: &toml::Value) -> String {
     match v {
         toml::Value::Float(f) => {
             let plain = f.to_string();
@@ -322,41 +198,6 @@ mod tests {
         let mut m = manifest(&[("lenses.0.mass_msun", &["1e14", "2e14"])]);
         m.output = "runs/m_{mass_msun}.h5".into();
         assert_eq!(m.run(1).unwrap().output, PathBuf::from("runs/m_2e14.h5"));
-    }
-
-    #[test]
-    fn exported_sweeps_read_back_with_their_values() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("masses.toml");
-        let config = RunConfig::load(Path::new("configs/seed_quick.toml"), &[])
-            .unwrap()
-            .as_given()
-            .clone();
-        let range = KeyRange {
-            key: "lenses.0.mass_msun".into(),
-            from: 1e14,
-            to: 1e16,
-            count: 3,
-            log: true,
-        };
-        let m = export(&path, &config, &range).unwrap();
-        assert_eq!(m.len(), 3);
-        assert_eq!(m.vary[0].1, ["1e14", "1e15", "1e16"]);
-        assert_eq!(m.base, dir.path().join("masses.base.toml"));
-        // Refuses to replace, and a key that does not exist leaves nothing behind.
-        assert!(export(&path, &config, &range).is_err());
-        let bad = dir.path().join("bad.toml");
-        let e = export(
-            &bad,
-            &config,
-            &KeyRange {
-                key: "lenses.0.mass".into(),
-                ..range
-            },
-        )
-        .unwrap_err();
-        assert!(e.message.contains("mass"), "{e}");
-        assert!(!bad.exists() && !dir.path().join("bad.base.toml").exists());
     }
 
     #[test]
