@@ -139,7 +139,9 @@ impl MemoryEstimate {
 
     /// Refuses the plan when its run file cannot fit in the free space of `folder`.
     pub fn check_disk(&self, folder: &std::path::Path) -> Result<(), BudgetError> {
-        let (Some(need), Some(free)) = (self.output_bytes, free_disk_bytes(folder)) else {
+        let (Some(need), Some(free)) =
+            (self.output_bytes, crate::io::disk::free_disk_bytes(folder))
+        else {
             return Ok(());
         };
         if need <= free {
@@ -180,23 +182,6 @@ pub fn available_memory_bytes() -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-/// Free bytes for an unprivileged writer in the file system of `folder`.
-fn free_disk_bytes(folder: &std::path::Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let dir = if folder.as_os_str().is_empty() {
-        std::path::Path::new(".")
-    } else {
-        folder
-    };
-    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a NUL-terminated path and `s` a valid out-pointer.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
-        return None;
-    }
-    Some(s.f_bavail as u64 * s.f_frsize as u64)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod app;
 pub mod budget;
 pub mod config;
 pub mod cosmology;
+pub mod depth;
 pub mod field;
 pub mod integrate;
 pub mod io;

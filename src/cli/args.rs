@@ -59,7 +59,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub force: bool,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Print the run's JSON summary on stdout.
     #[arg(long)]
@@ -140,7 +140,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub sets: Overrides,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Trace only shard I of N (e.g. 3/16), for job arrays; join with `merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
@@ -177,7 +177,7 @@ pub struct ImageArgs {
     #[arg(long)]
     pub curves: bool,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Overwrite existing output files.
     #[arg(long)]
@@ -216,6 +216,16 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
+/// `--threads N` with the config key's range, [0, 1024] (0 = all cores).
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= 1024 => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not allowed: a thread count in [0, 1024] (0 = all cores), like the config's `threads`"
+        )),
+    }
+}
+
 /// `--bend`: a finite factor in [1, 1e6].
 fn parse_bend(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -247,6 +257,18 @@ mod tests {
         assert_eq!(parse_shard("3/16").unwrap(), (3, 16));
         for bad in ["16/16", "1/0", "a/2", "2", "-1/4"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn thread_counts_stop_where_the_config_key_does() {
+        assert_eq!(parse_threads("0").unwrap(), 0);
+        assert_eq!(parse_threads("1024").unwrap(), 1024);
+        for bad in ["1025", "100000", "-1", "x"] {
+            assert!(
+                parse_threads(bad).unwrap_err().contains("[0, 1024]"),
+                "{bad}"
+            );
         }
     }
 }

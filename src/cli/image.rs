@@ -45,13 +45,22 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     let mut image = pool
         .install(|| lensing::render(&model, &source, args.size as usize, &cancel))
         .context("the image was cancelled")?;
-    if let Some(m) = &args.maps {
-        lensing::write_maps(m, &image, &config_toml, args.force, &input_refs).map_err(io_error)?;
-    }
+    // Both outputs are staged, then committed together: a failure leaves neither.
+    let maps = match &args.maps {
+        Some(m) => Some(
+            lensing::write_maps(m, &image, &config_toml, args.force, &input_refs)
+                .map_err(io_error)?,
+        ),
+        None => None,
+    };
     if args.curves {
         lensing::draw_overlays(&mut image);
     }
-    lensing::write_png(&args.output, &image.picture, args.force, &input_refs).map_err(io_error)?;
+    let png = lensing::write_png(&args.output, &image.picture, args.force, &input_refs)
+        .map_err(io_error)?;
+    for staged in maps.into_iter().chain([png]) {
+        staged.commit().map_err(io_error)?;
+    }
     if args.json {
         super::out::print(&format!("{}\n", json(&image, args)))?;
     }

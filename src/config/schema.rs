@@ -267,8 +267,15 @@ impl RunConfig {
     /// weak-field edge of the summed potential, |Φ_self + Φ_others|/c² = 1e-3 (see
     /// [`LensConfig::default_core_mpc`]).
     pub fn resolved(mut self) -> RunConfig {
+        // Only a point lens or a SIS without a core needs the others' depth (an exact sum,
+        // O(n) each); every other lens's default core is 0 whatever the others do.
         let others: Vec<f64> = (0..self.lenses.len())
             .map(|i| {
+                let l = &self.lenses[i];
+                let singular = matches!(l.profile, ProfileKind::Point | ProfileKind::Sis);
+                if !singular || l.core_radius_mpc.is_some() {
+                    return 0.0;
+                }
                 let at = self.lenses[i].center_mpc.map(|c| c * MPC_M);
                 self.lenses
                     .iter()

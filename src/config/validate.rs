@@ -52,6 +52,7 @@ impl RunConfig {
         for (i, l) in self.lenses.iter().enumerate() {
             self.validate_lens(i, l)?;
         }
+        self.validate_weak_field()?;
         self.validate_potential()?;
         finite3("observer.position_mpc", self.observer.position_mpc)?;
         self.validate_rays()?;
@@ -156,22 +157,26 @@ impl RunConfig {
                 format!("{core} is not allowed: must be a finite number {range} (Mpc)"),
             ));
         }
-        if self.spacetime.metric == Metric::PerturbedFlrw {
-            // The summed potential of every lens, at this lens's centre (or core surface).
-            let lens = l.si();
+        Ok(())
+    }
+
+    /// The summed potential of every lens at each lens's centre (or core surface) is within
+    /// the weak field: decided for all lenses in O(n log n) (`depth::DepthTree`).
+    fn validate_weak_field(&self) -> Result<(), ConfigError> {
+        if self.spacetime.metric != Metric::PerturbedFlrw || self.lenses.is_empty() {
+            return Ok(());
+        }
+        let lenses: Vec<crate::lens::Lens> = self.lenses.iter().map(LensConfig::si).collect();
+        let reach = lenses.iter().map(|l| l.core_radius_m).fold(0.0, f64::max);
+        let tree = crate::depth::DepthTree::new(&lenses, reach);
+        for (i, (l, lens)) in self.lenses.iter().zip(&lenses).enumerate() {
+            let k = |name: &str| format!("lenses.{i}.{name}");
             let at = [
                 lens.center_m[0] + lens.core_radius_m,
                 lens.center_m[1],
                 lens.center_m[2],
             ];
-            let depth = self
-                .lenses
-                .iter()
-                .map(|other| other.si().phi_and_gradient(at).0)
-                .sum::<f64>()
-                .abs()
-                / crate::units::C2;
-            if depth > WEAK_FIELD_LIMIT {
+            if let Some(depth) = tree.exceeds(at, WEAK_FIELD_LIMIT) {
                 let minimum = match l.profile {
                     ProfileKind::Point => format!(
                         " (alone it needs core_radius_mpc ≥ {:.4e})",

@@ -35,6 +35,27 @@ pub fn write_atomically(
     inputs: &[&Path],
     write: impl FnOnce(&Path) -> Result<(), IoError>,
 ) -> Result<(), IoError> {
+    stage(path, overwrite, inputs, write)?.commit()
+}
+
+/// A finished, synced temporary output that has not replaced its target yet: a command with
+/// several outputs stages them all and commits them together, so that a failure in any one
+/// (a full disk) leaves none behind. Dropped without a commit, it is removed.
+pub struct Staged {
+    tmp: Temporary,
+    path: PathBuf,
+    dir: PathBuf,
+    overwrite: bool,
+    inputs: Vec<PathBuf>,
+}
+
+/// Writes the temporary file of [`write_atomically`] and stops before the rename.
+pub fn stage(
+    path: &Path,
+    overwrite: bool,
+    inputs: &[&Path],
+    write: impl FnOnce(&Path) -> Result<(), IoError>,
+) -> Result<Staged, IoError> {
     check_output(path, overwrite, inputs)?;
     let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
         Some(d) => {
@@ -44,23 +65,36 @@ pub fn write_atomically(
         None => Path::new("."),
     };
     let tmp = Temporary::create(path, dir)?;
-    let written = write(tmp.path()).and_then(|()| sync_file(tmp.path(), path));
-    written?;
-    // The target is checked again: it may have appeared, or changed kind, during the write.
-    check_output(path, overwrite, inputs)?;
-    let mode = std::fs::metadata(path).ok().map(|m| m.permissions());
-    if let Some(mode) = mode {
-        std::fs::set_permissions(tmp.path(), mode).map_err(IoError::file(
-            path,
-            "cannot give the new file the old file's mode",
-        ))?;
+    write(tmp.path()).and_then(|()| sync_file(tmp.path(), path))?;
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+        dir: dir.to_path_buf(),
+        overwrite,
+        inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
+    })
+}
+
+impl Staged {
+    /// Renames the temporary file over the target (checked again: it may have appeared, or
+    /// changed kind, during the write), keeping a replaced file's mode.
+    pub fn commit(self) -> Result<(), IoError> {
+        let path = &self.path;
+        let inputs: Vec<&Path> = self.inputs.iter().map(PathBuf::as_path).collect();
+        check_output(path, self.overwrite, &inputs)?;
+        if let Ok(old) = std::fs::metadata(path) {
+            std::fs::set_permissions(self.tmp.path(), old.permissions()).map_err(IoError::file(
+                path,
+                "cannot give the new file the old file's mode",
+            ))?;
+        }
+        self.tmp.persist(path, self.overwrite)?;
+        // The rename itself is durable once the folder is synced (cluster file systems).
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
-    tmp.persist(path, overwrite)?;
-    // The rename itself is durable once the folder is synced (cluster file systems).
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 /// Flushes a finished temporary file to disk, so that a crash after the rename cannot leave an

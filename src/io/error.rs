@@ -42,6 +42,22 @@ impl IoError {
         let (path, what) = (path.to_path_buf(), what.into());
         move |source| IoError::Hdf5 { path, what, source }
     }
+    /// A failed HDF5 write. HDF5 reports a full disk in its own words, or (when the failure
+    /// comes at a flush) not at all: the reason is added when the file system has no room.
+    pub(crate) fn h5_write(
+        path: &Path,
+        what: impl Into<String>,
+    ) -> impl FnOnce(hdf5::Error) -> IoError {
+        let (path, mut what) = (path.to_path_buf(), what.into());
+        move |source| {
+            let folder = path.parent().unwrap_or(Path::new(""));
+            let full = super::disk::free_disk_bytes(folder).is_some_and(|b| b < 1 << 20);
+            if full && !source.to_string().contains("No space left on device") {
+                what.push_str(": No space left on device");
+            }
+            IoError::Hdf5 { path, what, source }
+        }
+    }
     pub(crate) fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {
         let path = path.to_path_buf();
         move |source| IoError::File { path, what, source }

@@ -4,6 +4,7 @@
 //! so a failed or interrupted write never leaves a truncated file or clobbers an existing one.
 
 mod atomic;
+pub mod disk;
 mod error;
 mod layout;
 mod merge;
@@ -13,7 +14,7 @@ mod summary;
 pub mod target;
 mod write;
 
-pub use atomic::{remove_temporaries_on_signals, save_config, write_atomically};
+pub use atomic::{remove_temporaries_on_signals, save_config, stage, write_atomically, Staged};
 pub use error::IoError;
 pub use layout::*;
 pub use merge::{merge, MergeError};

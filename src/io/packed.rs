@@ -33,7 +33,7 @@ impl PackedWriter {
         n_photons: usize,
         deflate: u8,
     ) -> Result<PackedWriter, IoError> {
-        let fail = IoError::h5(path, "cannot write the run file");
+        let fail = IoError::h5_write(path, "cannot write the run file");
         let go = || -> hdf5::Result<PackedWriter> {
             let file = hdf5::File::create(tmp)?;
             root_attributes(&file, meta, n_photons, "packed")?;
@@ -54,7 +54,7 @@ impl PackedWriter {
 
     /// Appends the next rays in launch order.
     pub fn append(&mut self, rays: &[RayRecord]) -> Result<(), IoError> {
-        let fail = IoError::h5(&self.path, "cannot write the run file");
+        let fail = IoError::h5_write(&self.path, "cannot write the run file");
         let go = |w: &mut PackedWriter| -> hdf5::Result<()> {
             let flat: Vec<f64> = rays
                 .iter()
@@ -80,7 +80,7 @@ impl PackedWriter {
 
     /// Writes `photon_offsets` and closes the file.
     pub fn finish(self) -> Result<(), IoError> {
-        let fail = IoError::h5(&self.path, "cannot write the run file");
+        let fail = IoError::h5_write(&self.path, "cannot write the run file");
         self.file
             .new_dataset_builder()
             .with_data(&self.offsets)

@@ -56,7 +56,8 @@ pub fn summarize(files: &[PathBuf]) -> Result<String, IoError> {
     header.extend(keys.iter().cloned());
     header.extend(STAT_COLUMNS.iter().map(|s| s.to_string()));
     header.extend(ends.iter().map(|e| format!("end_{}", e.label())));
-    let mut out = csv_line(&header);
+    let mut table = Table::new();
+    table.row(&header);
     for r in &rows {
         let mut cells = vec![r.file.clone()];
         cells.extend(keys.iter().map(|k| value(r, k).unwrap_or_default()));
@@ -68,9 +69,9 @@ pub fn summarize(files: &[PathBuf]) -> Result<String, IoError> {
                 .map_or(0, |(_, n)| *n)
                 .to_string()
         }));
-        out.push_str(&csv_line(&cells));
+        table.row(&cells);
     }
-    Ok(out)
+    Ok(table.finish())
 }
 
 fn row_of(path: &Path) -> Result<FileRow, IoError> {
@@ -145,19 +146,28 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// One CSV line (RFC 4180: cells with a comma, quote or newline are quoted).
-fn csv_line(cells: &[String]) -> String {
-    let quoted: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                c.clone()
-            }
-        })
-        .collect();
-    quoted.join(",") + "\n"
+/// The CSV table being written (RFC 4180 by the `csv` crate: cells with a comma, a quote, a
+/// carriage return or a newline are quoted; lines end in \n).
+struct Table(csv::Writer<Vec<u8>>);
+
+impl Table {
+    fn new() -> Table {
+        Table(
+            csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new()),
+        )
+    }
+
+    fn row(&mut self, cells: &[String]) {
+        // Writing to memory cannot fail; the rows all have the header's length.
+        let _ = self.0.write_record(cells);
+    }
+
+    fn finish(self) -> String {
+        let bytes = self.0.into_inner().unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
 
 #[cfg(test)]
@@ -166,8 +176,13 @@ mod tests {
 
     #[test]
     fn csv_quotes_only_what_needs_it() {
-        let line = csv_line(&["a".into(), "[1.0, 2.0]".into(), "say \"hi\"".into()]);
-        assert_eq!(line, "a,\"[1.0, 2.0]\",\"say \"\"hi\"\"\"\n");
+        let mut t = Table::new();
+        let cells = ["a", "[1.0, 2.0]", "say \"hi\"", "line\rfeed"].map(String::from);
+        t.row(&cells);
+        assert_eq!(
+            t.finish(),
+            "a,\"[1.0, 2.0]\",\"say \"\"hi\"\"\",\"line\rfeed\"\n"
+        );
     }
 
     #[test]

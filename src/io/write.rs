@@ -78,7 +78,7 @@ pub fn write_run(
     inputs: &[&Path],
 ) -> Result<(), IoError> {
     super::atomic::write_atomically(path, force, inputs, |tmp| {
-        write_to(tmp, meta, rays).map_err(IoError::h5(path, "cannot write the run file"))
+        write_to(tmp, meta, rays).map_err(IoError::h5_write(path, "cannot write the run file"))
     })
 }
 

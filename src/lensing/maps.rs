@@ -2,21 +2,22 @@
 
 use super::render::LensedImage;
 use super::sky::ARCSEC;
-use crate::io::{end_reason_labels, write_atomically, IoError};
+use crate::io::{end_reason_labels, stage, IoError, Staged};
 use hdf5::types::VarLenUnicode;
 use ndarray::{Array2, Array3};
 use std::path::Path;
 
 /// Writes beta_arcsec [N, N, 2], magnification [N, N], time_delay_s [N, N] (relative to the
 /// earliest pixel, ≥ 0), end_reason u8 [N, N] (with its labels) and the resolved config,
-/// atomically. Pixels whose ray ended early are NaN.
+/// to a temporary file that the caller commits (with the command's other outputs). Pixels
+/// whose ray ended early are NaN.
 pub fn write_maps(
     path: &Path,
     image: &LensedImage,
     config_toml: &str,
     overwrite: bool,
     inputs: &[&Path],
-) -> Result<(), IoError> {
+) -> Result<Staged, IoError> {
     let n = image.map.size;
     let reached = |k: usize| image.map.beta[k][0].is_finite();
     let earliest = (0..n * n)
@@ -35,7 +36,7 @@ pub fn write_maps(
     });
     let end = Array2::from_shape_fn((n, n), |(j, i)| image.map.end[j * n + i].code() as u8);
     let text = |s: &str| -> VarLenUnicode { s.parse().unwrap_or_default() };
-    write_atomically(path, overwrite, inputs, |tmp| {
+    stage(path, overwrite, inputs, |tmp| {
         let write = || -> hdf5::Result<()> {
             let f = hdf5::File::create(tmp)?;
             f.new_dataset_builder()
@@ -61,6 +62,6 @@ pub fn write_maps(
                 .write_scalar(&text(config_toml))?;
             f.close()
         };
-        write().map_err(IoError::h5(path, "cannot write the maps"))
+        write().map_err(IoError::h5_write(path, "cannot write the maps"))
     })
 }

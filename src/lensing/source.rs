@@ -2,7 +2,7 @@
 //! galaxy, a checkerboard, or a user's PNG), and PNG files in and out.
 
 use crate::config::{SourceConfig, SourceKind};
-use crate::io::{write_atomically, IoError};
+use crate::io::{stage, IoError, Staged};
 use std::path::Path;
 
 /// Linear RGB in [0, 1].
@@ -214,19 +214,20 @@ impl Downsample {
     }
 }
 
-/// Writes RGB as an 8-bit PNG, atomically (see [`write_atomically`]).
+/// Writes RGB as an 8-bit PNG to a temporary file, which the caller commits (see
+/// [`crate::io::stage`]).
 pub fn write_png(
     path: &Path,
     picture: &Picture,
     overwrite: bool,
     inputs: &[&Path],
-) -> Result<(), IoError> {
+) -> Result<Staged, IoError> {
     let bytes: Vec<u8> = picture
         .rgb
         .iter()
         .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
         .collect();
-    write_atomically(path, overwrite, inputs, |tmp| {
+    stage(path, overwrite, inputs, |tmp| {
         // A full disk reaches here as the encoder's io error: a failure to write, not input.
         let fail = |e: png::EncodingError| {
             IoError::file(path, "cannot write the PNG")(match e {
@@ -262,17 +263,14 @@ mod tests {
         let rgb = (0..w * h)
             .map(|k| if (k % w) % 2 == 0 { [0.0; 3] } else { [1.0; 3] })
             .collect();
-        write_png(
-            &path,
-            &Picture {
-                width: w,
-                height: h,
-                rgb,
-            },
-            false,
-            &[],
-        )
-        .unwrap();
+        let picture = Picture {
+            width: w,
+            height: h,
+            rgb,
+        };
+        write_png(&path, &picture, false, &[])
+            .and_then(Staged::commit)
+            .unwrap();
         let p = read_png(&path).unwrap();
         assert_eq!((p.width, p.height), (1366, 1));
         assert!((p.rgb[0][0] - 1.0 / 3.0).abs() < 1e-6, "{:?}", p.rgb[0]);
