@@ -25,3 +25,4 @@ mod structure;
 mod sweeps;
 #[cfg(feature = "gui")]
 mod teaching_bridge;
+mod trust;
