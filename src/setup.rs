@@ -171,6 +171,7 @@ fn integration(config: &RunConfig, grid: Option<GridGeometry>) -> Integration {
             rtol: i.rtol,
             initial_step_m: step_m,
             length_scale_m: grid.map_or(MPC_M, |g| g.spacing_m.min(MPC_M)),
+            eta_rtol: None,
         },
     };
     let scale_factor = i
@@ -188,5 +189,6 @@ fn integration(config: &RunConfig, grid: Option<GridGeometry>) -> Integration {
             max_steps: i.max_steps,
         },
         record_every: i.record_every,
+        keep_null: false,
     }
 }

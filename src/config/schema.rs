@@ -294,11 +294,16 @@ impl RunConfig {
     }
 }
 
+/// The smallest default core of a SIS, as a fraction of its radius: 1e-6 R, far inside any
+/// image (the old 1e-3 R, 0.1 Mpc = 20″ at R = 100 Mpc and 1 Gpc, swallowed an image at 15″).
+pub const SIS_MIN_CORE_FRACTION: f64 = 1e-6;
+
 impl LensConfig {
     /// The core radius [Mpc]: the given one, or by default the weak-field edge, the smallest
     /// radius where |Φ|/c² ≤ 1e-3 (interface.md §2): GM/(c²·1e-3) for a point lens (0.048 Mpc
-    /// per 1e15 M☉); for a SIS the same edge, at least 1e-3 of its radius; none (0) for the
-    /// cored profiles, whose centres are finite.
+    /// per 1e15 M☉); for a SIS the same edge, or [`SIS_MIN_CORE_FRACTION`] of its radius when
+    /// the edge is smaller (a light SIS never reaches the limit; its edge underflows to 0);
+    /// none (0) for the cored profiles, whose centres are finite.
     pub fn core_radius_or_default_mpc(&self) -> f64 {
         self.core_radius_mpc
             .unwrap_or_else(|| self.default_core_mpc(0.0))
@@ -322,7 +327,7 @@ impl LensConfig {
                 // (GM/R)(1 − ln(r/R)) = room·c²  ⇔  r = R·exp(1 − room·c² R/GM).
                 let r = self.radius_mpc;
                 let edge = r * (1.0 - room * r / gm_c2_mpc).exp();
-                (MARGIN * edge).max(1e-3 * r)
+                (MARGIN * edge).max(SIS_MIN_CORE_FRACTION * r)
             }
             _ => 0.0,
         }

@@ -69,8 +69,12 @@ pub fn integrate<S: Spacetime>(
             rtol,
             initial_step_m,
             length_scale_m,
+            eta_rtol,
         } => {
-            let stepper = Dopri5::new(rtol, initial_step_m, length_scale_m, &y0);
+            let mut stepper = Dopri5::new(rtol, initial_step_m, length_scale_m, &y0);
+            stepper.eta_rtol = eta_rtol.unwrap_or(rtol);
+            // A delay's η is summed with its rounding carried (see `Dopri5::eta_carry`).
+            stepper.eta_carry = eta_rtol.map(|_| 0.0);
             run(st, y0, settings, stepper, cancel, record)
         }
     }
@@ -224,7 +228,7 @@ pub(super) fn resume<S: Spacetime, P: Stepper>(
                 span_end = false;
             }
         }
-        let y_new = match stepper.attempt(st, &y, &p.k1, h) {
+        let mut y_new = match stepper.attempt(st, &y, &p.k1, h) {
             Attempt::Accepted(v) => v,
             Attempt::Rejected => {
                 p.out.steps_rejected += 1;
@@ -239,6 +243,13 @@ pub(super) fn resume<S: Spacetime, P: Stepper>(
         };
         if !finite(&y_new) {
             break EndReason::NonFinite;
+        }
+        if settings.keep_null {
+            if let Some(u0) = st.null_u0(&y_new) {
+                y_new[crate::metric::idx::U0] = u0;
+                // The stepper's last stage was taken at the old u⁰.
+                let _ = stepper.take_end_derivative();
+            }
         }
         let end_derivative = match stepper.take_end_derivative() {
             Some(v) => Ok(v),

@@ -87,6 +87,12 @@ impl Stepper for Rk4 {
 /// [0.2, 5], no growth right after a rejection) and the tolerances of physics.md §8.
 pub struct Dopri5 {
     rtol: f64,
+    /// η's tolerance relative to |η| (`rtol` unless a delay needs more; see `Method::Dopri5`).
+    pub eta_rtol: f64,
+    /// For delays (Some): the low-order part of η that rounding dropped from the accepted
+    /// steps so far (Kahan summation). An f64 η of 2·10¹⁷ s rounds to 32 s; over 600 steps the
+    /// plain sum wanders by ~400 s, 1.4e-6 of a 2.9·10⁸ s delay.
+    pub eta_carry: Option<f64>,
     length_scale_m: f64,
     /// The next step to try.
     h: f64,
@@ -104,6 +110,8 @@ impl Dopri5 {
         let h = initial_step_m / norm(velocity(y0));
         Dopri5 {
             rtol,
+            eta_rtol: rtol,
+            eta_carry: None,
             length_scale_m,
             h,
             h_min: h.abs() * 1e-10,
@@ -112,14 +120,15 @@ impl Dopri5 {
         }
     }
 
-    /// One step: (5th-order solution, 4th-order solution, f and the field at the last stage).
+    /// One step: (5th-order solution, 4th-order solution, f and the field at the last stage,
+    /// η's 5th-order increment summed on its own).
     #[allow(clippy::type_complexity)]
     fn step<S: Spacetime>(
         st: &S,
         y: &State,
         k1: &State,
         h: f64,
-    ) -> Result<(State, State, (State, Sample)), Halt> {
+    ) -> Result<(State, State, (State, Sample), f64), Halt> {
         let mut k = [[0.0; N_STATE]; 7];
         let mut last = Sample::default();
         k[0] = *k1;
@@ -143,7 +152,13 @@ impl Dopri5 {
                 y4[i] += h * tableau::B4[s] * ks[i];
             }
         }
-        Ok((y5, y4, (k[6], last)))
+        let e = crate::metric::idx::ETA;
+        let d_eta: f64 = k
+            .iter()
+            .enumerate()
+            .map(|(s, ks)| h * tableau::B5[s] * ks[e])
+            .sum();
+        Ok((y5, y4, (k[6], last), d_eta))
     }
 
     /// RMS of (y5 − y4)ᵢ / (atolᵢ + rtol·max(|yᵢ|, |y5ᵢ|)) over the nine physical components.
@@ -164,7 +179,12 @@ impl Dopri5 {
         ];
         let mut sum = 0.0;
         for i in 0..9 {
-            let sc = atol[i] + rtol * y[i].abs().max(y5[i].abs());
+            let r = if i == crate::metric::idx::ETA {
+                self.eta_rtol
+            } else {
+                rtol
+            };
+            let sc = atol[i] + r * y[i].abs().max(y5[i].abs());
             let e = (y5[i] - y4[i]) / sc;
             sum += e * e;
         }
@@ -190,7 +210,7 @@ impl Stepper for Dopri5 {
                 }
                 Attempt::Rejected
             }
-            Ok((y5, y4, end)) => {
+            Ok((y5, y4, end, d_eta)) => {
                 let err = self.error_norm(y, &y5, &y4);
                 if !err.is_finite() {
                     return Attempt::Stop(EndReason::NonFinite);
@@ -211,6 +231,13 @@ impl Stepper for Dopri5 {
                 };
                 self.rejected_last = false;
                 self.fsal = Some(end);
+                let mut y5 = y5;
+                if let Some(carry) = &mut self.eta_carry {
+                    let e = crate::metric::idx::ETA;
+                    let wanted = d_eta + *carry;
+                    y5[e] = y[e] + wanted;
+                    *carry = wanted - (y5[e] - y[e]);
+                }
                 Attempt::Accepted(y5)
             }
         }

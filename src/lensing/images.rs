@@ -16,6 +16,12 @@ pub struct Image {
     pub arrival_s: f64,
 }
 
+/// How close an image's ray must land to the source point [pixels]. An arrival time moves with
+/// the landing point by ~(D_s/c)·α per radian: at 1e-4 pixel a SIS delay of 2.9·10⁸ s moved by
+/// 2e-6 between runs, at 1e-6 pixel by 1e-8. Newton converges quadratically, so the extra
+/// digits cost about one more iteration.
+const POLISH_TOLERANCE_PX: f64 = 1e-6;
+
 /// Newton iterations at most, and the finite-difference step in pixels.
 const MAX_NEWTON: usize = 30;
 const FD_STEP_PX: f64 = 0.1;
@@ -78,9 +84,9 @@ fn candidates(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<[f64; 2
 }
 
 /// The images of β_s [rad], ordered by arrival (first-arriving first), each polished until its
-/// ray lands within 1e-4 pixel of β_s. Roots closer than 0.1 pixel are one image: a magnified
-/// image is stretched along its arc, so the same root is polished to points up to μ·1e-4
-/// pixel apart.
+/// ray lands within [`POLISH_TOLERANCE_PX`] of β_s. Roots closer than 0.1 pixel are one image:
+/// a magnified image is stretched along its arc, so the same root is polished to points up to
+/// μ·1e-6 pixel apart.
 pub fn find_images(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<Image> {
     let px = tracer.sky.pixel_rad();
     let h = FD_STEP_PX * px;
@@ -110,7 +116,7 @@ pub fn find_images(map: &RayMap, tracer: &SkyTracer, beta_s: [f64; 2]) -> Vec<Im
 /// Newton's method on exact geodesics from `theta`; None if it leaves the rays that reach the
 /// source plane or does not converge.
 fn polish(tracer: &SkyTracer, mut theta: [f64; 2], beta_s: [f64; 2], h: f64) -> Option<Image> {
-    let tol = 1e-4 * tracer.sky.pixel_rad();
+    let tol = POLISH_TOLERANCE_PX * tracer.sky.pixel_rad();
     for _ in 0..MAX_NEWTON {
         let here = tracer.trace_one(theta);
         if !here.reached() {

@@ -233,6 +233,14 @@ impl<F: Field> Spacetime for PerturbedFlrw<F> {
         (space - time).abs() / (time + space)
     }
 
+    fn null_u0(&self, y: &State) -> Option<f64> {
+        // (c² + 2Φ)(u⁰)² = (1 − 2Φ/c²)|u|², as null_error measures it.
+        let s = self.sample(y).ok()?;
+        let u = [y[idx::U], y[idx::U + 1], y[idx::U + 2]];
+        let u0 = ((1.0 - 2.0 * s.phi * INV_C2) * dot(u, u) / (C2 + 2.0 * s.phi)).sqrt();
+        Some(u0.copysign(y[idx::U0]))
+    }
+
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
         let mut y = st::spatial_launch_state(offset_m, direction);
         let s = self.sample(&y)?;

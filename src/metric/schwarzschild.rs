@@ -99,6 +99,13 @@ impl Spacetime for Schwarzschild {
         (space - time).abs() / (space + time)
     }
 
+    fn null_u0(&self, y: &State) -> Option<f64> {
+        // a²c²(u⁰)² = b⁴|u|², as null_error measures it.
+        let l = self.local(y).ok()?;
+        let u = st::velocity(y);
+        Some((l.b * l.b * dot(u, u).sqrt() / (l.a * C2.sqrt())).copysign(y[idx::U0]))
+    }
+
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt> {
         let mut y = st::spatial_launch_state(offset_m, direction);
         let l = self.local(&y)?;

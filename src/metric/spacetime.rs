@@ -123,6 +123,12 @@ pub trait Spacetime: Sync {
     /// Relative null-condition error |g_μν u^μ u^ν| / (|g₀₀|(u⁰)² + Σ gᵢᵢ(uⁱ)²) at y.
     fn null_error(&self, y: &State, s: &Sample) -> f64;
 
+    /// The u⁰ that satisfies the null condition with y's spatial velocity (and u⁰'s sign), for
+    /// a client that re-imposes it; None where the spacetime cannot say.
+    fn null_u0(&self, _y: &State) -> Option<f64> {
+        None
+    }
+
     /// Initial state at `offset_m` from the observer, moving along the unit vector `direction`
     /// with |uⁱ| = c and u⁰ < 0 from the null condition.
     fn launch(&self, offset_m: [f64; 3], direction: [f64; 3]) -> Result<State, Halt>;

@@ -53,6 +53,7 @@ pub fn rk4(step_mpc: f64, stop: StopConditions) -> Integration {
         method: Method::Rk4(StepRule::Comoving(step_mpc * MPC_M)),
         stop,
         record_every: 1,
+        keep_null: false,
     }
 }
 

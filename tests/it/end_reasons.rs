@@ -21,15 +21,18 @@ fn methods(stop: StopConditions) -> [Integration; 2] {
             method: Method::Rk4(StepRule::Comoving(5.0 * MPC_M)),
             stop,
             record_every: 1,
+            keep_null: false,
         },
         Integration {
             method: Method::Dopri5 {
                 rtol: 1e-10,
                 initial_step_m: 5.0 * MPC_M,
                 length_scale_m: MPC_M,
+                eta_rtol: None,
             },
             stop,
             record_every: 1,
+            keep_null: false,
         },
     ]
 }

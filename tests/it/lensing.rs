@@ -12,16 +12,16 @@ use excalibur::units::{gm_from_msun, C2, C_M_S, MPC_M};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-const D_L_MPC: f64 = 1000.0;
-const D_S_MPC: f64 = 2000.0;
-const MASS_MSUN: f64 = 1e14;
+pub(crate) const D_L_MPC: f64 = 1000.0;
+pub(crate) const D_S_MPC: f64 = 2000.0;
+pub(crate) const MASS_MSUN: f64 = 1e14;
 
 /// θ_E [rad] of `mass` at D_l with the source at D_s, Euclidean distances.
-fn theta_e(mass_msun: f64) -> f64 {
+pub(crate) fn theta_e(mass_msun: f64) -> f64 {
     (4.0 * gm_from_msun(mass_msun) / C2 * (D_S_MPC - D_L_MPC) / (D_L_MPC * D_S_MPC * MPC_M)).sqrt()
 }
 
-fn point(mass_msun: f64, centre: [f64; 3]) -> LensConfig {
+pub(crate) fn point(mass_msun: f64, centre: [f64; 3]) -> LensConfig {
     LensConfig {
         profile: ProfileKind::Point,
         mass_msun,
@@ -31,7 +31,7 @@ fn point(mass_msun: f64, centre: [f64; 3]) -> LensConfig {
 }
 
 /// A static, analytic scene looking along +x, lenses at D_l, source plane at D_s.
-fn scene(lenses: Vec<LensConfig>, fov_arcsec: f64) -> RunConfig {
+pub(crate) fn scene(lenses: Vec<LensConfig>, fov_arcsec: f64) -> RunConfig {
     let mut c = RunConfig::default();
     c.cosmology.model = CosmologyModel::Static;
     c.lenses = lenses;
@@ -47,7 +47,7 @@ fn scene(lenses: Vec<LensConfig>, fov_arcsec: f64) -> RunConfig {
     c
 }
 
-fn image_of(config: RunConfig, size: usize) -> LensedImage {
+pub(crate) fn image_of(config: RunConfig, size: usize) -> LensedImage {
     let valid = config.into_valid().expect("valid test scene");
     let source = Source::new(&valid.source, Path::new(".")).unwrap();
     let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();

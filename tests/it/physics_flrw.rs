@@ -77,6 +77,7 @@ fn v2_v8_rk4_is_fourth_order() {
                 ..Default::default()
             },
             record_every: 1000,
+            keep_null: false,
         };
         trace(&st, [0.0; 3], normalize([1.0, 1.0, 1.0]), &integ)
             .0
@@ -203,6 +204,7 @@ fn v6_time_reversibility() {
                 ..Default::default()
             },
             record_every: 400,
+            keep_null: false,
         };
         let y0 = st.launch([0.0; 3], [1.0, 0.0, 0.0]).unwrap();
         let cancel = Default::default();
@@ -261,9 +263,11 @@ fn v8_dopri5(rtols: &[f64]) -> Vec<((u64, u64), f64)> {
                     rtol,
                     initial_step_m: MPC_M,
                     length_scale_m: MPC_M,
+                    eta_rtol: None,
                 },
                 stop: plane_x(2.0 * D_MPC),
                 record_every: 1,
+                keep_null: false,
             };
             let (out, _) = trace(&st, [0.0; 3], [1.0, 0.0, 0.0], &integ);
             assert_eq!(out.end, EndReason::PlaneCrossed);

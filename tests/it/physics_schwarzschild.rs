@@ -25,9 +25,11 @@ fn dopri(rtol: f64, stop: StopConditions, scale_m: f64) -> Integration {
             rtol,
             initial_step_m: scale_m,
             length_scale_m: scale_m,
+            eta_rtol: None,
         },
         stop,
         record_every: 1,
+        keep_null: false,
     }
 }
 
