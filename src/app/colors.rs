@@ -4,6 +4,9 @@
 
 use crate::integrate::EndReason;
 
+/// The picked pixel and its geodesic on the sky panel (magenta, as in the 3-D view).
+pub const PICK: bevy_egui::egui::Color32 = bevy_egui::egui::Color32::from_rgb(255, 80, 220);
+
 /// Viridis at t ∈ [0, 1] (clamped; NaN → 0), as sRGB in [0, 1].
 pub fn colormap(t: f64) -> [f32; 3] {
     let t = if t.is_finite() {

@@ -24,6 +24,7 @@ pub mod screenshot;
 pub mod simulation;
 pub mod sky;
 mod sky_panel;
+mod sky_readouts;
 pub mod timings;
 pub mod trajectories;
 mod widgets;

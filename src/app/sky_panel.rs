@@ -3,7 +3,7 @@
 //! the predicted Einstein circle, the picked pixel and the selected 3-D ray; a source-plane
 //! inset with the caustics where the source can be dragged; and the thin-lens comparison.
 
-use super::colors::colormap;
+use super::colors::{colormap, PICK};
 use super::draft::Draft;
 use super::sky::{SkyMode, SkyView};
 use crate::lensing::{lens_centroid, LensedImage, Picture, ARCSEC};
@@ -22,7 +22,6 @@ pub struct SkyTexture {
 const CURVE: Color32 = Color32::from_rgb(60, 230, 255);
 const CAUSTIC: Color32 = Color32::from_rgb(255, 150, 60);
 const IMAGE_MARK: Color32 = Color32::from_rgb(255, 230, 60);
-const PICK: Color32 = Color32::from_rgb(255, 80, 220);
 const SELECTED_RAY: Color32 = Color32::from_rgb(255, 140, 0);
 
 /// Seconds in a day, for delays.
@@ -114,7 +113,7 @@ pub fn sky_panel(
     if sky.overlays.caustics {
         source_inset(ui, draft, image);
     }
-    readouts(ui, sky, image);
+    super::sky_readouts::readouts(ui, sky, image);
 }
 
 /// Uploads the picture of the current mode when the image or the mode changed.
@@ -325,75 +324,4 @@ fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
         move_source(draft, image, [d.x as f64 * span, -d.y as f64 * span]);
     }
     response.on_hover_text("drag the source across the caustics");
-}
-
-fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
-    let arcsec = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.2} arcsec", r / ARCSEC));
-    ui.label(format!(
-        "θ_E predicted {} · measured {}",
-        arcsec(image.einstein_predicted),
-        arcsec(image.einstein_measured)
-    ));
-    ui.label(format!(
-        "{} images · total |μ| {:.2}",
-        image.images.len(),
-        image
-            .images
-            .iter()
-            .map(|i| i.magnification.abs())
-            .sum::<f64>()
-    ));
-    ui.small(format!(
-        "{}² from {} geodesics, {} steps, {:.0} ms",
-        image.sky.size,
-        image.geodesics,
-        image.steps,
-        image.seconds * 1e3
-    ));
-    let ms = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.0} ms", s * 1e3));
-    ui.small(format!(
-        "edit to first image {} · refined {}{}",
-        ms(sky.timing.first_s),
-        ms(sky.timing.refined_s),
-        if sky.rendering {
-            " · rendering…"
-        } else {
-            ""
-        }
-    ));
-    match (&sky.mode, &sky.thin) {
-        (SkyMode::Traced, _) => {}
-        (_, Some(Ok(t))) => {
-            ui.label(format!(
-                "thin lens vs geodesics: max |Δβ| = {:.1e} θ_E",
-                t.max_residual_over_theta_e
-            ));
-        }
-        (_, Some(Err(e))) => {
-            ui.colored_label(Color32::LIGHT_RED, format!("no thin-lens comparison: {e}"));
-        }
-        (_, None) => {}
-    }
-    if let Some(p) = &sky.picked {
-        ui.colored_label(
-            PICK,
-            format!(
-                "picked θ = ({:.2}, {:.2}) arcsec: {}",
-                p.theta[0] / ARCSEC,
-                p.theta[1] / ARCSEC,
-                if p.landing.reached() {
-                    format!(
-                        "β = ({:.2}, {:.2}) arcsec",
-                        p.landing.beta[0] / ARCSEC,
-                        p.landing.beta[1] / ARCSEC
-                    )
-                } else {
-                    <&'static str>::from(p.landing.end).to_string()
-                }
-            ),
-        );
-    }
-    if let Some(e) = &sky.error {
-        ui.colored_label(Color32::LIGHT_RED, e);
-    }
 }

@@ -61,6 +61,9 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     for staged in maps.into_iter().chain([png]) {
         staged.commit().map_err(io_error)?;
     }
+    for w in &image.warnings {
+        eprintln!("warning: {w}");
+    }
     if args.json {
         super::out::print(&format!("{}\n", json(&image, args)))?;
     }
@@ -113,6 +116,7 @@ fn json(image: &LensedImage, args: &ImageArgs) -> String {
         "critical_curves_arcsec": curves(&image.critical_curves),
         "caustics_arcsec": curves(&image.caustics),
         "end_reasons": end_reasons,
+        "warnings": image.warnings,
         "output": args.output.display().to_string(),
     })
     .to_string()

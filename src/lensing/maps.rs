@@ -1,6 +1,6 @@
 //! `--maps`: the per-pixel maps of a lensed image as HDF5 (interface.md §4).
 
-use super::render::LensedImage;
+use super::lensed::LensedImage;
 use super::sky::ARCSEC;
 use crate::io::{end_reason_labels, stage, IoError, Staged};
 use hdf5::types::VarLenUnicode;

@@ -8,7 +8,9 @@
 
 mod curves;
 mod einstein;
+mod hidden;
 mod images;
+mod lensed;
 mod maps;
 mod raymap;
 mod render;
@@ -19,9 +21,10 @@ mod tracer;
 
 pub use einstein::{lens_centroid, predicted_einstein_radius};
 pub use images::Image;
+pub use lensed::LensedImage;
 pub use maps::write_maps;
 pub use raymap::RayMap;
-pub use render::{draw_overlays, render, render_progressive, LensedImage};
+pub use render::{draw_overlays, render, render_progressive};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
 pub use thin::ThinLens;

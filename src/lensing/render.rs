@@ -2,7 +2,8 @@
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
 use super::einstein::{lens_centroid, predicted_einstein_radius};
-use super::images::{find_images, Image};
+use super::images::find_images;
+use super::lensed::LensedImage;
 use super::raymap::RayMap;
 use super::sky::Sky;
 use super::source::{Picture, Rgb, Source};
@@ -12,26 +13,6 @@ use crate::setup::Model;
 use crate::units::{sub, MPC_M};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
-
-/// Everything `excalibur image` reports, angles in radians.
-pub struct LensedImage {
-    pub sky: Sky,
-    pub map: RayMap,
-    pub picture: Picture,
-    /// Per pixel: signed magnification 1/det A (NaN where the ray ended early).
-    pub magnification: Vec<f64>,
-    /// Images of the source centre, first-arriving first.
-    pub images: Vec<Image>,
-    /// Critical curves in θ and caustics (the same points mapped to β).
-    pub critical_curves: Vec<Vec<[f64; 2]>>,
-    pub caustics: Vec<Vec<[f64; 2]>>,
-    pub einstein_predicted: Option<f64>,
-    pub einstein_measured: Option<f64>,
-    /// Geodesics and steps in all (map and image polishing), and the wall time [s].
-    pub geodesics: u64,
-    pub steps: u64,
-    pub seconds: f64,
-}
 
 /// Renders the lensed image of `source` at `size`² pixels on the current rayon pool; None
 /// when cancelled.
@@ -100,6 +81,7 @@ pub fn render(
         geodesics,
         steps,
         seconds: start.elapsed().as_secs_f64(),
+        warnings: super::hidden::images_hidden_in_cores(model, &sky, beta_s),
         map,
     })
 }

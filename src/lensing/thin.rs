@@ -6,7 +6,7 @@
 //! plane each without the multi-plane recursion, which is exact for lenses at one distance.
 
 use super::einstein::einstein_angle;
-use super::render::LensedImage;
+use super::lensed::LensedImage;
 use super::sky::Sky;
 use super::source::{Picture, Rgb, Source};
 use crate::lens::Lens;

@@ -9,7 +9,7 @@ use excalibur::units::{gm_from_msun, C_M_S, MPC_M};
 
 /// A SIS with θ_E = 10″ at D_l (static distances), truncated far outside its images (R = 50
 /// Mpc, 1000 θ_E·D_l: the truncation changes the deflection at the images by ~b/(πR) ~ 3e-4).
-const SIS_THETA_E_ARCSEC: f64 = 10.0;
+pub(crate) const SIS_THETA_E_ARCSEC: f64 = 10.0;
 const SIS_RADIUS_MPC: f64 = 50.0;
 
 fn sis() -> LensConfig {
@@ -34,7 +34,7 @@ fn delay(c: RunConfig, size: usize) -> (f64, usize) {
 }
 
 /// The SIS scene with the source at β = 0.3 θ_E.
-fn sis_scene() -> RunConfig {
+pub(crate) fn sis_scene() -> RunConfig {
     let mut c = scene(vec![sis()], 60.0);
     let te = SIS_THETA_E_ARCSEC * excalibur::lensing::ARCSEC;
     c.source.offset_mpc = [0.3 * te * D_S_MPC, 0.0];

@@ -11,6 +11,7 @@ mod cli_image;
 mod cli_resolution;
 #[allow(dead_code)]
 mod common;
+mod cores;
 mod delays;
 mod end_reasons;
 mod grid_accuracy;

@@ -1,0 +1,82 @@
+//! The sky panel's readouts under the image: Einstein radii, images and total magnification,
+//! what the picture cannot show (images hidden in a core), and the cost and timing of the image.
+
+use super::colors::PICK;
+use super::readouts::WARN;
+use super::sky::{SkyMode, SkyView};
+use crate::lensing::{LensedImage, ARCSEC};
+use bevy_egui::egui::{Color32, Ui};
+
+pub fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
+    let arcsec = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.2} arcsec", r / ARCSEC));
+    ui.label(format!(
+        "θ_E predicted {} · measured {}",
+        arcsec(image.einstein_predicted),
+        arcsec(image.einstein_measured)
+    ));
+    ui.label(format!(
+        "{} images · total |μ| {:.2}",
+        image.images.len(),
+        image
+            .images
+            .iter()
+            .map(|i| i.magnification.abs())
+            .sum::<f64>()
+    ));
+    for w in &image.warnings {
+        ui.colored_label(WARN, w);
+    }
+    ui.small(format!(
+        "{}² from {} geodesics, {} steps, {:.0} ms",
+        image.sky.size,
+        image.geodesics,
+        image.steps,
+        image.seconds * 1e3
+    ));
+    let ms = |s: Option<f64>| s.map_or("—".into(), |s| format!("{:.0} ms", s * 1e3));
+    ui.small(format!(
+        "edit to first image {} · refined {}{}",
+        ms(sky.timing.first_s),
+        ms(sky.timing.refined_s),
+        if sky.rendering {
+            " · rendering…"
+        } else {
+            ""
+        }
+    ));
+    match (&sky.mode, &sky.thin) {
+        (SkyMode::Traced, _) => {}
+        (_, Some(Ok(t))) => {
+            ui.label(format!(
+                "thin lens vs geodesics: max |Δβ| = {:.1e} θ_E",
+                t.max_residual_over_theta_e
+            ));
+        }
+        (_, Some(Err(e))) => {
+            ui.colored_label(Color32::LIGHT_RED, format!("no thin-lens comparison: {e}"));
+        }
+        (_, None) => {}
+    }
+    if let Some(p) = &sky.picked {
+        ui.colored_label(
+            PICK,
+            format!(
+                "picked θ = ({:.2}, {:.2}) arcsec: {}",
+                p.theta[0] / ARCSEC,
+                p.theta[1] / ARCSEC,
+                if p.landing.reached() {
+                    format!(
+                        "β = ({:.2}, {:.2}) arcsec",
+                        p.landing.beta[0] / ARCSEC,
+                        p.landing.beta[1] / ARCSEC
+                    )
+                } else {
+                    <&'static str>::from(p.landing.end).to_string()
+                }
+            ),
+        );
+    }
+    if let Some(e) = &sky.error {
+        ui.colored_label(Color32::LIGHT_RED, e);
+    }
+}
