@@ -55,22 +55,15 @@ fn memory_bombs_are_refused_before_memory_is_spent() {
     let img_cfg = dir.path().join("img.toml");
     let text = std::fs::read_to_string("configs/teach_einstein_ring.toml").unwrap();
     std::fs::write(&img_cfg, text).unwrap();
-    let mut c = exe();
-    c.args([
-        "image",
-        s(&img_cfg),
-        "-o",
-        s(&dir.path().join("o.png")),
-        "--size",
-        "32",
-    ]);
-    c.args([
-        "--set",
-        "source.kind=\"image\"",
-        "--set",
-        "source.image=\"bomb.png\"",
-    ]);
-    let (code, rss, err) = peak_rss(c);
+    // `image` of the teaching ring with `png` as its source picture.
+    let image_of = |png: &str| {
+        let mut c = exe();
+        c.args(["image", s(&img_cfg), "-o", s(&dir.path().join("o.png"))]);
+        c.args(["--size", "32", "--force", "--set", "source.kind=\"image\""]);
+        c.arg("--set").arg(format!("source.image=\"{png}\""));
+        peak_rss(c)
+    };
+    let (code, rss, err) = image_of("bomb.png");
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("100000 × 100000") && err.contains("32768"),
@@ -89,22 +82,7 @@ fn memory_bombs_are_refused_before_memory_is_spent() {
         std::io::Write::write_all(&mut stream, &row).unwrap();
     }
     stream.finish().unwrap();
-    let mut c = exe();
-    c.args([
-        "image",
-        s(&img_cfg),
-        "-o",
-        s(&dir.path().join("big_out.png")),
-        "--size",
-        "32",
-    ]);
-    c.args([
-        "--set",
-        "source.kind=\"image\"",
-        "--set",
-        "source.image=\"big.png\"",
-    ]);
-    let (code, rss, err) = peak_rss(c);
+    let (code, rss, err) = image_of("big.png");
     assert_eq!(code, 0, "{err}");
     assert!(rss < 300 << 20, "peak RSS {rss}");
 
