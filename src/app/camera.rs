@@ -169,7 +169,16 @@ pub fn camera_control(
         });
     }
     let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
-    if !layout.pointer_over_ui && interaction.dragging.is_none() {
+    // The 3-D view takes input only where it is drawn: egui's own answer (pointer_over_ui) is
+    // a frame old and misses a wheel turned over a panel's background, so the pointer must
+    // also lie inside the viewport's rectangle (logical pixels). Without a position (the
+    // pointer outside the window, or a synthetic wheel of `--zoom`) the view takes the event.
+    let in_view = window.cursor_position().is_none_or(|p| {
+        p.x >= layout.left_px
+            && p.x <= window.width() - layout.right_px
+            && p.y <= window.height() - layout.bottom_px
+    });
+    if in_view && !layout.pointer_over_ui && interaction.dragging.is_none() {
         let d = motion.delta;
         if buttons.pressed(MouseButton::Left) && !shift {
             orbit.yaw -= d.x * 0.006;
