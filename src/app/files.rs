@@ -149,6 +149,38 @@ impl Default for BrowseChannel {
     }
 }
 
+/// Saves the draft at `p`, or, when `p` is a shipped preset (a file of `configs/`), under a new
+/// name in `runs/` (`<preset>_edited.toml`, then `_2`, `_3`, ...), which becomes the path field:
+/// one click must never overwrite a preset.
+fn save_config_from(draft: &Draft, paths: &mut PathFields, p: &Path) -> Result<String, String> {
+    let preset = paths.presets.iter().any(|q| io::same_file(q, p));
+    let target = if preset {
+        let stem = p
+            .file_stem()
+            .map_or("config".into(), |s| s.to_string_lossy());
+        (1..)
+            .map(|k| match k {
+                1 => PathBuf::from(format!("runs/{stem}_edited.toml")),
+                k => PathBuf::from(format!("runs/{stem}_edited_{k}.toml")),
+            })
+            .find(|c| !c.exists())
+            .unwrap_or_default()
+    } else {
+        p.to_path_buf()
+    };
+    io::save_config(&draft.config, &target).map_err(|e| format!("{:#}", anyhow::Error::from(e)))?;
+    paths.config = target.display().to_string();
+    Ok(if preset {
+        format!(
+            "saved {} ({} is a shipped preset and is never overwritten)",
+            target.display(),
+            p.display()
+        )
+    } else {
+        format!("saved {}", target.display())
+    })
+}
+
 /// Carries out the file actions of the panel; errors go to the red status line.
 #[allow(clippy::too_many_arguments)]
 pub fn handle_file_actions(
@@ -165,9 +197,7 @@ pub fn handle_file_actions(
         let outcome = match a {
             PanelAction::LoadConfig(p) => load_config_into(&mut draft, &mut paths, &mut sim, p)
                 .map(|_| format!("loaded {}", p.display())),
-            PanelAction::SaveConfig(p) => io::save_config(&draft.config, p)
-                .map(|_| format!("saved {}", p.display()))
-                .map_err(|e| format!("{:#}", anyhow::Error::from(e))),
+            PanelAction::SaveConfig(p) => save_config_from(&draft, &mut paths, p),
             PanelAction::ExportSweep(p, range) => crate::sweep::export(p, &draft.config, range)
                 .map(|m| {
                     format!(

@@ -352,3 +352,40 @@ fn opening_a_bad_file_shows_an_error_and_keeps_the_scene() {
         );
     }
 }
+
+#[test]
+fn save_never_overwrites_a_shipped_preset() {
+    use excalibur::app::files::PathFields;
+    let mut app = app(small());
+    app.update();
+    // A preset of our own (a unique name), listed as the presets menu lists configs/.
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join(format!(
+        "preset_{}.toml",
+        dir.path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "_")
+    ));
+    std::fs::write(&preset, "title = \"shipped\"\n").unwrap();
+    app.world_mut()
+        .resource_mut::<PathFields>()
+        .presets
+        .push(preset.clone());
+    app.world_mut()
+        .write_message(PanelAction::SaveConfig(preset.clone()));
+    app.update();
+    assert_eq!(
+        std::fs::read_to_string(&preset).unwrap(),
+        "title = \"shipped\"\n"
+    );
+    let saved = PathBuf::from(app.world().resource::<PathFields>().config.clone());
+    assert!(saved.starts_with("runs") && saved.exists(), "{saved:?}");
+    assert!(
+        saved.to_string_lossy().ends_with("_edited.toml"),
+        "{saved:?}"
+    );
+    RunConfig::load(&saved, &[]).expect("the saved draft is a valid config");
+    std::fs::remove_file(&saved).unwrap();
+}
