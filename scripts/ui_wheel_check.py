@@ -13,22 +13,23 @@ import argparse, os, struct, subprocess, sys, time, zlib
 
 
 def grab(display):
-    """The screen as (width, height, rows of RGB bytes), from xwd's ZPixmap (32 bpp)."""
+    """The screen as (width, height, rows of BGRX bytes), from xwd's ZPixmap (32 bpp)."""
     d = subprocess.run(["xwd", "-root", "-silent", "-display", display],
                        check=True, capture_output=True).stdout
     h = struct.unpack(">25I", d[:100])
     hsize, w, hh, bpl, ncolors = h[0], h[4], h[5], h[12], h[19]
     px = d[hsize + ncolors * 12:]
-    rows = []
-    for y in range(hh):
-        r = px[y * bpl:y * bpl + w * 4]
-        rows.append(bytes(b for i in range(w) for b in (r[4 * i + 2], r[4 * i + 1], r[4 * i])))
-    return w, hh, rows
+    return w, hh, [px[y * bpl:y * bpl + w * 4] for y in range(hh)]
 
 
 def save_png(path, shot):
     w, h, rows = shot
-    raw = b"".join(b"\x00" + r for r in rows)
+    rgb = []
+    for r in rows:
+        out = bytearray(3 * w)
+        out[0::3], out[1::3], out[2::3] = r[2::4], r[1::4], r[0::4]
+        rgb.append(bytes(out))
+    raw = b"".join(b"\x00" + r for r in rgb)
 
     def chunk(t, data):
         c = struct.pack(">I", len(data)) + t + data
@@ -41,8 +42,11 @@ def save_png(path, shot):
 def changed(a, b, box):
     """Fraction of the box's pixels that differ between two screenshots."""
     x0, y0, x1, y1 = box
-    n = sum(1 for y in range(y0, y1) for x in range(x0, x1)
-            if a[2][y][3 * x:3 * x + 3] != b[2][y][3 * x:3 * x + 3])
+    n = 0
+    for y in range(y0, y1):
+        ra, rb = a[2][y][4 * x0:4 * x1], b[2][y][4 * x0:4 * x1]
+        if ra != rb:
+            n += sum(1 for x in range(x1 - x0) if ra[4 * x:4 * x + 3] != rb[4 * x:4 * x + 3])
     return n / ((x1 - x0) * (y1 - y0))
 
 
@@ -51,7 +55,7 @@ def settle(display, box, timeout_s=240):
     last = grab(display)
     start = time.time()
     while time.time() - start < timeout_s:
-        time.sleep(3)
+        time.sleep(1.5)
         now = grab(display)
         if changed(last, now, box) < 1e-4:
             return now
@@ -62,10 +66,10 @@ def settle(display, box, timeout_s=240):
 def wheel(display, at, button, steps=5):
     env = dict(os.environ, DISPLAY=display)
     subprocess.run(["xdotool", "mousemove", str(at[0]), str(at[1])], check=True, env=env)
-    time.sleep(0.5)
+    time.sleep(0.3)
     for _ in range(steps):
         subprocess.run(["xdotool", "click", str(button)], check=True, env=env)
-        time.sleep(0.3)
+        time.sleep(0.15)
 
 
 def main():
@@ -92,7 +96,7 @@ def main():
             wheel(display, at, 5)
             wheel(display, at, 4, steps=2)
             wheel(display, a.zoom_at, 4, steps=0)
-            time.sleep(2)
+            time.sleep(1.5)
             after = grab(display)
             f = changed(before, after, a.view)
             print(f"wheel over {at}: {f:.5f} of the 3-D view changed")
@@ -102,7 +106,7 @@ def main():
                 sys.exit(f"FAIL: the wheel over {at} moved the 3-D view ({f:.3%} of it changed)")
             before = after
         wheel(display, a.zoom_at, 4, steps=3)
-        time.sleep(2)
+        time.sleep(1.5)
         f = changed(before, grab(display), a.view)
         print(f"wheel over the view {a.zoom_at}: {f:.3f} of it changed")
         if f < 0.05:
