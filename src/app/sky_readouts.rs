@@ -10,7 +10,8 @@ use bevy_egui::egui::{Color32, Ui};
 pub fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
     let arcsec = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.2} arcsec", r / ARCSEC));
     ui.label(format!(
-        "θ_E predicted {} · measured {}",
+        "θ_E predicted ({}) {} · measured {}",
+        image.einstein_basis.label(),
         arcsec(image.einstein_predicted),
         arcsec(image.einstein_measured)
     ));

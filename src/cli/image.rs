@@ -110,6 +110,7 @@ fn json(image: &LensedImage, args: &ImageArgs) -> String {
         "steps": image.steps,
         "geodesics_map": image.map.geodesics,
         "einstein_radius_predicted_arcsec": image.einstein_predicted.map(|t| t / ARCSEC),
+        "einstein_radius_predicted_from": image.einstein_basis.label(),
         "einstein_radius_measured_arcsec": image.einstein_measured.map(|t| t / ARCSEC),
         "images": images,
         "magnification_total": image.images.iter().map(|i| i.magnification.abs()).sum::<f64>(),

@@ -19,7 +19,9 @@ pub struct LensedImage {
     /// Critical curves in θ and caustics (the same points mapped to β).
     pub critical_curves: Vec<Vec<[f64; 2]>>,
     pub caustics: Vec<Vec<[f64; 2]>>,
+    /// θ_E predicted from the lens's profile, or the point-mass value (`einstein_basis`).
     pub einstein_predicted: Option<f64>,
+    pub einstein_basis: super::einstein::EinsteinBasis,
     pub einstein_measured: Option<f64>,
     /// Geodesics and steps in all (map and image polishing), and the wall time [s].
     pub geodesics: u64,

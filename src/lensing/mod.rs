@@ -19,7 +19,9 @@ mod source;
 mod thin;
 mod tracer;
 
-pub use einstein::{lens_centroid, predicted_einstein_radius};
+pub use einstein::{
+    lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
+};
 pub use images::Image;
 pub use lensed::LensedImage;
 pub use maps::write_maps;

@@ -1,7 +1,7 @@
 //! One lensed image, end to end: ray map, picture, images, critical curves and caustics.
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
-use super::einstein::{lens_centroid, predicted_einstein_radius};
+use super::einstein::{lens_centroid, predicted_einstein_radius_of_profile};
 use super::images::find_images;
 use super::lensed::LensedImage;
 use super::raymap::RayMap;
@@ -65,6 +65,7 @@ pub fn render(
         let centre = sky.lattice(t);
         measured_radius(&lattice_curves, centre).map(|r| r * sky.pixel_rad())
     });
+    let (einstein_predicted, einstein_basis) = predicted_einstein_radius_of_profile(model, &sky);
     let (geodesics, steps) = {
         let (a, b) = (tracer.counts(), polisher.counts());
         (a.0 + b.0, a.1 + b.1)
@@ -76,7 +77,8 @@ pub fn render(
         images,
         critical_curves,
         caustics,
-        einstein_predicted: predicted_einstein_radius(model, &sky),
+        einstein_predicted,
+        einstein_basis,
         einstein_measured,
         geodesics,
         steps,

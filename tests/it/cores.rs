@@ -41,3 +41,25 @@ fn an_image_inside_a_core_is_reported() {
         .unwrap();
     assert!((x - want).abs() < 0.05, "{x} vs {want}: {w}");
 }
+
+#[test]
+fn the_predicted_einstein_radius_follows_the_lens_profile() {
+    use excalibur::lensing::EinsteinBasis;
+    // SIS: 4π σ²/c² · D_ls/D_s (truncation at R = 50 Mpc moves it by ~θ_E·D_l/R ~ 1e-3).
+    let image = image_of(sis_scene(), 64);
+    assert_eq!(image.einstein_basis, EinsteinBasis::Profile);
+    let got = image.einstein_predicted.unwrap() / excalibur::lensing::ARCSEC;
+    assert!((got / SIS_THETA_E_ARCSEC - 1.0).abs() < 2e-3, "{got}″");
+    // Its measured ring agrees (the critical curve's mean radius, to a pixel of 0.94″).
+    let measured = image.einstein_measured.unwrap() / excalibur::lensing::ARCSEC;
+    assert!((measured - got).abs() < 1.0, "{measured}″ vs {got}″");
+    // A point lens keeps the point-mass formula; two lenses say they use it.
+    let point = image_of(crate::delays::point_scene(), 64);
+    assert_eq!(point.einstein_basis, EinsteinBasis::Profile);
+    let te = crate::lensing::theta_e(crate::lensing::MASS_MSUN);
+    assert!((point.einstein_predicted.unwrap() / te - 1.0).abs() < 1e-9);
+    let mut two = crate::delays::point_scene();
+    two.lenses.push(two.lenses[0].clone());
+    two.lenses[1].center_mpc[1] = 0.05;
+    assert_eq!(image_of(two, 64).einstein_basis, EinsteinBasis::PointMass);
+}

@@ -41,7 +41,7 @@ pub(crate) fn sis_scene() -> RunConfig {
     c
 }
 
-fn point_scene() -> RunConfig {
+pub(crate) fn point_scene() -> RunConfig {
     let mut c = scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0);
     c.source.offset_mpc = [0.5 * theta_e(MASS_MSUN) * D_S_MPC, 0.0];
     c
