@@ -85,14 +85,18 @@ impl Stepper for Rk4 {
 
 /// Adaptive Dormand–Prince 5(4) with the standard controller (safety 0.9, factor in
 /// [0.2, 5], no growth right after a rejection) and the tolerances of physics.md §8.
+/// The components summed with their rounding carried in delay mode: η and x.
+const CARRIED: usize = 4;
+
 pub struct Dopri5 {
     rtol: f64,
     /// η's tolerance relative to |η| (`rtol` unless a delay needs more; see `Method::Dopri5`).
     pub eta_rtol: f64,
-    /// For delays (Some): the low-order part of η that rounding dropped from the accepted
-    /// steps so far (Kahan summation). An f64 η of 2·10¹⁷ s rounds to 32 s; over 600 steps the
-    /// plain sum wanders by ~400 s, 1.4e-6 of a 2.9·10⁸ s delay.
-    pub eta_carry: Option<f64>,
+    /// For delays (Some): the low-order parts of η and x that rounding dropped from the
+    /// accepted steps so far (Kahan summation). At 2 Gpc an f64 η rounds to 32 s and an f64
+    /// position to 8.6·10⁹ m (29 light-seconds); over 600 steps the plain sums wander by
+    /// hundreds of seconds of arrival time, 1e-5 of a 2·10⁷ s point-lens delay.
+    pub eta_carry: Option<[f64; CARRIED]>,
     length_scale_m: f64,
     /// The next step to try.
     h: f64,
@@ -128,7 +132,7 @@ impl Dopri5 {
         y: &State,
         k1: &State,
         h: f64,
-    ) -> Result<(State, State, (State, Sample), f64), Halt> {
+    ) -> Result<(State, State, (State, Sample), [f64; CARRIED], f64), Halt> {
         let mut k = [[0.0; N_STATE]; 7];
         let mut last = Sample::default();
         k[0] = *k1;
@@ -153,16 +157,21 @@ impl Dopri5 {
             }
         }
         let e = crate::metric::idx::ETA;
-        let d_eta: f64 = k
-            .iter()
-            .enumerate()
-            .map(|(s, ks)| h * tableau::B5[s] * ks[e])
-            .sum();
-        Ok((y5, y4, (k[6], last), d_eta))
+        // The 5th-order increments of η and x, and η's error estimate, from the stages alone:
+        // y5 − y4 of η itself carries the rounding of a ~10¹⁷ s value (32 s), far above a
+        // delay's tolerance.
+        let (mut inc, mut e_eta) = ([0.0; CARRIED], 0.0);
+        for (s, ks) in k.iter().enumerate() {
+            for (i, d) in inc.iter_mut().enumerate() {
+                *d += h * tableau::B5[s] * ks[i];
+            }
+            e_eta += h * (tableau::B5[s] - tableau::B4[s]) * ks[e];
+        }
+        Ok((y5, y4, (k[6], last), inc, e_eta))
     }
 
     /// RMS of (y5 − y4)ᵢ / (atolᵢ + rtol·max(|yᵢ|, |y5ᵢ|)) over the nine physical components.
-    fn error_norm(&self, y: &State, y5: &State, y4: &State) -> f64 {
+    fn error_norm(&self, y: &State, y5: &State, y4: &State, eta_error: f64) -> f64 {
         use crate::units::C_M_S;
         let rtol = self.rtol;
         let atol_x = rtol * self.length_scale_m;
@@ -185,7 +194,8 @@ impl Dopri5 {
                 rtol
             };
             let sc = atol[i] + r * y[i].abs().max(y5[i].abs());
-            let e = (y5[i] - y4[i]) / sc;
+            let delay_eta = i == crate::metric::idx::ETA && self.eta_carry.is_some();
+            let e = if delay_eta { eta_error } else { y5[i] - y4[i] } / sc;
             sum += e * e;
         }
         (sum / 9.0).sqrt()
@@ -210,8 +220,8 @@ impl Stepper for Dopri5 {
                 }
                 Attempt::Rejected
             }
-            Ok((y5, y4, end, d_eta)) => {
-                let err = self.error_norm(y, &y5, &y4);
+            Ok((y5, y4, end, inc, e_eta)) => {
+                let err = self.error_norm(y, &y5, &y4, e_eta);
                 if !err.is_finite() {
                     return Attempt::Stop(EndReason::NonFinite);
                 }
@@ -233,10 +243,12 @@ impl Stepper for Dopri5 {
                 self.fsal = Some(end);
                 let mut y5 = y5;
                 if let Some(carry) = &mut self.eta_carry {
-                    let e = crate::metric::idx::ETA;
-                    let wanted = d_eta + *carry;
-                    y5[e] = y[e] + wanted;
-                    *carry = wanted - (y5[e] - y[e]);
+                    // η and x are indices 0..4 of the state.
+                    for i in 0..CARRIED {
+                        let wanted = inc[i] + carry[i];
+                        y5[i] = y[i] + wanted;
+                        carry[i] = wanted - (y5[i] - y[i]);
+                    }
                 }
                 Attempt::Accepted(y5)
             }
