@@ -34,11 +34,9 @@ shot configs/teach_einstein_ring.toml --then-set lenses.0.mass_msun=2e14 --pick 
   --screenshot "$shot_dir/teach.png"
 python3 scripts/check_screenshot.py "$shot_dir/teach.png" 1280 800
 python3 scripts/check_labels.py "$shot_dir/teach.png"
-# Real input against a real window (xdotool under Xvfb, judged from xwd screenshots): the wheel
-# over the left panel, the sky panel, its image and its inset leaves the 3-D view unchanged,
-# and over the view it zooms (so the check can fail).
-python3 scripts/ui_wheel_check.py target/release/excalibur configs/default.toml \
-  --view 340,150,1270,770 --wheel 150,600 --zoom-at 800,450
+# Real input against a real window (xdotool under Xvfb, judged from xwd screenshots): in the
+# teaching layout, the wheel over the left panel, the sky panel, its image and its inset leaves
+# the 3-D view unchanged, and over the view it zooms (so the check can fail).
 python3 scripts/ui_wheel_check.py target/release/excalibur configs/teach_einstein_ring.toml \
   --view 310,130,1010,770 --wheel 150,600 --wheel 1150,650 --wheel 1150,170 --wheel 1100,420 \
   --zoom-at 660,450
