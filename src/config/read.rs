@@ -71,8 +71,22 @@ impl RunConfig {
             e.file = file.to_string();
             e
         };
-        let mut table: toml::Table = toml::from_str(text)
+        let table: toml::Table = toml::from_str(text)
             .map_err(|e| with_file(err("(syntax)", e.message().to_string())))?;
+        RunConfig::from_table(table, file, overrides)
+    }
+
+    /// Validates an already parsed TOML table with overrides (a sweep parses its base once and
+    /// checks each of its values against a copy).
+    pub fn from_table(
+        mut table: toml::Table,
+        file: &str,
+        overrides: &[(String, String)],
+    ) -> Result<ValidConfig, ConfigError> {
+        let with_file = |mut e: ConfigError| {
+            e.file = file.to_string();
+            e
+        };
         for (k, v) in overrides {
             apply_override(&mut table, k, v).map_err(with_file)?;
         }

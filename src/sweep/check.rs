@@ -25,13 +25,19 @@ impl Manifest {
             .iter()
             .map(|(k, v)| (k.clone(), v[0].clone()))
             .collect();
+        // The base is read and parsed once; each check validates a copy with its overrides.
+        let base_name = format!("{} (base of {})", self.base.display(), self.path.display());
+        let base_error = |message: String| ConfigError {
+            file: base_name.clone(),
+            key: "(file)".into(),
+            message,
+        };
+        let text = crate::io::target::read_text(&self.base)
+            .map_err(|why| base_error(format!("cannot read: {why}")))?;
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|e| base_error(format!("not valid TOML: {}", e.message())))?;
         let validate = |values: &[(String, String)]| -> Result<(), ConfigError> {
-            RunConfig::load(&self.base, values)
-                .map(drop)
-                .map_err(|mut e| {
-                    e.file = format!("{} (base of {})", e.file, self.path.display());
-                    e
-                })
+            RunConfig::from_table(table.clone(), &base_name, values).map(drop)
         };
         for (k, (_, values)) in self.vary.iter().enumerate() {
             for v in values {
