@@ -24,8 +24,7 @@ pub fn base_dir(config: &Path) -> PathBuf {
 /// Checks an output before any work is spent on it (`io::check_output`: it must not exist
 /// without `--force`, be anything but a regular file, or be one of `inputs`); bad input.
 pub fn refuse_output(output: &Path, force: bool, inputs: &[PathBuf]) -> anyhow::Result<()> {
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    io::check_output(output, force, &inputs).map_err(io_error)
+    io::check_output(output, force, inputs).map_err(io_error)
 }
 
 /// An io error for the terminal: bad input (exit 2) when the files given are at fault, with
@@ -60,7 +59,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| config.output.path.clone());
     let inputs = inputs_of(&args.config, &config);
     refuse_output(&output, args.force, &inputs)?;
-    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let plan = excalibur::budget::MemoryEstimate::of(&config);
     let budget = |e: excalibur::budget::BudgetError| {
         bad_input(anyhow::anyhow!("{}: {e}", args.config.display()))
@@ -96,11 +94,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             let traced = model.trace(rays, threads, &sink, &AtomicBool::new(false));
             result.add(&traced);
             let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
-            io::write_run(&output, &meta, &records, args.force, &input_refs)
+            io::write_run(&output, &meta, &records, args.force, &inputs)
         }
         // Rays are traced a block at a time and each block appended to the file, so memory
         // holds one block's states, not the run's.
-        OutputLayout::Packed => io::write_atomically(&output, args.force, &input_refs, |tmp| {
+        OutputLayout::Packed => io::write_atomically(&output, args.force, &inputs, |tmp| {
             let mut w = io::PackedWriter::create(
                 tmp,
                 &output,

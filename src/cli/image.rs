@@ -28,7 +28,6 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
         }
         refuse_output(m, args.force, &inputs)?;
     }
-    let input_refs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
     let dir = base_dir(&args.config);
     let source = Source::new(&config.source, &dir)
         .with_context(|| format!("{}: source.image", args.config.display()))
@@ -48,16 +47,15 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     // Both outputs are staged, then committed together: a failure leaves neither.
     let maps = match &args.maps {
         Some(m) => Some(
-            lensing::write_maps(m, &image, &config_toml, args.force, &input_refs)
-                .map_err(io_error)?,
+            lensing::write_maps(m, &image, &config_toml, args.force, &inputs).map_err(io_error)?,
         ),
         None => None,
     };
     if args.curves {
         lensing::draw_overlays(&mut image);
     }
-    let png = lensing::write_png(&args.output, &image.picture, args.force, &input_refs)
-        .map_err(io_error)?;
+    let png =
+        lensing::write_png(&args.output, &image.picture, args.force, &inputs).map_err(io_error)?;
     for staged in maps.into_iter().chain([png]) {
         staged.commit().map_err(io_error)?;
     }

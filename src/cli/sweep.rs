@@ -51,8 +51,7 @@ pub fn summarize(files: &[PathBuf], output: Option<&Path>, force: bool) -> anyho
         None => super::out::print(&table)?,
         Some(path) => {
             refuse_output(path, force, files)?;
-            let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-            io::write_atomically(path, force, &inputs, |tmp| {
+            io::write_atomically(path, force, files, |tmp| {
                 std::fs::write(tmp, &table).map_err(|source| io::IoError::File {
                     path: path.to_path_buf(),
                     what: "cannot write",

@@ -71,10 +71,8 @@ pub fn integrate<S: Spacetime>(
             length_scale_m,
             eta_rtol,
         } => {
-            let mut stepper = Dopri5::new(rtol, initial_step_m, length_scale_m, &y0);
-            stepper.eta_rtol = eta_rtol.unwrap_or(rtol);
-            // A delay's η is summed with its rounding carried (see `Dopri5::eta_carry`).
-            stepper.eta_carry = eta_rtol.map(|_| [0.0; 4]);
+            let stepper =
+                Dopri5::new(rtol, initial_step_m, length_scale_m, &y0).for_delays(eta_rtol);
             run(st, y0, settings, stepper, cancel, record)
         }
     }

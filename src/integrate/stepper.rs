@@ -83,20 +83,28 @@ impl Stepper for Rk4 {
     }
 }
 
-/// Adaptive Dormand–Prince 5(4) with the standard controller (safety 0.9, factor in
-/// [0.2, 5], no growth right after a rejection) and the tolerances of physics.md §8.
-/// The components summed with their rounding carried in delay mode: η and x.
+/// The components summed with their rounding carried for delays: η and x (state indices 0..4).
 const CARRIED: usize = 4;
 
+/// What DOPRI5 does differently for arrival-time delays (the image polish; `Method::Dopri5`'s
+/// `eta_rtol`): η gets its own tolerance and its error estimate from the stages alone (y5 − y4
+/// of η itself carries the rounding of a ~10¹⁷ s value, 32 s), and η and x are summed with
+/// their rounding carried (Kahan). At 2 Gpc an f64 η rounds to 32 s and an f64 position to
+/// 8.6·10⁹ m (29 light-seconds); over 600 steps the plain sums wander by hundreds of seconds of
+/// arrival time, 1e-5 of a 2·10⁷ s point-lens delay.
+struct ForDelays {
+    /// η's tolerance relative to |η|.
+    eta_rtol: f64,
+    /// The low-order parts of η and x that rounding dropped from the accepted steps so far.
+    carry: [f64; CARRIED],
+}
+
+/// Adaptive Dormand–Prince 5(4) with the standard controller (safety 0.9, factor in
+/// [0.2, 5], no growth right after a rejection) and the tolerances of physics.md §8.
 pub struct Dopri5 {
     rtol: f64,
-    /// η's tolerance relative to |η| (`rtol` unless a delay needs more; see `Method::Dopri5`).
-    pub eta_rtol: f64,
-    /// For delays (Some): the low-order parts of η and x that rounding dropped from the
-    /// accepted steps so far (Kahan summation). At 2 Gpc an f64 η rounds to 32 s and an f64
-    /// position to 8.6·10⁹ m (29 light-seconds); over 600 steps the plain sums wander by
-    /// hundreds of seconds of arrival time, 1e-5 of a 2·10⁷ s point-lens delay.
-    pub eta_carry: Option<[f64; CARRIED]>,
+    /// Some for delays (see [`ForDelays`]); None for every run of a config.
+    delays: Option<ForDelays>,
     length_scale_m: f64,
     /// The next step to try.
     h: f64,
@@ -114,8 +122,7 @@ impl Dopri5 {
         let h = initial_step_m / norm(velocity(y0));
         Dopri5 {
             rtol,
-            eta_rtol: rtol,
-            eta_carry: None,
+            delays: None,
             length_scale_m,
             h,
             h_min: h.abs() * 1e-10,
@@ -124,15 +131,26 @@ impl Dopri5 {
         }
     }
 
+    /// The same stepper for delays when `eta_rtol` is given (see [`ForDelays`]).
+    pub fn for_delays(mut self, eta_rtol: Option<f64>) -> Dopri5 {
+        self.delays = eta_rtol.map(|eta_rtol| ForDelays {
+            eta_rtol,
+            carry: [0.0; CARRIED],
+        });
+        self
+    }
+
     /// One step: (5th-order solution, 4th-order solution, f and the field at the last stage,
-    /// η's 5th-order increment summed on its own).
+    /// and with `for_delays` the 5th-order increments of η and x and η's error estimate, all
+    /// from the stages alone).
     #[allow(clippy::type_complexity)]
     fn step<S: Spacetime>(
         st: &S,
         y: &State,
         k1: &State,
         h: f64,
-    ) -> Result<(State, State, (State, Sample), [f64; CARRIED], f64), Halt> {
+        for_delays: bool,
+    ) -> Result<(State, State, (State, Sample), Option<([f64; CARRIED], f64)>), Halt> {
         let mut k = [[0.0; N_STATE]; 7];
         let mut last = Sample::default();
         k[0] = *k1;
@@ -156,10 +174,10 @@ impl Dopri5 {
                 y4[i] += h * tableau::B4[s] * ks[i];
             }
         }
+        if !for_delays {
+            return Ok((y5, y4, (k[6], last), None));
+        }
         let e = crate::metric::idx::ETA;
-        // The 5th-order increments of η and x, and η's error estimate, from the stages alone:
-        // y5 − y4 of η itself carries the rounding of a ~10¹⁷ s value (32 s), far above a
-        // delay's tolerance.
         let (mut inc, mut e_eta) = ([0.0; CARRIED], 0.0);
         for (s, ks) in k.iter().enumerate() {
             for (i, d) in inc.iter_mut().enumerate() {
@@ -167,11 +185,12 @@ impl Dopri5 {
             }
             e_eta += h * (tableau::B5[s] - tableau::B4[s]) * ks[e];
         }
-        Ok((y5, y4, (k[6], last), inc, e_eta))
+        Ok((y5, y4, (k[6], last), Some((inc, e_eta))))
     }
 
     /// RMS of (y5 − y4)ᵢ / (atolᵢ + rtol·max(|yᵢ|, |y5ᵢ|)) over the nine physical components.
-    fn error_norm(&self, y: &State, y5: &State, y4: &State, eta_error: f64) -> f64 {
+    /// For delays, η's term uses its own error estimate and tolerance (`eta_error`).
+    fn error_norm(&self, y: &State, y5: &State, y4: &State, eta_error: Option<f64>) -> f64 {
         use crate::units::C_M_S;
         let rtol = self.rtol;
         let atol_x = rtol * self.length_scale_m;
@@ -188,14 +207,11 @@ impl Dopri5 {
         ];
         let mut sum = 0.0;
         for i in 0..9 {
-            let r = if i == crate::metric::idx::ETA {
-                self.eta_rtol
-            } else {
-                rtol
+            let (r, d) = match (&self.delays, eta_error) {
+                (Some(f), Some(e)) if i == crate::metric::idx::ETA => (f.eta_rtol, e),
+                _ => (rtol, y5[i] - y4[i]),
             };
-            let sc = atol[i] + r * y[i].abs().max(y5[i].abs());
-            let delay_eta = i == crate::metric::idx::ETA && self.eta_carry.is_some();
-            let e = if delay_eta { eta_error } else { y5[i] - y4[i] } / sc;
+            let e = d / (atol[i] + r * y[i].abs().max(y5[i].abs()));
             sum += e * e;
         }
         (sum / 9.0).sqrt()
@@ -210,7 +226,7 @@ impl Stepper for Dopri5 {
     }
 
     fn attempt<S: Spacetime>(&mut self, st: &S, y: &State, k1: &State, h: f64) -> Attempt {
-        match Dopri5::step(st, y, k1, h) {
+        match Dopri5::step(st, y, k1, h, self.delays.is_some()) {
             Err(halt) => {
                 // A stage outside the grid (or field): shrink toward the boundary.
                 self.h = 0.5 * h;
@@ -220,8 +236,8 @@ impl Stepper for Dopri5 {
                 }
                 Attempt::Rejected
             }
-            Ok((y5, y4, end, inc, e_eta)) => {
-                let err = self.error_norm(y, &y5, &y4, e_eta);
+            Ok((y5, y4, end, increments)) => {
+                let err = self.error_norm(y, &y5, &y4, increments.map(|i| i.1));
                 if !err.is_finite() {
                     return Attempt::Stop(EndReason::NonFinite);
                 }
@@ -242,12 +258,11 @@ impl Stepper for Dopri5 {
                 self.rejected_last = false;
                 self.fsal = Some(end);
                 let mut y5 = y5;
-                if let Some(carry) = &mut self.eta_carry {
-                    // η and x are indices 0..4 of the state.
+                if let (Some(f), Some((inc, _))) = (&mut self.delays, increments) {
                     for i in 0..CARRIED {
-                        let wanted = inc[i] + carry[i];
+                        let wanted = inc[i] + f.carry[i];
                         y5[i] = y[i] + wanted;
-                        carry[i] = wanted - (y5[i] - y[i]);
+                        f.carry[i] = wanted - (y5[i] - y[i]);
                     }
                 }
                 Attempt::Accepted(y5)
@@ -256,7 +271,7 @@ impl Stepper for Dopri5 {
     }
 
     fn retake<S: Spacetime>(&self, st: &S, y: &State, k1: &State, t: f64) -> Result<State, Halt> {
-        Dopri5::step(st, y, k1, t).map(|r| r.0)
+        Dopri5::step(st, y, k1, t, false).map(|r| r.0)
     }
 
     fn take_end_derivative(&mut self) -> Option<(State, Sample)> {

@@ -32,7 +32,7 @@ const TEMP_EXTRA: usize = 1 + 1 + 6 + 4;
 pub fn write_atomically(
     path: &Path,
     overwrite: bool,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
     write: impl FnOnce(&Path) -> Result<(), IoError>,
 ) -> Result<(), IoError> {
     stage(path, overwrite, inputs, write)?.commit()
@@ -53,7 +53,7 @@ pub struct Staged {
 pub fn stage(
     path: &Path,
     overwrite: bool,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
     write: impl FnOnce(&Path) -> Result<(), IoError>,
 ) -> Result<Staged, IoError> {
     check_output(path, overwrite, inputs)?;
@@ -71,7 +71,7 @@ pub fn stage(
         path: path.to_path_buf(),
         dir: dir.to_path_buf(),
         overwrite,
-        inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
+        inputs: inputs.to_vec(),
     })
 }
 
@@ -80,8 +80,7 @@ impl Staged {
     /// changed kind, during the write), keeping a replaced file's mode.
     pub fn commit(self) -> Result<(), IoError> {
         let path = &self.path;
-        let inputs: Vec<&Path> = self.inputs.iter().map(PathBuf::as_path).collect();
-        check_output(path, self.overwrite, &inputs)?;
+        check_output(path, self.overwrite, &self.inputs)?;
         if let Ok(old) = std::fs::metadata(path) {
             std::fs::set_permissions(self.tmp.path(), old.permissions()).map_err(IoError::file(
                 path,

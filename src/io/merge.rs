@@ -49,8 +49,7 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
     let Some(first_path) = parts.first() else {
         return Err(MergeError::NoParts);
     };
-    let inputs: Vec<&Path> = parts.iter().map(PathBuf::as_path).collect();
-    super::target::check_output(output, force, &inputs).map_err(MergeError::Write)?;
+    super::target::check_output(output, force, parts).map_err(MergeError::Write)?;
     let mut first: Option<RunMeta> = None;
     let mut all: Vec<StoredRay> = vec![];
     let mut seen_shards = vec![];
@@ -113,10 +112,10 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
             &records,
             force,
             output_config.compression,
-            &inputs,
+            parts,
         ),
         crate::config::OutputLayout::PerPhoton => {
-            write_run(output, &merged, &records, force, &inputs)
+            write_run(output, &merged, &records, force, parts)
         }
     }
     .map_err(MergeError::Write)

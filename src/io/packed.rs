@@ -97,7 +97,7 @@ pub fn write_packed(
     rays: &[RayRecord],
     force: bool,
     deflate: u8,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
 ) -> Result<(), IoError> {
     super::atomic::write_atomically(path, force, inputs, |tmp| {
         let mut w = PackedWriter::create(tmp, path, meta, rays.len(), deflate)?;

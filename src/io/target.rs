@@ -33,7 +33,7 @@ pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 
 /// Checks that `path` may be written as an output: a missing file, or with `overwrite` an
 /// existing regular file that is none of `inputs`. The errors are bad input (exit 2).
-pub fn check_output(path: &Path, overwrite: bool, inputs: &[&Path]) -> Result<(), IoError> {
+pub fn check_output(path: &Path, overwrite: bool, inputs: &[PathBuf]) -> Result<(), IoError> {
     let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
     if let Some(file) = folder.and_then(|d| d.ancestors().find(|a| a.is_file())) {
         return Err(IoError::Refused {
@@ -176,7 +176,7 @@ mod tests {
         let hard = dir.path().join("hard.toml");
         std::fs::hard_link(&input, &hard).unwrap();
         for out in [&input, &link, &hard] {
-            let e = check_output(out, true, &[&input]).unwrap_err();
+            let e = check_output(out, true, std::slice::from_ref(&input)).unwrap_err();
             assert!(e.to_string().contains("is an input"), "{e}");
         }
         let e = check_output(Path::new("/dev/null"), true, &[]).unwrap_err();
@@ -187,8 +187,13 @@ mod tests {
             check_output(&input, false, &[]),
             Err(IoError::Exists { .. })
         ));
-        check_output(&input, true, &[&dir.path().join("other")]).unwrap();
-        check_output(&dir.path().join("new.h5"), false, &[&input]).unwrap();
+        check_output(&input, true, &[dir.path().join("other")]).unwrap();
+        check_output(
+            &dir.path().join("new.h5"),
+            false,
+            std::slice::from_ref(&input),
+        )
+        .unwrap();
     }
 
     #[test]

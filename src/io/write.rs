@@ -10,7 +10,7 @@ use crate::observables::Observables;
 use crate::trace::RayResult;
 use hdf5::types::VarLenUnicode;
 use ndarray::{Array1, Array2};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The compound `photon_info` row (field order fixed by the seed's readers).
 #[derive(hdf5::H5Type, Clone, Copy, Debug, PartialEq)]
@@ -75,7 +75,7 @@ pub fn write_run(
     meta: &RunMeta,
     rays: &[RayRecord],
     force: bool,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
 ) -> Result<(), IoError> {
     super::atomic::write_atomically(path, force, inputs, |tmp| {
         write_to(tmp, meta, rays).map_err(IoError::h5_write(path, "cannot write the run file"))

@@ -5,7 +5,7 @@ use super::sky::ARCSEC;
 use crate::io::{end_reason_labels, stage, IoError, Staged};
 use hdf5::types::VarLenUnicode;
 use ndarray::{Array2, Array3};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes beta_arcsec [N, N, 2], magnification [N, N], time_delay_s [N, N] (relative to the
 /// earliest pixel, ≥ 0), end_reason u8 [N, N] (with its labels) and the resolved config,
@@ -16,7 +16,7 @@ pub fn write_maps(
     image: &LensedImage,
     config_toml: &str,
     overwrite: bool,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
 ) -> Result<Staged, IoError> {
     let n = image.map.size;
     let reached = |k: usize| image.map.beta[k][0].is_finite();

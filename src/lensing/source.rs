@@ -3,7 +3,7 @@
 
 use crate::config::{SourceConfig, SourceKind};
 use crate::io::{stage, IoError, Staged};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Linear RGB in [0, 1].
 pub type Rgb = [f32; 3];
@@ -220,7 +220,7 @@ pub fn write_png(
     path: &Path,
     picture: &Picture,
     overwrite: bool,
-    inputs: &[&Path],
+    inputs: &[PathBuf],
 ) -> Result<Staged, IoError> {
     let bytes: Vec<u8> = picture
         .rgb
