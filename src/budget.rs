@@ -10,6 +10,10 @@
 use crate::config::{MethodKind, OutputLayout, PotentialMode, Precision, RunConfig};
 use crate::rays::Ray;
 
+/// Rows traced and written per block in the packed layout (2¹⁸ rows, 29 MiB): a block holds
+/// enough rays to keep every core busy, and few enough that its states stay small.
+pub const PACKED_BLOCK_ROWS: usize = 1 << 18;
+
 /// Bytes of one state row (14 f64, interface.md §3).
 const ROW_BYTES: u64 = 14 * 8;
 
@@ -60,7 +64,7 @@ fn gib(bytes: u64) -> String {
 }
 
 impl MemoryEstimate {
-    /// The estimate of `config`'s run (per-photon states only when `with_states`).
+    /// The estimate of `config`'s run, from the config alone.
     pub fn of(config: &RunConfig) -> MemoryEstimate {
         let rays = crate::rays::Pattern::of(config).count() as u64;
         let rays_bytes = rays.saturating_mul(std::mem::size_of::<Ray>() as u64 + RAY_RESULT_BYTES);
@@ -80,8 +84,8 @@ impl MemoryEstimate {
         let states = rows.map(|r| rays.saturating_mul(r).saturating_mul(ROW_BYTES));
         let states_bytes = match config.output.layout {
             OutputLayout::PerPhoton => states,
-            // A block of 2¹⁸ rows (cli `PACKED_BLOCK_ROWS`) at a time.
-            OutputLayout::Packed => states.map(|s| s.min((1 << 18) * ROW_BYTES)),
+            // One block of rows at a time.
+            OutputLayout::Packed => states.map(|s| s.min(PACKED_BLOCK_ROWS as u64 * ROW_BYTES)),
         };
         MemoryEstimate {
             rays,
@@ -221,7 +225,7 @@ mod tests {
         let packed = config(&format!("{text}[output]\nlayout = \"packed\"\n"));
         assert_eq!(
             MemoryEstimate::of(&packed).states_bytes,
-            Some((1 << 18) * ROW_BYTES)
+            Some(PACKED_BLOCK_ROWS as u64 * ROW_BYTES)
         );
     }
 }

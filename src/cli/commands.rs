@@ -45,10 +45,6 @@ pub fn inputs_of(config_path: &Path, config: &ValidConfig) -> Vec<PathBuf> {
     files
 }
 
-/// Rows traced and written per block in the packed layout (2¹⁸ rows, 29 MiB): a block holds
-/// enough rays to keep every core busy, and few enough that its states stay small.
-const PACKED_BLOCK_ROWS: usize = 1 << 18;
-
 /// `excalibur run`.
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let total_start = Instant::now();
@@ -107,7 +103,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 model.config.output.compression,
             )?;
             let per_ray = excalibur::trace::expected_rows(&model.integration);
-            let block_rays = (PACKED_BLOCK_ROWS / per_ray).clamp(64, 8192);
+            let block_rays = (excalibur::budget::PACKED_BLOCK_ROWS / per_ray).clamp(64, 8192);
             for block in rays.chunks(block_rays) {
                 let traced = model.trace(block, threads, &sink, &AtomicBool::new(false));
                 result.add(&traced);

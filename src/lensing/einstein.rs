@@ -54,6 +54,8 @@ pub fn predicted_einstein_radius_of_profile(
     let (Some(theta_pm), Some(_)) = (point, lens.projected_mass_fraction(chi.abs())) else {
         return (point, EinsteinBasis::PointMass);
     };
+    // projected_mass_fraction is Some for every b once it is for one (it depends on the profile
+    // only), so the unwrap_or never applies.
     let g =
         |t: f64| t * t - theta_pm * theta_pm * lens.projected_mass_fraction(chi * t).unwrap_or(1.0);
     // The outermost root: scan down from θ_pm (g ≥ 0 there) for the first sign change, then
