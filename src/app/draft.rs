@@ -54,9 +54,24 @@ impl Draft {
     /// differs from what was last traced. A lone edit starts at once; while edits keep coming
     /// (a slider drag), a re-trace starts at most every [`DEBOUNCE`], and once more when the
     /// edits stop, so a drag neither floods the tracer nor ends on a stale run.
+    ///
+    /// An edit of the source alone (`RunConfig::same_geodesics`) re-traces nothing: it becomes
+    /// [`SimCommand::Shade`] at once, every frame of a drag (a re-shade takes milliseconds).
     pub fn poll(&mut self, now: Instant) -> Option<Result<SimCommand, ConfigError>> {
         if !self.live || self.submitted.as_ref() == Some(&self.config) {
             return None;
+        }
+        if self
+            .submitted
+            .as_ref()
+            .is_some_and(|s| s.same_geodesics(&self.config))
+        {
+            self.submitted = Some(self.config.clone());
+            self.last_edit = None;
+            return Some(self.config.clone().into_valid().map(|config| SimCommand::Shade {
+                config,
+                threads: self.threads,
+            }));
         }
         let quiet = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
         (quiet(self.last_submit) || quiet(self.last_edit)).then(|| self.submit(now))
@@ -154,6 +169,33 @@ mod tests {
         d.live = false;
         d.config.lenses[0].mass_msun = 8e15;
         assert!(d.poll(t1 + DEBOUNCE * 10).is_none(), "live re-trace off");
+    }
+
+    #[test]
+    fn a_source_edit_shades_at_once_and_traces_nothing() {
+        let mut config = RunConfig::default();
+        config.lenses.push(Default::default());
+        let mut d = Draft::new(config);
+        let t0 = Instant::now();
+        assert!(start_mass(d.poll(t0)).is_some());
+        // Every step of a drag, even within the debounce, is one re-shade.
+        for k in 1..=5 {
+            d.config.source.offset_mpc = [0.01 * k as f64, 0.0];
+            d.touched(t0);
+            match d.poll(t0) {
+                Some(Ok(SimCommand::Shade { config, .. })) => {
+                    assert_eq!(config.source.offset_mpc[0], 0.01 * k as f64)
+                }
+                _ => panic!("step {k}: a source move must be a re-shade"),
+            }
+        }
+        // The source's distance moves the plane the geodesics end on: a re-trace.
+        d.config.source.distance_mpc *= 1.5;
+        d.touched(t0 + DEBOUNCE * 2);
+        assert!(matches!(
+            d.poll(t0 + DEBOUNCE * 2),
+            Some(Ok(SimCommand::Start { .. }))
+        ));
     }
 
     #[test]

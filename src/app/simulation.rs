@@ -42,6 +42,12 @@ pub enum SimCommand {
         config: ValidConfig,
         threads: usize,
     },
+    /// Only the source changed (`RunConfig::same_geodesics`): the rays stay, the sky is
+    /// re-shaded from the ray map on screen.
+    Shade {
+        config: ValidConfig,
+        threads: usize,
+    },
     Cancel,
 }
 
@@ -175,15 +181,17 @@ impl Simulation {
         }
     }
 
-    /// Queues a lensed image of `config` at each of `sizes` (coarse first) on the session.
+    /// Queues a lensed image of `config` at each of `sizes` (coarse first) on the session, or
+    /// the re-shade of `reuse` when only the source changed (`Session::submit_image`).
     pub fn submit_image(
         &self,
         config: ValidConfig,
         sizes: Vec<usize>,
         threads: usize,
+        reuse: Option<crate::session::RenderedImage>,
     ) -> (Receiver<crate::session::ImageMessage>, Arc<AtomicBool>) {
         self.session
-            .submit_image(config, self.base_dir.clone(), sizes, threads)
+            .submit_image(config, self.base_dir.clone(), sizes, threads, reuse)
     }
 
     fn start(&mut self, config: ValidConfig, threads: usize) {
@@ -250,6 +258,8 @@ pub fn handle_commands(
                 view.error = None;
                 view.timing = RunTiming::default();
             }
+            // The rays do not depend on the source; the sky handles it (`sky.rs`).
+            SimCommand::Shade { .. } => {}
             SimCommand::Cancel => {
                 if sim.cancel() {
                     view.status = RunStatus::Cancelled;

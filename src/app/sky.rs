@@ -22,6 +22,10 @@ use std::time::Instant;
 /// The sizes rendered per edit: a preview within a frame or two, then the refined image.
 pub const IMAGE_SIZES: [usize; 2] = [64, 256];
 
+/// The size of a finished image (the last of [`IMAGE_SIZES`]); smaller ones are previews,
+/// shown without curves until it arrives.
+pub const FINE_SIZE: usize = IMAGE_SIZES[1];
+
 /// What the image panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SkyMode {
@@ -108,13 +112,20 @@ pub struct SkyView {
 }
 
 impl SkyView {
-    /// Renders `config` coarse to fine, cancelling the image in flight (the old one stays on
-    /// screen until the new preview arrives).
+    /// Renders `config`, cancelling the image in flight; the picture on screen stays until
+    /// its successor arrives. Coarse to fine only when no finished image is on screen: a
+    /// preview never replaces a finer picture. With a finished image on screen, the session
+    /// re-shades it when only the source changed (`RunConfig::same_geodesics`).
     pub fn start(&mut self, sim: &Simulation, config: ValidConfig, threads: usize) {
         if let Some((_, cancel)) = self.active.take() {
             cancel.store(true, Ordering::Relaxed);
         }
-        self.active = Some(sim.submit_image(config, IMAGE_SIZES.to_vec(), threads));
+        let finished = self.rendered.clone().filter(|r| r.image.sky.size >= FINE_SIZE);
+        let sizes = match finished {
+            Some(_) => vec![FINE_SIZE],
+            None => IMAGE_SIZES.to_vec(),
+        };
+        self.active = Some(sim.submit_image(config, sizes, threads, finished));
         self.rendering = true;
         self.timing = SkyTiming {
             submitted: Some(Instant::now()),
@@ -218,7 +229,7 @@ fn submit_on_start(
     sim: Res<Simulation>,
 ) {
     for c in commands.read() {
-        if let SimCommand::Start { config, threads } = c {
+        if let SimCommand::Start { config, threads } | SimCommand::Shade { config, threads } = c {
             if sky.open {
                 sky.start(&sim, config.clone(), *threads);
             }

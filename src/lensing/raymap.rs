@@ -51,6 +51,7 @@ impl Cell {
 }
 
 /// β(θ), arrival times and end reasons at every pixel of an N×N image.
+#[derive(Clone)]
 pub struct RayMap {
     pub size: usize,
     /// Per pixel, row-major from the top-left: β [rad] (NaN where the ray ended early).

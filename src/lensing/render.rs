@@ -2,13 +2,12 @@
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
 use super::einstein::{lens_centroid, predicted_einstein_radius_of_profile};
-use super::images::find_images;
 use super::lensed::LensedImage;
 use super::raymap::RayMap;
 use super::sky::Sky;
+use super::shade::shade;
 use super::source::{Picture, Rgb, Source};
 use super::tracer::SkyTracer;
-use crate::integrate::EndReason;
 use crate::setup::Model;
 use crate::units::{sub, MPC_M};
 use std::sync::atomic::AtomicBool;
@@ -26,23 +25,6 @@ pub fn render(
     let sky = Sky::of(&model.config, size);
     let tracer = SkyTracer::new(model, sky, cancel);
     let map = RayMap::trace(&tracer)?;
-    let d_s_mpc = sky.source_distance_m / MPC_M;
-    let picture = Picture {
-        width: size,
-        height: size,
-        rgb: map
-            .beta
-            .iter()
-            .zip(&map.end)
-            .map(|(b, e)| -> Rgb {
-                if *e == EndReason::PlaneCrossed {
-                    source.colour([b[0] * d_s_mpc, b[1] * d_s_mpc])
-                } else {
-                    [0.0; 3]
-                }
-            })
-            .collect(),
-    };
     let det = det_field(&map, &sky);
     let cores = core_rims(model, &sky);
     let lattice_curves: Vec<Vec<LatticePoint>> = zero_contours(&det, size)
@@ -57,9 +39,7 @@ pub fn render(
         .iter()
         .map(|c| c.iter().filter_map(|p| beta_at(&map, *p)).collect())
         .collect();
-    let beta_s = model.config.source.offset_mpc.map(|o| o / d_s_mpc);
-    let polisher = tracer.for_images();
-    let images = find_images(&map, &polisher, beta_s);
+    let shading = shade(model, &tracer, &map, source);
     let lens_theta = lens_direction(model, &sky);
     let einstein_measured = lens_theta.and_then(|t| {
         let centre = sky.lattice(t);
@@ -67,14 +47,14 @@ pub fn render(
     });
     let (einstein_predicted, einstein_basis) = predicted_einstein_radius_of_profile(model, &sky);
     let (geodesics, steps) = {
-        let (a, b) = (tracer.counts(), polisher.counts());
-        (a.0 + b.0, a.1 + b.1)
+        let a = tracer.counts();
+        (a.0 + shading.geodesics, a.1 + shading.steps)
     };
     Some(LensedImage {
         sky,
-        picture,
+        picture: shading.picture,
         magnification: det.iter().map(|d| 1.0 / d).collect(),
-        images,
+        images: shading.images,
         critical_curves,
         caustics,
         einstein_predicted,
@@ -83,7 +63,7 @@ pub fn render(
         geodesics,
         steps,
         seconds: start.elapsed().as_secs_f64(),
-        warnings: super::hidden::images_hidden_in_cores(model, &sky, beta_s),
+        warnings: shading.warnings,
         map,
     })
 }

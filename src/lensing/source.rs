@@ -44,6 +44,11 @@ impl Source {
         })
     }
 
+    /// The source centre in the source plane, [right, up] [Mpc].
+    pub fn offset_mpc(&self) -> [f64; 2] {
+        self.config.offset_mpc
+    }
+
     /// The colour at source-plane position [right, up] [Mpc].
     pub fn colour(&self, p_mpc: [f64; 2]) -> Rgb {
         let c = &self.config;

@@ -1,7 +1,7 @@
 //! The handle a client keeps: it submits ray runs and images to the session's thread.
 
 use super::jobs::{ImageJob, Job, Request, Wake};
-use super::messages::{ImageMessage, SimMessage, CHANNEL_CAPACITY};
+use super::messages::{ImageMessage, RenderedImage, SimMessage, CHANNEL_CAPACITY};
 use super::serve::serve;
 use crate::config::ValidConfig;
 use crossbeam_channel::{Receiver, Sender};
@@ -58,18 +58,22 @@ impl Session {
     }
 
     /// Queues a lensed image of `config` rendered at each of `sizes` in turn (coarse first),
-    /// and returns its channel and cancel flag.
+    /// and returns its channel and cancel flag. When `reuse` (the image on screen) has the
+    /// same geodesics as `config` (only the source's offset, size, shape or kind changed), it
+    /// is re-shaded from its ray map instead, at its own size: one image, in milliseconds.
     pub fn submit_image(
         &self,
         config: ValidConfig,
         base_dir: PathBuf,
         sizes: Vec<usize>,
         threads: usize,
+        reuse: Option<RenderedImage>,
     ) -> (Receiver<ImageMessage>, Arc<AtomicBool>) {
         let (tx, rx) = crossbeam_channel::bounded(sizes.len().max(1) + 1);
         let cancel = Arc::new(AtomicBool::new(false));
         let job = ImageJob {
             config,
+            reuse,
             base_dir,
             sizes,
             threads,

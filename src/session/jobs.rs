@@ -1,6 +1,6 @@
 //! The requests a session's thread serves.
 
-use super::messages::{ImageMessage, SimMessage};
+use super::messages::{ImageMessage, RenderedImage, SimMessage};
 use crate::config::ValidConfig;
 use crossbeam_channel::Sender;
 use std::path::PathBuf;
@@ -24,9 +24,12 @@ pub(super) struct Job {
     pub wake: Wake,
 }
 
-/// A lensed-image request: render `sizes` in turn (e.g. 64 then 256).
+/// A lensed-image request: render `sizes` in turn (e.g. 64 then 256), or re-shade `reuse`.
 pub(super) struct ImageJob {
     pub config: ValidConfig,
+    /// The image on screen: when `config` traces its geodesics (`RunConfig::same_geodesics`),
+    /// it is re-shaded with the new source instead of rendered (`sizes` is then not used).
+    pub reuse: Option<RenderedImage>,
     pub base_dir: PathBuf,
     pub sizes: Vec<usize>,
     pub threads: usize,

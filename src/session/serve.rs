@@ -8,7 +8,7 @@ use super::priority::{lower_thread_priority, TRACE_NICE};
 use super::sink::StreamSink;
 use crate::config::{PotentialMode, ValidConfig};
 use crate::field::FieldCache;
-use crate::lensing::{render_progressive, Source};
+use crate::lensing::{render_progressive, reshade, Source};
 use crate::setup::Model;
 use crate::trace::resolve_threads;
 use crossbeam_channel::Receiver;
@@ -114,7 +114,8 @@ fn trace_job(job: &Job, full: &mut FieldCache, preview: &mut FieldCache) {
     run_pass(job, job.config.clone(), Pass::Full, full);
 }
 
-/// A lensed image, each size in turn, sharing the ray runs' field.
+/// A lensed image, each size in turn, sharing the ray runs' field; or the image on screen
+/// re-shaded, when only the source changed.
 fn image_job(job: &ImageJob, fields: &mut FieldCache) {
     let fail = |e: anyhow::Error| {
         job.notify(ImageMessage::Failed(format!("{e:#}")));
@@ -123,6 +124,16 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
         Ok(s) => s,
         Err(e) => return fail(e.into()),
     };
+    let same = |r: &&RenderedImage| r.model.config.config().same_geodesics(job.config.config());
+    if let Some(on_screen) = job.reuse.as_ref().filter(same) {
+        let image = reshade(&on_screen.model, &on_screen.image, &source);
+        job.notify(ImageMessage::Rendered(RenderedImage {
+            image: Arc::new(image),
+            model: on_screen.model.clone(),
+            source: Arc::new(source),
+        }));
+        return;
+    }
     let model = match Model::build(job.config.clone(), &job.base_dir, fields) {
         Ok(m) => m,
         Err(e) => return fail(e.into()),

@@ -248,6 +248,7 @@ fn the_session_streams_image_previews_coarse_to_fine() {
         Path::new(".").to_path_buf(),
         vec![16, 40],
         2,
+        None,
     );
     let sizes: Vec<usize> = rx
         .iter()
@@ -266,6 +267,7 @@ fn the_session_streams_image_previews_coarse_to_fine() {
         Path::new(".").to_path_buf(),
         vec![16],
         1,
+        None,
     );
     match rx.iter().next() {
         Some(ImageMessage::Failed(e)) => assert!(e.contains("nowhere.png"), "{e}"),

@@ -20,6 +20,7 @@ mod packets;
 mod physics_flrw;
 mod physics_lenses;
 mod physics_schwarzschild;
+mod reshade;
 mod potential_import;
 mod scale_out;
 mod session;
