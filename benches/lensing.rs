@@ -2,7 +2,7 @@
 //! source (configs/teach_einstein_ring.toml with the source moved off the axis), on 2 threads,
 //! in the config's ΛCDM background and in a static one (Euclidean distances, as the thin-lens
 //! tools it is compared with); and a source move's re-shade against the render of the same
-image. Run: `cargo bench --bench lensing`.
+//! image. Run: `cargo bench --bench lensing`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use excalibur::config::RunConfig;

@@ -21,6 +21,9 @@ pub struct Draft {
     pub live: bool,
     /// Tracing threads; 0 = all cores (the tracer runs below the render loop's priority).
     pub threads: usize,
+    /// Why the draft as last submitted is not valid (None: it is); the field of its key shows
+    /// it in red (`widgets.rs`), and nothing is traced until it is fixed.
+    pub error: Option<ConfigError>,
     last_edit: Option<Instant>,
     last_submit: Option<Instant>,
 }
@@ -33,6 +36,7 @@ impl Draft {
             submitted: None,
             live: true,
             threads,
+            error: None,
             last_edit: None,
             last_submit: None,
         }
@@ -68,10 +72,15 @@ impl Draft {
         {
             self.submitted = Some(self.config.clone());
             self.last_edit = None;
-            return Some(self.config.clone().into_valid().map(|config| SimCommand::Shade {
-                config,
-                threads: self.threads,
-            }));
+            return Some(
+                self.config
+                    .clone()
+                    .into_valid()
+                    .map(|config| SimCommand::Shade {
+                        config,
+                        threads: self.threads,
+                    }),
+            );
         }
         let quiet = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= DEBOUNCE);
         (quiet(self.last_submit) || quiet(self.last_edit)).then(|| self.submit(now))
@@ -110,11 +119,13 @@ pub fn controls(
     }
     match wanted.or_else(|| draft.poll(Instant::now())) {
         Some(Ok(c)) => {
+            draft.error = None;
             commands.write(c);
         }
         Some(Err(e)) => {
             view.error = Some(e.to_string());
             view.status = RunStatus::Failed;
+            draft.error = Some(e);
         }
         None => {}
     }

@@ -104,6 +104,7 @@ pub fn panel_system(
         .response
         .rect
         .height();
+    super::widgets::set_draft_error(&ctx, e.draft.error.clone());
     let mut expanded = e.panel.expanded;
     let left = egui::Panel::left("controls")
         .default_size(330.0)

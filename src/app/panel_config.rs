@@ -3,9 +3,9 @@
 //! compares the config before and after to decide on a re-trace.
 
 use super::actions::PanelAction;
-use super::widgets::{count, enum_combo, number, optional, vec3};
+use super::widgets::{count, enum_combo, mass, number, optional, vec3};
 use crate::config::*;
-use bevy_egui::egui::{Color32, DragValue, Slider, Ui};
+use bevy_egui::egui::{DragValue, Slider, SliderClamping, Ui};
 
 pub fn cosmology_ui(ui: &mut Ui, config: &mut RunConfig) {
     enum_combo(ui, "metric", &mut config.spacetime.metric, "perturbed_flrw: ΛCDM or static background with Φ = Ψ; schwarzschild: exact, first lens only"
@@ -19,33 +19,33 @@ pub fn cosmology_ui(ui: &mut Ui, config: &mut RunConfig) {
     );
     number(
         ui,
+        "cosmology.h0_km_s_mpc",
         "H₀",
         &mut c.h0_km_s_mpc,
-        (1.0, 200.0),
         0.1,
         "Hubble constant [km/s/Mpc]",
     );
     number(
         ui,
+        "cosmology.omega_m",
         "Ωm",
         &mut c.omega_m,
-        (0.0, 2.0),
         0.005,
         "matter density parameter [1]",
     );
     number(
         ui,
+        "cosmology.omega_lambda",
         "ΩΛ",
         &mut c.omega_lambda,
-        (-1.0, 2.0),
         0.005,
         "dark-energy density parameter [1]",
     );
     number(
         ui,
+        "cosmology.omega_r",
         "Ωr",
         &mut c.omega_r,
-        (0.0, 0.1),
         1e-5,
         "radiation density parameter [1]",
     );
@@ -71,23 +71,21 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
                 }
             });
             enum_combo(ui, "profile", &mut lens.profile, "mass profile");
-            ui.horizontal(|ui| {
-                ui.label("mass")
-                    .on_hover_text("total mass [M☉] (NFW: virial mass)");
-                ui.add(
-                    Slider::new(&mut lens.mass_msun, 1e8..=1e20)
-                        .logarithmic(true)
-                        .custom_formatter(|v, _| format!("{v:.3e}"))
-                        .suffix(" M☉"),
-                )
-                .on_hover_text("total mass [M☉], logarithmic");
-            });
+            let k = |name: &str| format!("lenses.{i}.{name}");
+            mass(
+                ui,
+                &k("mass_msun"),
+                "mass",
+                &mut lens.mass_msun,
+                (1e8, 1e20),
+                "total mass [M☉] (NFW: virial mass)",
+            );
             if lens.profile != ProfileKind::Point {
                 number(
                     ui,
+                    &k("radius_mpc"),
                     "radius",
                     &mut lens.radius_mpc,
-                    (1e-4, 1e4),
                     0.05,
                     "sphere radius / NFW virial radius / Plummer scale / SIS truncation [Mpc]",
                 );
@@ -95,9 +93,9 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
             if lens.profile == ProfileKind::Sis {
                 number(
                     ui,
+                    &k("ellipticity"),
                     "ellipticity",
                     &mut lens.ellipticity,
-                    (0.0, 0.45),
                     0.01,
                     "pseudo-elliptical potential: squeezed along world x, stretched along y [1]",
                 );
@@ -105,17 +103,19 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
             if lens.profile == ProfileKind::Nfw {
                 number(
                     ui,
+                    &k("concentration"),
                     "concentration",
                     &mut lens.concentration,
-                    (0.1, 100.0),
                     0.1,
                     "NFW concentration r_vir / r_s [1]",
                 );
             }
             vec3(
                 ui,
+                &k("center_mpc"),
                 "centre",
                 &mut lens.center_mpc,
+                1.0,
                 "lens centre [Mpc]; shift-drag the sphere in the scene to move it",
             );
         });
@@ -134,15 +134,6 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
             ..LensConfig::default()
         });
     }
-    for (i, depth) in config.strong_field_lenses() {
-        ui.colored_label(
-            Color32::from_rgb(255, 120, 60),
-            format!(
-                "⚠ lens {i}: |Φ|/c² = {depth:.2e} > 1e-3 leaves the weak-field regime; \
-                 perturbed FLRW is invalid here. Use metric = schwarzschild for strong fields."
-            ),
-        );
-    }
     action
 }
 
@@ -156,20 +147,27 @@ pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
     if p.mode == PotentialMode::Grid {
         count(
             ui,
+            "potential.nodes",
             "nodes",
             &mut p.nodes,
-            2048,
             "nodes per side (node i at origin + i·L/N); above 128 a 128³ preview is traced first",
         );
         number(
             ui,
+            "potential.size_mpc",
             "box size",
             &mut p.size_mpc,
-            (1.0, 1e5),
             1.0,
             "grid side length L [Mpc]",
         );
-        vec3(ui, "origin", &mut p.origin_mpc, "grid corner [Mpc]");
+        vec3(
+            ui,
+            "potential.origin_mpc",
+            "origin",
+            &mut p.origin_mpc,
+            1.0,
+            "grid corner [Mpc]",
+        );
         enum_combo(
             ui,
             "precision",
@@ -190,8 +188,10 @@ pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
 pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
     vec3(
         ui,
+        "observer.position_mpc",
         "observer",
         &mut config.observer.position_mpc,
+        1.0,
         "observer position [Mpc], at z = 0",
     );
     let r = &mut config.rays;
@@ -203,44 +203,52 @@ pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
     );
     vec3(
         ui,
+        "rays.toward_mpc",
         "toward",
         &mut r.toward_mpc,
+        1.0,
         "the point the ray axis aims at [Mpc]",
     );
     match r.pattern {
         PatternKind::ConeGrid | PatternKind::ConeRandom => {
             number(
                 ui,
+                "rays.half_angle_deg",
                 "half-angle",
                 &mut r.half_angle_deg,
-                (1e-6, 90.0),
                 0.05,
                 "cone half-angle [deg], in (0, 90]",
             );
             if r.pattern == PatternKind::ConeGrid {
                 count(
                     ui,
+                    "rays.n_theta",
                     "n_theta",
                     &mut r.n_theta,
-                    4096,
                     "polar rings of the cone [count]",
                 );
-                count(ui, "n_phi", &mut r.n_phi, 4096, "rays per ring [count]");
+                count(
+                    ui,
+                    "rays.n_phi",
+                    "n_phi",
+                    &mut r.n_phi,
+                    "rays per ring [count]",
+                );
             } else {
-                count(ui, "count", &mut r.count, 1_000_000, "rays [count]");
+                count(ui, "rays.count", "count", &mut r.count, "rays [count]");
                 ui.horizontal(|ui| {
                     ui.label("seed")
                         .on_hover_text("random seed: same seed, same rays");
-                    ui.add(DragValue::new(&mut r.seed));
+                    ui.add(DragValue::new(&mut r.seed).update_while_editing(false));
                 });
             }
         }
         PatternKind::Beam => {
             count(
                 ui,
+                "rays.n_phi",
                 "n_phi",
                 &mut r.n_phi,
-                4096,
                 "azimuths per impact parameter [count]",
             );
             impact_ui(ui, &mut r.impact_mpc);
@@ -285,53 +293,65 @@ pub fn integration_ui(ui: &mut Ui, it: &mut IntegrationConfig) {
         MethodKind::Rk4 => "comoving step length [Mpc]",
         MethodKind::Dopri5 => "initial step [Mpc]",
     };
-    number(ui, "step", &mut it.step_mpc, (1e-6, 1e3), 0.05, step_tip);
+    number(
+        ui,
+        "integration.step_mpc",
+        "step",
+        &mut it.step_mpc,
+        0.05,
+        step_tip,
+    );
     if it.method == MethodKind::Dopri5 {
         ui.horizontal(|ui| {
             ui.label("rtol")
                 .on_hover_text("relative error tolerance per step [1]");
-            ui.add(Slider::new(&mut it.rtol, 1e-14..=1e-3).logarithmic(true));
+            ui.add(
+                Slider::new(&mut it.rtol, 1e-14..=1e-3)
+                    .logarithmic(true)
+                    .clamping(SliderClamping::Never)
+                    .update_while_editing(false),
+            );
         });
     }
     count(
         ui,
+        "integration.max_steps",
         "max steps",
         &mut it.max_steps,
-        100_000_000,
         "hard limit per ray; a ray reaching it ends with max_steps",
     );
     count(
         ui,
+        "integration.record_every",
         "record every",
         &mut it.record_every,
-        100_000,
         "store every k-th state [count]",
     );
     let stop = &mut it.stop;
     let stops = [
         (
+            "integration.stop.distance_mpc",
             "stop distance",
             &mut stop.distance_mpc,
             1000.0,
-            (1e-3, 1e5),
             "stop at this comoving distance from the observer [Mpc]",
         ),
         (
+            "integration.stop.redshift",
             "stop redshift",
             &mut stop.redshift,
             1.0,
-            (1e-6, 1e4),
             "stop at this z = 1/a − 1 [1]",
         ),
         (
+            "integration.stop.scale_factor",
             "stop scale factor",
             &mut stop.scale_factor,
             0.5,
-            (1e-6, 1.0),
             "stop at this a [1]",
         ),
     ];
-    for (label, value, default, range, tip) in stops {
-        optional(ui, label, value, default, range, tip);
+    for (key, label, value, default, tip) in stops {
+        optional(ui, key, label, value, default, tip);
     }
 }

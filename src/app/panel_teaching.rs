@@ -4,9 +4,9 @@
 
 use super::display::Presentation;
 use super::sky::SkyView;
-use super::widgets::{enum_combo, number};
+use super::widgets::{enum_combo, mass, number_in, vec2, vec3};
 use crate::config::{RunConfig, Theme, ViewLayout};
-use bevy_egui::egui::{self, Slider, Ui};
+use bevy_egui::egui::{self, Ui};
 
 /// The teaching section; edits land in `config` like every other section.
 pub fn teaching_ui(ui: &mut Ui, config: &mut RunConfig, sky: &mut SkyView, p: &mut Presentation) {
@@ -40,54 +40,50 @@ pub fn teaching_ui(ui: &mut Ui, config: &mut RunConfig, sky: &mut SkyView, p: &m
     });
     for (i, lens) in config.lenses.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(format!("lens {i} mass"))
-                    .on_hover_text("θ_E grows as √M: four times the mass, twice the ring");
-                ui.add(
-                    Slider::new(&mut lens.mass_msun, 1e10..=1e16)
-                        .logarithmic(true)
-                        .custom_formatter(|v, _| format!("{v:.2e} M☉")),
-                );
-            });
-            ui.horizontal(|ui| {
-                ui.label("  centre").on_hover_text(
-                    "the lens's position [Mpc]: move it across the line of sight and the ring breaks into arcs",
-                );
-                for c in lens.center_mpc.iter_mut() {
-                    ui.add(egui::DragValue::new(c).speed(0.005).max_decimals(3));
-                }
-            });
+            mass(
+                ui,
+                &format!("lenses.{i}.mass_msun"),
+                &format!("lens {i} mass"),
+                &mut lens.mass_msun,
+                (1e10, 1e16),
+                "θ_E grows as √M: four times the mass, twice the ring",
+            );
+            vec3(
+                ui,
+                &format!("lenses.{i}.center_mpc"),
+                "  centre",
+                &mut lens.center_mpc,
+                0.005,
+                "the lens's position [Mpc]: move it across the line of sight and the ring breaks into arcs",
+            );
         });
     }
     let s = &mut config.source;
-    number(
+    number_in(
         ui,
+        "source.distance_mpc",
         "source distance",
         &mut s.distance_mpc,
-        (1.0, 1e5),
         5.0,
+        "Mpc",
         "comoving distance of the source plane from the observer [Mpc]",
     );
-    ui.horizontal(|ui| {
-        ui.label("source offset")
-            .on_hover_text("[right, up] in the source plane [Mpc]; or drag it in the inset");
-        ui.add(
-            egui::DragValue::new(&mut s.offset_mpc[0])
-                .speed(0.002)
-                .suffix(" Mpc"),
-        );
-        ui.add(
-            egui::DragValue::new(&mut s.offset_mpc[1])
-                .speed(0.002)
-                .suffix(" Mpc"),
-        );
-    });
-    number(
+    vec2(
         ui,
+        "source.offset_mpc",
+        "source offset",
+        &mut s.offset_mpc,
+        0.002,
+        "Mpc",
+        "[right, up] in the source plane [Mpc]; or drag it in the inset",
+    );
+    number_in(
+        ui,
+        "source.size_mpc",
         "source size",
         &mut s.size_mpc,
-        (1e-4, 100.0),
         0.001,
+        "Mpc",
         "galaxy half-light radius, checker cell or image width [Mpc]",
     );
     enum_combo(
@@ -96,12 +92,13 @@ pub fn teaching_ui(ui: &mut Ui, config: &mut RunConfig, sky: &mut SkyView, p: &m
         &mut s.kind,
         "galaxy, checkerboard, or a PNG (source.image)",
     );
-    number(
+    number_in(
         ui,
+        "camera.field_of_view_arcsec",
         "field of view",
         &mut config.camera.field_of_view_arcsec,
-        (0.01, 3.6e5),
         0.5,
+        "″",
         "the image's side [arcsec]",
     );
 }

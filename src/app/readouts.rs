@@ -159,7 +159,8 @@ fn overlay_contents(
             .strong(),
         );
     }
-    if let Some(msg) = strong_field_note(draft) {
+    // Of the run on screen, not of a draft that may be rejected.
+    if let Some(msg) = strong_field_note(view.config.as_deref().unwrap_or(draft)) {
         ui.label(RichText::new(msg).color(WARN).strong());
     }
     for w in &view.warnings {

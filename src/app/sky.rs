@@ -83,7 +83,8 @@ pub struct ThinView {
     pub max_residual_over_theta_e: f64,
 }
 
-/// Time from an edit to its first and refined image.
+/// Time from an edit to its first image and to its finished one (the same when a finished
+/// image was on screen: no preview is rendered then).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SkyTiming {
     pub submitted: Option<Instant>,
@@ -120,7 +121,10 @@ impl SkyView {
         if let Some((_, cancel)) = self.active.take() {
             cancel.store(true, Ordering::Relaxed);
         }
-        let finished = self.rendered.clone().filter(|r| r.image.sky.size >= FINE_SIZE);
+        let finished = self
+            .rendered
+            .clone()
+            .filter(|r| r.image.sky.size >= FINE_SIZE);
         let sizes = match finished {
             Some(_) => vec![FINE_SIZE],
             None => IMAGE_SIZES.to_vec(),
@@ -269,7 +273,8 @@ pub fn drain_images(mut sky: ResMut<SkyView>, mut timings: ResMut<FrameTimings>)
                 let elapsed = sky.timing.submitted.map(|t| t.elapsed().as_secs_f64());
                 if sky.timing.first_s.is_none() {
                     sky.timing.first_s = elapsed;
-                } else {
+                }
+                if r.image.sky.size >= FINE_SIZE {
                     sky.timing.refined_s = elapsed;
                 }
                 sky.rendered = Some(r);

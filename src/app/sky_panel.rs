@@ -5,7 +5,7 @@
 
 use super::colors::{colormap, PICK};
 use super::draft::Draft;
-use super::sky::{SkyMode, SkyView};
+use super::sky::{SkyMode, SkyView, FINE_SIZE};
 use crate::lensing::{lens_centroid, LensedImage, Picture, ARCSEC};
 use crate::units::MPC_M;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2};
@@ -101,7 +101,20 @@ pub fn sky_panel(
         let px = side / image.sky.size as f32;
         rect.min + Vec2::new((l[0] as f32 + 0.5) * px, (l[1] as f32 + 0.5) * px)
     };
-    draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
+    // A preview's curves are as coarse as its pixels (a point lens's caustic drawn as a big
+    // X): they are drawn only on a finished image.
+    let preview = image.sky.size < FINE_SIZE;
+    if preview {
+        painter.text(
+            rect.left_top() + Vec2::new(4.0, 4.0),
+            egui::Align2::LEFT_TOP,
+            format!("preview {0}² · refining…", image.sky.size),
+            egui::FontId::proportional(12.0),
+            Color32::WHITE,
+        );
+    } else {
+        draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
+    }
     interact(&response, rect, sky, draft, image);
     ui.horizontal_wrapped(|ui| {
         let o = &mut sky.overlays;
@@ -110,7 +123,7 @@ pub fn sky_panel(
         ui.checkbox(&mut o.images, "images");
         ui.checkbox(&mut o.einstein_circle, "Einstein circle");
     });
-    if sky.overlays.caustics {
+    if sky.overlays.caustics && !preview {
         source_inset(ui, draft, image);
     }
     super::sky_readouts::readouts(ui, sky, image);
@@ -137,7 +150,14 @@ fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &Lens
         .collect();
     let colour = egui::ColorImage::from_rgb([picture.width, picture.height], &bytes);
     // Nearest: a 64² preview shows its pixels rather than a blur that looks finer than it is.
-    tex.handle = Some(ctx.load_texture("lensed-sky", colour, egui::TextureOptions::NEAREST));
+    // The texture is replaced in place: a new one would be uploaded a frame after it is
+    // first drawn, and that frame would show no sky.
+    match &mut tex.handle {
+        Some(h) => h.set(colour, egui::TextureOptions::NEAREST),
+        None => {
+            tex.handle = Some(ctx.load_texture("lensed-sky", colour, egui::TextureOptions::NEAREST))
+        }
+    }
     tex.version = sky.version;
     tex.mode = sky.mode;
 }

@@ -2,9 +2,10 @@
 
 use thiserror::Error;
 
-/// A configuration problem: which file, which key, what is allowed.
+/// A configuration problem: which file, which key, what is allowed. Shown as
+/// "FILE: KEY: MESSAGE", or "KEY: MESSAGE" for a config that has no file (the window's draft).
 #[derive(Debug, Error, Clone, PartialEq)]
-#[error("{file}: {key}: {message}")]
+#[error("{}{key}: {message}", if file.is_empty() { String::new() } else { format!("{file}: ") })]
 pub struct ConfigError {
     pub file: String,
     pub key: String,

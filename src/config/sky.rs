@@ -61,22 +61,3 @@ pub struct ViewConfig {
     pub layout: ViewLayout,
     pub theme: Theme,
 }
-
-impl super::RunConfig {
-    /// Whether `self` and `other` trace the same image geodesics: they differ at most in the
-    /// source's offset, size, shape, kind or picture (everything but its distance) and in the
-    /// window's `[view]`. An image of one is then the other's re-shaded
-    /// (`lensing::reshade`), without tracing its ray map again.
-    pub fn same_geodesics(&self, other: &super::RunConfig) -> bool {
-        let geodesic_part = |c: &super::RunConfig| {
-            let mut c = c.clone();
-            c.source = SourceConfig {
-                distance_mpc: c.source.distance_mpc,
-                ..SourceConfig::default()
-            };
-            c.view = ViewConfig::default();
-            c
-        };
-        geodesic_part(self) == geodesic_part(other)
-    }
-}

@@ -80,8 +80,6 @@ pub enum SimMessage {
 
 /// A rendered image with the model and source it was rendered from, so the client can trace
 /// a pixel's geodesic or the thin-lens comparison of the same scene without a round trip.
-/// `source` is the one shaded; a re-shaded image keeps the model of the image it came from,
-/// so `model.config.source` may be an earlier source (same geodesics, other offset or shape).
 #[derive(Clone)]
 pub struct RenderedImage {
     pub image: Arc<LensedImage>,

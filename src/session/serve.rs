@@ -127,9 +127,15 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
     let same = |r: &&RenderedImage| r.model.config.config().same_geodesics(job.config.config());
     if let Some(on_screen) = job.reuse.as_ref().filter(same) {
         let image = reshade(&on_screen.model, &on_screen.image, &source);
+        // The same lenses, field and rays, with this image's config (a few MB at most: the
+        // field is shared).
+        let model = Model {
+            config: job.config.clone(),
+            ..(*on_screen.model).clone()
+        };
         job.notify(ImageMessage::Rendered(RenderedImage {
             image: Arc::new(image),
-            model: on_screen.model.clone(),
+            model: Arc::new(model),
             source: Arc::new(source),
         }));
         return;

@@ -22,21 +22,37 @@ fn a_reshade_is_the_render_of_the_moved_source() {
     moved.source.kind = excalibur::config::SourceKind::Checkerboard;
     assert!(c.same_geodesics(&moved));
     let cancel = AtomicBool::new(false);
-    let model = Model::build(c.into_valid().unwrap(), Path::new("."), &mut FieldCache::default())
-        .unwrap();
-    let before = render(&model, &Source::new(&model.config.source, Path::new(".")).unwrap(), 48, &cancel)
-        .unwrap();
+    let model = Model::build(
+        c.into_valid().unwrap(),
+        Path::new("."),
+        &mut FieldCache::default(),
+    )
+    .unwrap();
+    let before = render(
+        &model,
+        &Source::new(&model.config.source, Path::new(".")).unwrap(),
+        48,
+        &cancel,
+    )
+    .unwrap();
     let source = Source::new(&moved.source, Path::new(".")).unwrap();
     let want = {
-        let m = Model::build(moved.into_valid().unwrap(), Path::new("."), &mut FieldCache::default())
-            .unwrap();
+        let m = Model::build(
+            moved.into_valid().unwrap(),
+            Path::new("."),
+            &mut FieldCache::default(),
+        )
+        .unwrap();
         render(&m, &source, 48, &cancel).unwrap()
     };
     let got = reshade(&model, &before, &source);
     assert_eq!(got.picture.rgb, want.picture.rgb);
     assert_eq!(got.images, want.images);
     assert_eq!(want.images.len(), 2, "a point lens: two images");
-    assert_ne!(got.images, before.images, "the images moved with the source");
+    assert_ne!(
+        got.images, before.images,
+        "the images moved with the source"
+    );
     assert_eq!(got.caustics, before.caustics);
     assert!(
         got.geodesics * 20 < want.geodesics,
@@ -62,7 +78,13 @@ fn the_session_reshades_only_what_the_source_alone_changed() {
             })
             .collect()
     };
-    let (rx, _k) = session.submit_image(c.clone().into_valid().unwrap(), dir.clone(), vec![40], 2, None);
+    let (rx, _k) = session.submit_image(
+        c.clone().into_valid().unwrap(),
+        dir.clone(),
+        vec![40],
+        2,
+        None,
+    );
     let first = images(rx).pop().unwrap();
     let mut moved = c.clone();
     moved.source.offset_mpc = [-0.03, 0.01];
@@ -75,12 +97,26 @@ fn the_session_reshades_only_what_the_source_alone_changed() {
     );
     let got = images(rx);
     assert_eq!(got.len(), 1, "one re-shaded image, no preview");
-    assert!(Arc::ptr_eq(&got[0].model, &first.model), "the same model");
+    assert!(
+        Arc::ptr_eq(&got[0].model.field, &first.model.field),
+        "the same field"
+    );
+    assert_eq!(got[0].model.config.source.offset_mpc, [-0.03, 0.01]);
     assert_eq!(got[0].image.map.beta, first.image.map.beta);
     assert_eq!(got[0].source.offset_mpc(), [-0.03, 0.01]);
     let mut farther = c.clone();
     farther.source.distance_mpc *= 1.2;
-    let (rx, _k) = session.submit_image(farther.into_valid().unwrap(), dir, vec![16, 40], 2, Some(first));
+    let (rx, _k) = session.submit_image(
+        farther.into_valid().unwrap(),
+        dir,
+        vec![16, 40],
+        2,
+        Some(first),
+    );
     let sizes: Vec<usize> = images(rx).iter().map(|r| r.image.sky.size).collect();
-    assert_eq!(sizes, vec![16, 40], "a new source plane is traced, coarse to fine");
+    assert_eq!(
+        sizes,
+        vec![16, 40],
+        "a new source plane is traced, coarse to fine"
+    );
 }
