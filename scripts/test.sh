@@ -40,3 +40,7 @@ python3 scripts/check_labels.py "$shot_dir/teach.png"
 python3 scripts/ui_wheel_check.py target/release/excalibur configs/teach_einstein_ring.toml \
   --view 310,130,1010,770 --wheel 150,600 --wheel 1150,650 --wheel 1150,170 --wheel 1100,420 \
   --zoom-at 660,450
+# Typed values commit once (5e14⏎ starts one run), rejected ones start nothing, and a source
+# dragged in the inset re-shades without tracing, never black, settled within 0.5 s.
+python3 scripts/ui_edit_check.py target/release/excalibur configs/teach_einstein_ring.toml \
+  --mass 172,119 --inset-source 1104,409 --sky 1030,48,1270,288

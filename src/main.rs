@@ -37,10 +37,23 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     let path = config_path(&args);
     let config = excalibur::config::RunConfig::load(&path, &args.sets.sets)?;
     cli::display::check_display(&path)?;
+    let inputs = cli::inputs_of(&path, &config);
     if let Some(shot) = &args.screenshot {
-        let inputs = cli::inputs_of(&path, &config);
         cli::refuse_output(shot, true, &inputs)?;
     }
+    // The log replaces a regular file that is none of the inputs, like the screenshot.
+    let log = match &args.log {
+        Some(p) => {
+            cli::refuse_output(p, true, &inputs)?;
+            Some(std::fs::File::create(p).map_err(|e| {
+                cli::exit::bad_input(anyhow::anyhow!(
+                    "{}: --log: cannot create: {e}",
+                    p.display()
+                ))
+            })?)
+        }
+        None => None,
+    };
     // The edit of --then-set, validated now so a bad key fails before a window opens.
     let then_config = if args.then_set.is_empty() {
         None
@@ -71,6 +84,7 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
         then: then_config,
         zoom_steps: args.zoom.unwrap_or(0),
         pick: args.pick,
+        log,
     })?)
 }
 

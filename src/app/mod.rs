@@ -12,6 +12,7 @@ mod frame;
 mod gizmos;
 pub mod layout;
 mod legend;
+pub mod log;
 mod pacing;
 pub mod panel;
 mod panel_config;
@@ -112,6 +113,8 @@ pub struct GuiOptions {
     pub zoom_steps: i32,
     /// Screenshot mode: the lensed image's pixel to pick (`--pick`), in 256² pixels.
     pub pick: Option<[f64; 2]>,
+    /// `--log FILE`: the runs, re-shades and images, a line each (`log.rs`).
+    pub log: Option<std::fs::File>,
 }
 
 /// The visualizer stopped with an error (e.g. a screenshot could not be written).
@@ -177,6 +180,11 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
         exaggeration: opts.bend,
         ..default()
     });
+    if let Some(file) = opts.log {
+        app.add_plugins(log::LogPlugin {
+            file: std::sync::Mutex::new(Some(file)),
+        });
+    }
     if let Some(path) = opts.screenshot {
         app.add_plugins(screenshot::ScreenshotPlugin {
             path,

@@ -98,7 +98,7 @@ pub fn teaching_ui(ui: &mut Ui, config: &mut RunConfig, sky: &mut SkyView, p: &m
         "field of view",
         &mut config.camera.field_of_view_arcsec,
         0.5,
-        "″",
+        "arcsec",
         "the image's side [arcsec]",
     );
 }

@@ -66,10 +66,9 @@ fn field_as(
             if problem.is_some() {
                 ui.visuals_mut().override_text_color = Some(REJECTED);
             }
-            let mut drag = DragValue::new(value).speed(speed).max_decimals(6);
-            if scientific {
-                drag = drag.custom_formatter(|v, _| format!("{v:.3e}"));
-            }
+            let drag = DragValue::new(value)
+                .speed(speed)
+                .custom_formatter(|v, _| shown(v, scientific));
             ui.add(
                 drag.suffix(suffix)
                     .update_while_editing(false)
@@ -95,6 +94,21 @@ fn field_as(
         ui.data_mut(|d| d.insert_temp(id, Some(message)));
     } else if response.changed() {
         ui.data_mut(|d| d.remove::<Option<String>>(id));
+    }
+}
+
+/// A value as a field shows it (the value itself is kept exactly): four significant decimals,
+/// or `1.234e-7` for very small and very large values and when `scientific`, so a dragged
+/// offset does not widen the panel with "0.054299".
+fn shown(v: f64, scientific: bool) -> String {
+    let a = v.abs();
+    if scientific || (a != 0.0 && !(1e-3..1e6).contains(&a)) {
+        format!("{v:.3e}")
+    } else {
+        let t = format!("{v:.4}");
+        let t = t.trim_end_matches('0');
+        t.strip_suffix('.')
+            .map_or(t.to_string(), |t| format!("{t}.0"))
     }
 }
 

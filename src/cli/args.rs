@@ -121,6 +121,10 @@ pub struct GuiArgs {
     pub pick: Option<[f64; 2]>,
     #[command(flatten)]
     pub sets: Overrides,
+    /// Write a line per run started, re-shade and image shown to FILE (seconds since the
+    /// window opened, lens masses, source offset): what input tests count.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
     /// Open the plot window from the start.
     #[arg(long)]
     pub plots: bool,
