@@ -3,6 +3,7 @@
 //! draft previewed where it differs from the run on screen (a lens moved or resized but not
 //! yet traced, or rejected) as a wire sphere labelled "edit".
 
+use super::colors::nice_length;
 use super::display::Display;
 use super::draft::Draft;
 use super::frame::{SceneFrame, SceneLabels};
@@ -188,16 +189,6 @@ fn cone_outline(gizmos: &mut Gizmos, c: &RunConfig, frame: &SceneFrame) {
             }
         }
     }
-}
-
-/// A round length (1, 2 or 5 × 10ⁿ) at most `x`.
-fn nice_length(x: f64) -> f64 {
-    let p = 10f64.powf(x.log10().floor());
-    [5.0, 2.0, 1.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v <= x)
-        .unwrap_or(p)
 }
 
 /// The overlays, drawn after the scene objects.

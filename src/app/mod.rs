@@ -24,6 +24,7 @@ pub mod scene;
 pub mod screenshot;
 pub mod simulation;
 pub mod sky;
+mod sky_axes;
 mod sky_panel;
 mod sky_readouts;
 pub mod timings;

@@ -106,8 +106,8 @@ pub fn sky_panel(
     let preview = image.sky.size < FINE_SIZE;
     if preview {
         painter.text(
-            rect.left_top() + Vec2::new(4.0, 4.0),
-            egui::Align2::LEFT_TOP,
+            rect.right_top() + Vec2::new(-4.0, 4.0),
+            egui::Align2::RIGHT_TOP,
             format!("preview {0}² · refining…", image.sky.size),
             egui::FontId::proportional(12.0),
             Color32::WHITE,
@@ -115,6 +115,8 @@ pub fn sky_panel(
     } else {
         draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
     }
+    let text_size = ui.style().text_styles[&egui::TextStyle::Body].size;
+    super::sky_axes::draw_axes(&painter, rect, image, &to_screen, text_size);
     interact(&response, rect, sky, draft, image);
     ui.horizontal_wrapped(|ui| {
         let o = &mut sky.overlays;
@@ -126,7 +128,7 @@ pub fn sky_panel(
     if sky.overlays.caustics && !preview {
         source_inset(ui, draft, image);
     }
-    super::sky_readouts::readouts(ui, sky, image);
+    super::sky_readouts::readouts(ui, sky, draft, image);
 }
 
 /// Uploads the picture of the current mode when the image or the mode changed.
@@ -206,30 +208,36 @@ fn draw_overlays(
         }
     }
     if o.images {
+        let markers: Vec<Pos2> = image.images.iter().map(|im| to_screen(im.theta)).collect();
+        for p in &markers {
+            painter.circle_stroke(*p, 6.0, Stroke::new(2.0, IMAGE_MARK));
+        }
+        let frame = painter.clip_rect();
+        let mut taken: Vec<Rect> = markers
+            .iter()
+            .map(|p| Rect::from_center_size(*p, Vec2::splat(14.0)))
+            .collect();
         for (k, im) in image.images.iter().enumerate() {
-            let p = to_screen(im.theta);
-            painter.circle_stroke(p, 6.0, Stroke::new(2.0, IMAGE_MARK));
-            // Labels alternate above and below their marker, on the side facing the centre,
-            // so neighbours and the panel's edge do not cut them.
-            let left = p.x > to_screen([0.0, 0.0]).x;
-            let above = k % 2 == 0;
-            let anchor = match (left, above) {
-                (true, true) => egui::Align2::RIGHT_BOTTOM,
-                (true, false) => egui::Align2::RIGHT_TOP,
-                (false, true) => egui::Align2::LEFT_BOTTOM,
-                (false, false) => egui::Align2::LEFT_TOP,
-            };
-            let offset = Vec2::new(
-                if left { -4.0 } else { 4.0 },
-                if above { -8.0 } else { 8.0 },
-            );
-            painter.text(
-                p + offset,
-                anchor,
+            let galley = painter.layout_no_wrap(
                 image_label(k, im, image),
                 egui::FontId::proportional(label_size),
                 IMAGE_MARK,
             );
+            if let Some(r) = place_label(markers[k], galley.size(), frame, &taken) {
+                painter.rect_filled(r.expand(1.0), 2.0, LABEL_BACKING);
+                painter.galley(r.min, galley, IMAGE_MARK);
+                taken.push(r);
+            } else {
+                // No free place: the order number alone, beside the marker.
+                let r = painter.text(
+                    markers[k] + Vec2::new(8.0, -8.0),
+                    egui::Align2::LEFT_BOTTOM,
+                    format!("{}", k + 1),
+                    egui::FontId::proportional(label_size),
+                    IMAGE_MARK,
+                );
+                taken.push(r);
+            }
         }
     }
     if let Some(p) = &sky.picked {
@@ -247,6 +255,31 @@ fn draw_overlays(
         let c = to_screen(image.sky.angles_of(d));
         painter.circle_stroke(c, 9.0, Stroke::new(2.0, SELECTED_RAY));
     }
+}
+
+/// Label backing: the labels read over bright arcs and the checkerboard alike.
+const LABEL_BACKING: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 180);
+
+/// Where a label of `size` goes next to the marker at `at`: the first of eight places around
+/// it (right, left, above, below, then the diagonals) that lies inside `frame` and overlaps no
+/// rectangle in `taken` (markers and labels already placed); None when none is free.
+fn place_label(at: Pos2, size: Vec2, frame: Rect, taken: &[Rect]) -> Option<Rect> {
+    let gap = 9.0;
+    let (w, h) = (size.x, size.y);
+    let offsets = [
+        Vec2::new(gap, -h / 2.0),
+        Vec2::new(-gap - w, -h / 2.0),
+        Vec2::new(-w / 2.0, -gap - h),
+        Vec2::new(-w / 2.0, gap),
+        Vec2::new(gap, -gap - h),
+        Vec2::new(-gap - w, -gap - h),
+        Vec2::new(gap, gap),
+        Vec2::new(-gap - w, gap),
+    ];
+    offsets
+        .iter()
+        .map(|o| Rect::from_min_size(at + *o, size))
+        .find(|r| frame.contains_rect(*r) && taken.iter().all(|t| !t.intersects(*r)))
 }
 
 /// "1st μ +2.50" or "2nd +11.7 d μ −1.50".
@@ -304,20 +337,51 @@ fn move_source(draft: &mut Draft, image: &LensedImage, beta: [f64; 2]) {
     draft.touched(Instant::now());
 }
 
-/// The source plane at twice the image's scale: caustics and the source, which can be dragged.
+/// The half-width [rad] of the inset that shows every caustic and the source with a margin
+/// (a third more than their farthest point from the axis, rounded up to a round number of
+/// arcsec), and at least a twentieth of the image's field.
+fn inset_half_width(image: &LensedImage, source: &crate::config::SourceConfig) -> f64 {
+    let d_s_mpc = image.sky.source_distance_m / MPC_M;
+    let far = image
+        .caustics
+        .iter()
+        .flatten()
+        .map(|b| b[0].abs().max(b[1].abs()))
+        .chain(
+            source
+                .offset_mpc
+                .iter()
+                .map(|o| (o.abs() + source.size_mpc) / d_s_mpc),
+        )
+        .fold(0.0, f64::max);
+    let half = (far * 4.0 / 3.0).max(image.sky.fov_rad / 20.0);
+    super::colors::nice_ceiling(half / ARCSEC) * ARCSEC
+}
+
+/// The source plane, zoomed to fit the caustics and the source (its scale written in its
+/// corner): the source can be dragged across the caustics. The zoom is kept while a drag lasts,
+/// so the source stays under the pointer.
 fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
     let side = 150.0;
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(8, 10, 20));
-    // The inset spans half the image's field of view.
-    let span = 0.5 * image.sky.fov_rad;
+    let id = response.id.with("half-width");
+    let kept = ui.data(|d| d.get_temp::<f64>(id));
+    let half = match kept.filter(|_| response.dragged()) {
+        Some(h) => h,
+        None => inset_half_width(image, &draft.config.source),
+    };
+    ui.data_mut(|d| d.insert_temp(id, half));
+    let span = 2.0 * half;
     let to_screen = |b: [f64; 2]| {
         rect.center() + Vec2::new((b[0] / span) as f32 * side, -(b[1] / span) as f32 * side)
     };
     for c in &image.caustics {
         let points: Vec<Pos2> = c.iter().map(|b| to_screen(*b)).collect();
-        if points.len() == 1 || points.windows(2).all(|w| w[0].distance(w[1]) < 1.0) {
+        // A point caustic (a round lens's) is a dot; anything wider than 2 points is drawn.
+        let extent = egui::Rect::from_points(&points);
+        if points.len() == 1 || extent.width().max(extent.height()) < 2.0 {
             painter.circle_filled(points[0], 2.5, CAUSTIC);
         } else {
             painter.add(egui::Shape::line(points, Stroke::new(1.5, CAUSTIC)));
@@ -332,7 +396,7 @@ fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
     painter.text(
         rect.left_top() + Vec2::new(4.0, 2.0),
         egui::Align2::LEFT_TOP,
-        "source plane",
+        format!("source plane · ±{} arcsec", half / ARCSEC),
         egui::FontId::proportional(11.0),
         Color32::GRAY,
     );

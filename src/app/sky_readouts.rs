@@ -2,12 +2,14 @@
 //! what the picture cannot show (images hidden in a core), and the cost and timing of the image.
 
 use super::colors::PICK;
+use super::draft::Draft;
 use super::readouts::WARN;
 use super::sky::{SkyMode, SkyView};
+use super::sky_axes::{fitting_fov_arcsec, ring_fits};
 use crate::lensing::{LensedImage, ARCSEC};
 use bevy_egui::egui::{Color32, Ui};
 
-pub fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
+pub fn readouts(ui: &mut Ui, sky: &SkyView, draft: &mut Draft, image: &LensedImage) {
     let arcsec = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.2} arcsec", r / ARCSEC));
     ui.label(format!(
         "θ_E predicted ({}) {} · measured {}",
@@ -15,6 +17,27 @@ pub fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
         arcsec(image.einstein_predicted),
         arcsec(image.einstein_measured)
     ));
+    if let (Some(false), Some(te)) = (ring_fits(image), image.einstein_predicted) {
+        let fov = image.sky.fov_rad / ARCSEC;
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(
+                WARN,
+                format!(
+                    "the predicted ring (θ_E {:.1} arcsec) does not fit the {fov:.0} arcsec frame",
+                    te / ARCSEC
+                ),
+            );
+            let fit = fitting_fov_arcsec(te);
+            if ui
+                .button(format!("field of view {fit} arcsec"))
+                .on_hover_text("widen the frame to 2.5 θ_E")
+                .clicked()
+            {
+                draft.config.camera.field_of_view_arcsec = fit;
+                draft.touched(std::time::Instant::now());
+            }
+        });
+    }
     ui.label(format!(
         "{} images · total |μ| {:.2}",
         image.images.len(),
@@ -24,6 +47,17 @@ pub fn readouts(ui: &mut Ui, sky: &SkyView, image: &LensedImage) {
             .map(|i| i.magnification.abs())
             .sum::<f64>()
     ));
+    // Every image in full, so a marker labelled by its number alone (no room beside it) is read.
+    for (k, im) in image.images.iter().enumerate() {
+        let delay_d = (im.arrival_s - image.images[0].arrival_s) / 86_400.0;
+        ui.small(format!(
+            "{}. θ = ({:+.2}, {:+.2}) arcsec · μ {:+.2} · +{delay_d:.1} d",
+            k + 1,
+            im.theta[0] / ARCSEC,
+            im.theta[1] / ARCSEC,
+            im.magnification
+        ));
+    }
     for w in &image.warnings {
         ui.colored_label(WARN, w);
     }

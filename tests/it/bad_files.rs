@@ -59,7 +59,7 @@ fn bad_potential_files_and_configs_exit_2_naming_the_file() {
         let set = format!("potential.file=\"{}\"", path.display());
         let r = run(&[
             "run",
-            "configs/default.toml",
+            "configs/cluster_grid.toml",
             "--set",
             "potential.nodes=16",
             "--set",
@@ -93,7 +93,7 @@ fn bad_potential_files_and_configs_exit_2_naming_the_file() {
 /// valid config, and never panics.
 #[test]
 fn random_overrides_give_an_error_or_a_valid_config_never_a_panic() {
-    let base = std::fs::read_to_string("configs/default.toml").unwrap();
+    let base = std::fs::read_to_string("configs/cluster_grid.toml").unwrap();
     let keys = [
         "title",
         "threads",
@@ -166,7 +166,7 @@ fn random_overrides_give_an_error_or_a_valid_config_never_a_panic() {
                     return;
                 }
             }
-            if let Ok(c) = RunConfig::from_toml_str(&base, "default.toml", &overrides) {
+            if let Ok(c) = RunConfig::from_toml_str(&base, "cluster_grid.toml", &overrides) {
                 // A valid config really is valid: every float finite.
                 let text = c.to_toml();
                 assert!(!text.contains("nan") && !text.contains("inf"), "{text}");

@@ -94,7 +94,7 @@ fn check_every_config() {
 fn set_overrides_reach_the_resolved_config() {
     let o = run(&[
         "check",
-        "configs/default.toml",
+        "configs/cluster_grid.toml",
         "--set",
         "potential.nodes=64",
         "--set",

@@ -21,8 +21,8 @@ fn a_coarse_grid_is_warned_about_and_the_warning_is_kept() {
     let dir = tmp();
     let out = dir.path().join("coarse.h5");
     let o = out.to_str().unwrap();
-    // The default scene: a 5 Mpc sphere on 7.8 Mpc cells, rays 3–30 Mpc from its centre.
-    let (w, err) = warnings_of(&["run", "configs/default.toml", "-o", o, "--json"]);
+    // The grid cluster (configs/cluster_grid.toml): a 5 Mpc sphere on 7.8 Mpc cells, rays 3–30 Mpc from its centre.
+    let (w, err) = warnings_of(&["run", "configs/cluster_grid.toml", "-o", o, "--json"]);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
         w[0].starts_with("lens 0: 91 of 91 rays pass within 5 grid cells"),
@@ -42,7 +42,7 @@ fn a_coarse_grid_is_warned_about_and_the_warning_is_kept() {
     // Analytic lenses have no grid to be coarse: no warning, none stored.
     let (w, err) = warnings_of(&[
         "run",
-        "configs/default.toml",
+        "configs/cluster_grid.toml",
         "-o",
         o,
         "--force",

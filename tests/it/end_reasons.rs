@@ -84,7 +84,7 @@ fn distance_and_scale_factor_stops_land_on_their_values() {
 #[test]
 fn a_redshift_stop_lands_on_the_redshift() {
     for method in [MethodKind::Rk4, MethodKind::Dopri5] {
-        let mut c = RunConfig::load(Path::new("configs/default.toml"), &[])
+        let mut c = RunConfig::load(Path::new("configs/cluster_grid.toml"), &[])
             .unwrap()
             .config()
             .clone();
@@ -164,7 +164,7 @@ fn a_potential_beyond_the_weak_field_is_reported_as_such() {
 #[test]
 fn leaving_the_grid_ends_inside_within_a_step_and_outside_cannot_start() {
     for method in [MethodKind::Rk4, MethodKind::Dopri5] {
-        let mut c = RunConfig::load(Path::new("configs/default.toml"), &[])
+        let mut c = RunConfig::load(Path::new("configs/cluster_grid.toml"), &[])
             .unwrap()
             .config()
             .clone();

@@ -34,7 +34,7 @@ fn base_config() -> RunConfig {
         ("rays.half_angle_deg".to_string(), "1.5".to_string()),
         ("lenses.0.radius_mpc".to_string(), "40.0".to_string()),
     ];
-    RunConfig::load(Path::new("configs/default.toml"), &overrides)
+    RunConfig::load(Path::new("configs/cluster_grid.toml"), &overrides)
         .unwrap()
         .config()
         .clone()

@@ -51,7 +51,7 @@ fn a_closed_stdout_ends_each_printing_command_quietly() {
 #[cfg(feature = "gui")]
 #[test]
 fn no_display_is_a_clear_error_naming_the_variables() {
-    for args in [vec!["gui", "configs/default.toml"], vec![]] {
+    for args in [vec!["gui", "configs/cluster_grid.toml"], vec![]] {
         let o = exe()
             .args(&args)
             .env_remove("DISPLAY")
