@@ -160,6 +160,24 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// "X0,Y0..X1,Y1": two source-plane offsets [Mpc], finite.
+fn parse_path(s: &str) -> Result<([f64; 2], [f64; 2]), String> {
+    let point = |p: &str| -> Result<[f64; 2], String> {
+        let v: Vec<f64> = p
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().map_err(|e| format!("`{x}`: {e}")))
+            .collect::<Result<_, _>>()?;
+        match v[..] {
+            [x, y] if x.is_finite() && y.is_finite() => Ok([x, y]),
+            _ => Err(format!("`{p}` is not two finite numbers X,Y [Mpc]")),
+        }
+    };
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| "expected X0,Y0..X1,Y1 (source offsets in Mpc)".to_string())?;
+    Ok((point(a)?, point(b)?))
+}
+
 #[derive(Args)]
 pub struct ImageArgs {
     pub config: PathBuf,
@@ -180,6 +198,14 @@ pub struct ImageArgs {
     /// Draw the critical curves and the images of the source centre over the picture.
     #[arg(long)]
     pub curves: bool,
+    /// Instead of the picture: the light curve of a point source moved in a straight line from
+    /// offset X0,Y0 to X1,Y1 [Mpc] in the source plane; -o gets a CSV (step, offsets, u = β/θ_E,
+    /// images, total |μ|).
+    #[arg(long, value_name = "X0,Y0..X1,Y1", value_parser = parse_path, conflicts_with_all = ["maps", "curves"])]
+    pub light_curve: Option<([f64; 2], [f64; 2])>,
+    /// Positions along the light curve's path, both ends included.
+    #[arg(long, default_value_t = 101, value_parser = clap::value_parser!(u32).range(2..=100_000), requires = "light_curve")]
+    pub steps: u32,
     /// Worker threads (0 = all cores); overrides the config's `threads`.
     #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,

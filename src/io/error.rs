@@ -58,7 +58,7 @@ impl IoError {
             IoError::Hdf5 { path, what, source }
         }
     }
-    pub(crate) fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {
+    pub fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {
         let path = path.to_path_buf();
         move |source| IoError::File { path, what, source }
     }

@@ -11,6 +11,7 @@ mod einstein;
 mod hidden;
 mod images;
 mod lensed;
+mod light_curve;
 mod maps;
 mod raymap;
 mod render;
@@ -25,6 +26,7 @@ pub use einstein::{
 };
 pub use images::Image;
 pub use lensed::LensedImage;
+pub use light_curve::{light_curve, CurvePoint};
 pub use maps::write_maps;
 pub use raymap::RayMap;
 pub use render::{draw_overlays, render, render_progressive};

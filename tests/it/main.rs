@@ -16,6 +16,7 @@ mod delays;
 mod end_reasons;
 mod grid_accuracy;
 mod lensing;
+mod light_curve;
 mod packets;
 mod physics_flrw;
 mod physics_lenses;
