@@ -138,9 +138,24 @@ fn load_config_into(
 /// Dialog answers on their way back from the dialog thread.
 #[derive(Resource)]
 pub struct BrowseChannel {
-    tx: Sender<(PathField, PathBuf)>,
-    rx: Receiver<(PathField, PathBuf)>,
+    tx: Sender<(PathField, DialogAnswer)>,
+    rx: Receiver<(PathField, DialogAnswer)>,
 }
+
+/// What the dialog thread reports.
+pub enum DialogAnswer {
+    Picked(PathBuf),
+    /// No dialog could be shown (rfd's portal backend needs xdg-desktop-portal on the D-Bus
+    /// session bus): the words say so.
+    Unavailable(String),
+}
+
+/// A dialog that answers "nothing picked" faster than this was never shown: no person
+/// cancels a file dialog within a quarter of a second.
+const DIALOG_NOT_SHOWN: std::time::Duration = std::time::Duration::from_millis(250);
+
+const NO_DIALOG: &str = "no file dialog is available here (it needs xdg-desktop-portal on \
+    the D-Bus session bus, which this desktop does not run): type the path in the field";
 
 impl Default for BrowseChannel {
     fn default() -> Self {
@@ -214,8 +229,12 @@ pub fn handle_file_actions(
             }
             PanelAction::OpenRun(p) => open_run(&mut draft, &mut view, p),
             PanelAction::Browse(field) => {
-                spawn_dialog(*field, browse.tx.clone());
-                Ok("file dialog opened".into())
+                if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+                    Err(NO_DIALOG.to_string())
+                } else {
+                    spawn_dialog(*field, browse.tx.clone());
+                    Ok("opening the file dialog…".into())
+                }
             }
             _ => continue,
         };
@@ -230,7 +249,15 @@ pub fn handle_file_actions(
             Err(e) => view.error = Some(e),
         }
     }
-    while let Ok((field, path)) = browse.rx.try_recv() {
+    while let Ok((field, answer)) = browse.rx.try_recv() {
+        let path = match answer {
+            DialogAnswer::Picked(p) => p,
+            DialogAnswer::Unavailable(e) => {
+                view.error = Some(e);
+                continue;
+            }
+        };
+        info.0 = Some(format!("picked {}", path.display()));
         let text = path.display().to_string();
         match field {
             PathField::Config => paths.config = text,
@@ -255,19 +282,26 @@ fn open_run(draft: &mut Draft, view: &mut RunView, path: &Path) -> Result<String
     Ok(format!("opened {} ({n} rays)", path.display()))
 }
 
-fn spawn_dialog(field: PathField, tx: Sender<(PathField, PathBuf)>) {
+fn spawn_dialog(field: PathField, tx: Sender<(PathField, DialogAnswer)>) {
     let spawned = std::thread::Builder::new()
         .name("file-dialog".into())
         .spawn(move || {
+            let asked = std::time::Instant::now();
             let dialog = rfd::FileDialog::new();
             let picked = match field {
                 PathField::Config => dialog.add_filter("config", &["toml"]).pick_file(),
                 PathField::Export => dialog.add_filter("HDF5", &["h5", "hdf5"]).save_file(),
                 PathField::Run => dialog.add_filter("HDF5", &["h5", "hdf5"]).pick_file(),
             };
-            if let Some(p) = picked {
-                let _ = tx.send((field, p));
-            }
+            let answer = match picked {
+                Some(p) => DialogAnswer::Picked(p),
+                None if asked.elapsed() < DIALOG_NOT_SHOWN => {
+                    DialogAnswer::Unavailable(NO_DIALOG.to_string())
+                }
+                // Cancelled by the person: nothing to say.
+                None => return,
+            };
+            let _ = tx.send((field, answer));
         });
     if let Err(e) = spawned {
         error!("cannot start the file dialog thread: {e}");
@@ -290,6 +324,27 @@ pub fn handle_drops(
     }
 }
 
+/// The window's title names the config being edited and, when one is open, the run on screen.
+fn window_title(
+    paths: Res<PathFields>,
+    view: Res<RunView>,
+    draft: Res<Draft>,
+    mut windows: Query<&mut Window>,
+) {
+    if !(paths.is_changed() || view.is_changed()) {
+        return;
+    }
+    let title = match &view.loaded_from {
+        Some(run) => format!("excalibur: run {} (opened file)", run.display()),
+        None => format!("excalibur: {} ({})", draft.config.title, paths.config),
+    };
+    for mut w in &mut windows {
+        if w.title != title {
+            w.title = title.clone();
+        }
+    }
+}
+
 /// Files: typed paths, load/save/export/open, drops and dialogs.
 pub struct FilesPlugin {
     pub config_path: PathBuf,
@@ -305,7 +360,7 @@ impl Plugin for FilesPlugin {
             .add_message::<FileDragAndDrop>()
             .add_systems(
                 Update,
-                (handle_drops, handle_file_actions)
+                (handle_drops, handle_file_actions, window_title)
                     .chain()
                     .in_set(AppSet::Controls),
             );

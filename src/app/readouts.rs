@@ -148,6 +148,17 @@ fn overlay_contents(
     // A fixed width: the legends must not be laid out in whatever sliver the area gets first.
     ui.set_min_width(250.0);
     ui.set_max_width(420.0);
+    if let Some(run) = &view.loaded_from {
+        // The rays are a file's; the sky beside them is traced from the live draft.
+        ui.label(
+            RichText::new(format!(
+                "rays from the run file {} · the sky shows the live config",
+                run.display()
+            ))
+            .color(WARN)
+            .strong(),
+        );
+    }
     if display.exaggeration > 1.0 {
         ui.label(
             RichText::new(format!(

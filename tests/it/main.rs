@@ -13,6 +13,7 @@ mod cli_resolution;
 mod common;
 mod cores;
 mod delays;
+mod edits_bridge;
 mod end_reasons;
 mod grid_accuracy;
 mod lensing;
