@@ -38,6 +38,16 @@ pub fn nice_ceiling(x: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
+/// A round length (1, 2 or 5 × 10ⁿ) at most `x`: scale bars and tick steps.
+pub fn nice_length(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v <= x)
+        .unwrap_or(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,14 +88,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A round length (1, 2 or 5 × 10ⁿ) at most `x`: scale bars and tick steps.
-pub fn nice_length(x: f64) -> f64 {
-    let p = 10f64.powf(x.log10().floor());
-    [5.0, 2.0, 1.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v <= x)
-        .unwrap_or(p)
 }
