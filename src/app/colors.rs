@@ -48,6 +48,10 @@ pub fn nice_length(x: f64) -> f64 {
         .unwrap_or(p)
 }
 
+/// The sky's caustics (orange) and the images of the source centre and the source (yellow).
+pub const CAUSTIC: bevy_egui::egui::Color32 = bevy_egui::egui::Color32::from_rgb(255, 150, 60);
+pub const IMAGE_MARK: bevy_egui::egui::Color32 = bevy_egui::egui::Color32::from_rgb(255, 230, 60);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,7 @@ pub mod screenshot;
 pub mod simulation;
 pub mod sky;
 mod sky_axes;
+mod sky_inset;
 mod sky_panel;
 mod sky_readouts;
 pub mod timings;

@@ -15,7 +15,7 @@ pub(crate) fn config(name: &str) -> RunConfig {
 
 /// A small, fast run: 3×4 cone (9 rays: the seed's counting has one central ray) through an analytic cluster, 200 steps of 5 Mpc.
 pub(crate) fn small() -> RunConfig {
-    let mut c = config("default");
+    let mut c = config("cluster_grid");
     c.potential.mode = excalibur::config::PotentialMode::Analytic;
     c.rays.n_theta = 3;
     c.rays.n_phi = 4;
