@@ -147,6 +147,8 @@ pub fn camera_control(
     for a in actions.read() {
         match a {
             PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame, axis),
+            // A new config is framed afresh when its run arrives, whatever the old zoom.
+            PanelAction::LoadConfig(_) => interaction.framed = None,
             PanelAction::FocusLens(i) => {
                 if let Some(l) = draft.config.lenses.get(*i) {
                     orbit.target = frame.to_scene(l.center_mpc);

@@ -5,11 +5,14 @@
 //!
 //! No egui here (the panel is `sky_panel.rs`): the headless bridge tests drive this plugin.
 
+use super::actions::PanelAction;
+use super::display::Presentation;
 use super::draft::Draft;
 use super::layout::AppSet;
 use super::simulation::{SimCommand, Simulation, Track};
 use super::timings::FrameTimings;
 use crate::config::ValidConfig;
+use crate::config::ViewLayout;
 use crate::lensing::{lens_centroid, Landing, Picture, SkyTracer, ThinLens};
 use crate::session::{ImageMessage, Pass, RenderedImage, TrackPoint};
 use crate::units::MPC_M;
@@ -241,6 +244,25 @@ fn submit_on_start(
     }
 }
 
+/// A loaded config opens as its `[view]` says: a teaching preset chosen from the research
+/// window opens the sky panel and the teaching layout (and its theme); a research config keeps
+/// what is on screen.
+fn follow_loaded_view(
+    mut actions: MessageReader<PanelAction>,
+    draft: Res<Draft>,
+    mut sky: ResMut<SkyView>,
+    mut presentation: ResMut<Presentation>,
+) {
+    let loaded = actions
+        .read()
+        .any(|a| matches!(a, PanelAction::LoadConfig(_)));
+    if loaded && draft.config.view.layout == ViewLayout::Teaching {
+        sky.open = true;
+        presentation.layout = ViewLayout::Teaching;
+        presentation.theme = draft.config.view.theme;
+    }
+}
+
 /// Opening the panel renders the draft's image if none is on screen.
 fn render_when_opened(mut sky: ResMut<SkyView>, sim: Res<Simulation>, draft: Res<Draft>) {
     if sky.open && sky.rendered.is_none() && !sky.rendering && sky.error.is_none() {
@@ -317,6 +339,10 @@ impl Plugin for SkyPlugin {
             ..default()
         })
         .add_systems(Update, drain_images.in_set(AppSet::Drain))
+        .add_systems(
+            Update,
+            follow_loaded_view.after(super::files::handle_file_actions),
+        )
         .add_systems(
             Last,
             (submit_on_start, render_when_opened)

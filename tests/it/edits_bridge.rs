@@ -72,3 +72,26 @@ fn browse_says_when_no_file_dialog_can_appear() {
         assert!(error.is_none(), "{error:?}");
     }
 }
+
+#[test]
+fn a_teaching_preset_loaded_from_the_research_window_opens_the_sky() {
+    use excalibur::app::display::Presentation;
+    use excalibur::app::sky::SkyView;
+    use excalibur::config::ViewLayout;
+    let mut app = app(small());
+    app.update();
+    assert!(!app.world().resource::<SkyView>().open, "research: no sky");
+    app.world_mut().write_message(PanelAction::LoadConfig(
+        "configs/teach_einstein_ring.toml".into(),
+    ));
+    app.update();
+    app.update();
+    assert!(
+        app.world().resource::<SkyView>().open,
+        "teaching: the sky opens"
+    );
+    assert_eq!(
+        app.world().resource::<Presentation>().layout,
+        ViewLayout::Teaching
+    );
+}

@@ -13,6 +13,7 @@ mod cli_resolution;
 mod common;
 mod cores;
 mod delays;
+#[cfg(feature = "gui")]
 mod edits_bridge;
 mod end_reasons;
 mod grid_accuracy;
