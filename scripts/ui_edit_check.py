@@ -147,13 +147,18 @@ def main():
                 shot("during_drag.png", s)
         xdo(display, "mouseup", 1)
         last_step = time.time()
-        frames, prev, last_change = [], grab(display), last_step
+        # Screenshots after the drag, each with the time just before it was taken: a change
+        # first seen in a screenshot happened before that time. They are judged afterwards, so
+        # the sampling stays quick (an xwd grab takes ~0.1 s).
+        shots = []
         while time.time() - last_step < 2.5:
-            time.sleep(0.1)
-            s = grab(display)
+            shots.append((time.time(), grab(display)))
+            time.sleep(0.05)
+        prev, last_change = shots[0][1], last_step
+        for t, s in shots[1:]:
             darkest = min(darkest, lit(s, a.sky))
             if changed(prev, s, a.sky) > 1e-4:
-                last_change = time.time()
+                last_change = t
             prev = s
         shot("after_drag.png", prev)
         shades = [l for l in log_lines(log) if l[0] == "shade"]
