@@ -30,7 +30,6 @@ pub enum SetupError {
 }
 
 /// Everything needed to trace a config's rays.
-#[derive(Clone)]
 pub struct Model {
     pub config: ValidConfig,
     pub background: Background,

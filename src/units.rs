@@ -13,6 +13,10 @@ pub const INV_C2: f64 = 1.0 / C2;
 pub const G_SI: f64 = 6.674_30e-11;
 /// Solar mass [kg].
 pub const M_SUN_KG: f64 = 1.988_47e30;
+
+/// Seconds in a day, for delays shown in days.
+pub const DAY_S: f64 = 86_400.0;
+
 /// Parsec [m].
 pub const PC_M: f64 = 3.085_677_581e16;
 /// Megaparsec [m].

@@ -65,7 +65,7 @@ fn log_images(sky: Res<SkyView>, log: Option<ResMut<RunLog>>) {
             "image {}² images={} {}",
             r.image.sky.size,
             r.image.images.len(),
-            describe(r.model.config.config())
+            describe(r.config.config())
         );
         log.line(&text);
     }

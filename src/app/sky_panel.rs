@@ -21,9 +21,6 @@ pub struct SkyTexture {
 const CURVE: Color32 = Color32::from_rgb(60, 230, 255);
 const SELECTED_RAY: Color32 = Color32::from_rgb(255, 140, 0);
 
-/// Seconds in a day, for delays.
-const DAY_S: f64 = 86_400.0;
-
 /// The panel docked right of the 3-D view (when open); returns its width in points.
 pub fn right_panel(
     root: &mut Ui,
@@ -287,7 +284,7 @@ fn image_label(k: usize, im: &crate::lensing::Image, image: &LensedImage) -> Str
     if k == 0 {
         return format!("{order} μ {:+.2}", im.magnification);
     }
-    let delay_d = (im.arrival_s - image.images[0].arrival_s) / DAY_S;
+    let delay_d = (im.arrival_s - image.images[0].arrival_s) / crate::units::DAY_S;
     format!("{order} +{delay_d:.1} d μ {:+.2}", im.magnification)
 }
 

@@ -49,7 +49,7 @@ pub fn readouts(ui: &mut Ui, sky: &SkyView, draft: &mut Draft, image: &LensedIma
     ));
     // Every image in full, so a marker labelled by its number alone (no room beside it) is read.
     for (k, im) in image.images.iter().enumerate() {
-        let delay_d = (im.arrival_s - image.images[0].arrival_s) / 86_400.0;
+        let delay_d = (im.arrival_s - image.images[0].arrival_s) / crate::units::DAY_S;
         ui.small(format!(
             "{}. θ = ({:+.2}, {:+.2}) arcsec · μ {:+.2} · +{delay_d:.1} d",
             k + 1,

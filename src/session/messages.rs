@@ -83,7 +83,11 @@ pub enum SimMessage {
 #[derive(Clone)]
 pub struct RenderedImage {
     pub image: Arc<LensedImage>,
+    /// The model its geodesics were traced in. A re-shaded image shares the model of the image
+    /// it came from (same geodesics), so `model.config` may hold an earlier source: the
+    /// config this image shows is `config`.
     pub model: Arc<Model>,
+    pub config: ValidConfig,
     pub source: Arc<Source>,
 }
 

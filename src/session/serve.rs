@@ -124,18 +124,15 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
         Ok(s) => s,
         Err(e) => return fail(e.into()),
     };
-    let same = |r: &&RenderedImage| r.model.config.config().same_geodesics(job.config.config());
+    let same = |r: &&RenderedImage| r.config.config().same_geodesics(job.config.config());
     if let Some(on_screen) = job.reuse.as_ref().filter(same) {
         let image = reshade(&on_screen.model, &on_screen.image, &source);
-        // The same lenses, field and rays, with this image's config (a few MB at most: the
-        // field is shared).
-        let model = Model {
-            config: job.config.clone(),
-            ..(*on_screen.model).clone()
-        };
+        // The model is shared, not copied: every frame of a drag comes here, and a model
+        // holds the run's rays (up to 10⁶ in the window).
         job.notify(ImageMessage::Rendered(RenderedImage {
             image: Arc::new(image),
-            model: Arc::new(model),
+            model: on_screen.model.clone(),
+            config: job.config.clone(),
             source: Arc::new(source),
         }));
         return;
@@ -150,6 +147,7 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
         let rendered = RenderedImage {
             image: Arc::new(image),
             model: model.clone(),
+            config: model.config.clone(),
             source: source.clone(),
         };
         if !job.notify(ImageMessage::Rendered(rendered)) {

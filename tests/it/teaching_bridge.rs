@@ -19,7 +19,7 @@ fn refined_image_of(app: &mut App, what: &str, of: impl Fn(&RunConfig) -> bool) 
         let sky = w.resource::<SkyView>();
         sky.rendered
             .as_ref()
-            .is_some_and(|r| r.image.sky.size == IMAGE_SIZES[1] && of(r.model.config.config()))
+            .is_some_and(|r| r.image.sky.size == IMAGE_SIZES[1] && of(r.config.config()))
     });
 }
 
