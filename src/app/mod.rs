@@ -2,37 +2,12 @@
 //! library calls as the CLI. One plugin per file, each adding its own systems to the ordered
 //! sets of [`layout::AppSet`]; this file only composes them and opens the window.
 
-mod actions;
-pub mod camera;
-mod colors;
-pub mod display;
-pub mod draft;
-pub mod files;
-mod frame;
-mod gizmos;
-pub mod layout;
-mod legend;
-pub mod log;
-mod pacing;
+pub mod bridge;
+pub mod capture;
 pub mod panel;
-mod panel_config;
-mod panel_files;
-mod panel_teaching;
-pub mod plots;
-mod readouts;
 pub mod scene;
-pub mod screenshot;
-pub mod simulation;
+pub mod shared;
 pub mod sky;
-mod sky_axes;
-mod sky_inset;
-mod sky_panel;
-mod sky_readouts;
-pub mod timings;
-pub mod trajectories;
-mod widgets;
-
-pub use actions::{PanelAction, PathField};
 
 use crate::config::{ValidConfig, ViewLayout};
 use crate::session;
@@ -59,21 +34,21 @@ impl Plugin for CorePlugin {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         app.add_plugins((
-            layout::LayoutPlugin,
-            simulation::SimulationPlugin { base_dir },
-            draft::DraftPlugin {
+            shared::layout::LayoutPlugin,
+            bridge::simulation::SimulationPlugin { base_dir },
+            bridge::draft::DraftPlugin {
                 config: self.config.as_given().clone(),
             },
-            files::FilesPlugin {
+            bridge::files::FilesPlugin {
                 config_path: self.config_path.clone(),
                 config: self.config.config().clone(),
             },
-            display::DisplayPlugin,
-            sky::SkyPlugin {
+            shared::display::DisplayPlugin,
+            sky::view::SkyPlugin {
                 open: self.config.view.layout == ViewLayout::Teaching,
             },
         ))
-        .insert_resource(display::Presentation {
+        .insert_resource(shared::display::Presentation {
             layout: self.config.view.layout,
             theme: self.config.view.theme,
         });
@@ -86,13 +61,13 @@ pub struct ViewPlugins;
 impl Plugin for ViewPlugins {
     fn build(&self, app: &mut App) {
         app.add_plugins((
-            frame::FramePlugin,
-            scene::ScenePlugin,
-            trajectories::TrajectoriesPlugin,
-            gizmos::GizmosPlugin,
-            camera::CameraPlugin,
-            panel::PanelPlugin,
-            pacing::PacingPlugin,
+            scene::frame::FramePlugin,
+            scene::objects::ScenePlugin,
+            scene::trajectories::TrajectoriesPlugin,
+            scene::gizmos::GizmosPlugin,
+            scene::camera::CameraPlugin,
+            panel::layer::PanelPlugin,
+            bridge::pacing::PacingPlugin,
         ));
     }
 }
@@ -115,7 +90,7 @@ pub struct GuiOptions {
     pub zoom_steps: i32,
     /// Screenshot mode: the lensed image's pixel to pick (`--pick`), in 256² pixels.
     pub pick: Option<[f64; 2]>,
-    /// `--log FILE`: the runs, re-shades and images, a line each (`log.rs`).
+    /// `--log FILE`: the runs, re-shades and images, a line each (`capture/log.rs`).
     pub log: Option<std::fs::File>,
 }
 
@@ -170,25 +145,25 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
         },
         ViewPlugins,
     ))
-    .insert_resource(panel::PanelView {
+    .insert_resource(panel::layer::PanelView {
         expanded: true,
         show_plots: opts.plots,
     })
-    .insert_resource(display::Selection {
+    .insert_resource(shared::display::Selection {
         hovered_ray: None,
         selected_ray: opts.select,
     })
-    .insert_resource(display::Display {
+    .insert_resource(shared::display::Display {
         exaggeration: opts.bend,
         ..default()
     });
     if let Some(file) = opts.log {
-        app.add_plugins(log::LogPlugin {
+        app.add_plugins(capture::log::LogPlugin {
             file: std::sync::Mutex::new(Some(file)),
         });
     }
     if let Some(path) = opts.screenshot {
-        app.add_plugins(screenshot::ScreenshotPlugin {
+        app.add_plugins(capture::screenshot::ScreenshotPlugin {
             path,
             frames: opts.frames,
             measure_edit: opts.measure_edit,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// Called by the session's thread after each message that ends a wait of the client's: a pass
 /// started (its field is built), a pass done, a failure, a rendered image. A window that idles
-/// while a grid builds (`app/pacing.rs`) wakes its event loop here; polling clients pass
+/// while a grid builds (`app/bridge/pacing.rs`) wakes its event loop here; polling clients pass
 /// `Session::no_wake()`.
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
 

@@ -2,9 +2,10 @@
 //! window runs, without a renderer (MinimalPlugins), driven frame by frame.
 
 use bevy::prelude::*;
-use excalibur::app::draft::Draft;
-use excalibur::app::simulation::{RunStatus, RunView, SimCommand, Simulation};
-use excalibur::app::{CorePlugin, PanelAction};
+use excalibur::app::bridge::draft::Draft;
+use excalibur::app::bridge::simulation::{RunStatus, RunView, SimCommand, Simulation};
+use excalibur::app::shared::actions::PanelAction;
+use excalibur::app::CorePlugin;
 use excalibur::config::RunConfig;
 use excalibur::field::FieldCache;
 use excalibur::integrate::EndReason;
@@ -355,7 +356,7 @@ fn opening_a_bad_file_shows_an_error_and_keeps_the_scene() {
 
 #[test]
 fn save_never_overwrites_a_shipped_preset() {
-    use excalibur::app::files::PathFields;
+    use excalibur::app::bridge::files::PathFields;
     let mut app = app(small());
     app.update();
     // A preset of our own (a unique name), listed as the presets menu lists configs/.

@@ -4,9 +4,9 @@
 
 use super::app_bridge::{app, small, update_until};
 use bevy::prelude::*;
-use excalibur::app::draft::Draft;
-use excalibur::app::simulation::{RunStatus, RunView};
-use excalibur::app::PanelAction;
+use excalibur::app::bridge::draft::Draft;
+use excalibur::app::bridge::simulation::{RunStatus, RunView};
+use excalibur::app::shared::actions::PanelAction;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -58,8 +58,9 @@ fn a_rejected_value_leaves_the_run_on_screen_unchanged() {
 fn browse_says_when_no_file_dialog_can_appear() {
     let mut app = app(small());
     app.update();
-    app.world_mut()
-        .write_message(PanelAction::Browse(excalibur::app::PathField::Config));
+    app.world_mut().write_message(PanelAction::Browse(
+        excalibur::app::shared::actions::PathField::Config,
+    ));
     app.update();
     let error = app.world().resource::<RunView>().error.clone();
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
@@ -75,8 +76,8 @@ fn browse_says_when_no_file_dialog_can_appear() {
 
 #[test]
 fn a_teaching_preset_loaded_from_the_research_window_opens_the_sky() {
-    use excalibur::app::display::Presentation;
-    use excalibur::app::sky::SkyView;
+    use excalibur::app::shared::display::Presentation;
+    use excalibur::app::sky::view::SkyView;
     use excalibur::config::ViewLayout;
     let mut app = app(small());
     app.update();

@@ -1,7 +1,7 @@
 //! The structure of the source tree, read from `src/` and its paths (ARCHITECTURE.md): no
-//! import cycle between files, no `app/` file reaching back into `app/mod.rs`, nothing in the
-//! library importing the binary's CLI, no GUI or argument parsing in the core, and no source
-//! file over 400 lines.
+//! import cycle between files, no `app/` file reaching back into a `mod.rs`, `app/` in folders by
+//! concern, nothing in the library importing the binary's CLI, no GUI or argument parsing in the
+//! core, and no source file over 400 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -247,21 +247,66 @@ fn no_import_cycle_between_files() {
     assert!(cycles.is_empty(), "import cycles:\n{}", cycles.join("\n"));
 }
 
+/// The window's modules that are folders (`app/mod.rs`, `app/sky/mod.rs`, …).
+fn app_dir_modules(files: &[SourceFile]) -> Vec<Vec<String>> {
+    files
+        .iter()
+        .filter(|f| f.is_dir_module && f.module.first().is_some_and(|m| m == "app"))
+        .map(|f| f.module.clone())
+        .collect()
+}
+
 #[test]
-fn no_app_file_reaches_back_into_app_mod() {
+fn no_app_file_reaches_back_into_a_mod_rs() {
     let files = source_files();
     let g = graph(&files);
-    let app = vec!["app".to_string()];
+    let dirs = app_dir_modules(&files);
     let offenders: Vec<String> = files
         .iter()
         .filter(|f| f.module.len() > 1 && f.module[0] == "app")
-        .filter(|f| g[&f.module].contains(&app))
+        .filter(|f| g[&f.module].iter().any(|d| dirs.contains(d)))
         .map(|f| f.path.display().to_string())
         .collect();
     assert!(
         offenders.is_empty(),
-        "these use items of app/mod.rs: {offenders:?}"
+        "these use items of an app mod.rs: {offenders:?}"
     );
+}
+
+/// `app/` is grouped by concern (ARCHITECTURE.md): beside its `mod.rs` it holds only folders,
+/// and each folder's `mod.rs` says what the folder owns (`//!`) and declares its files, nothing
+/// else, so no file can lean on it.
+#[test]
+fn the_window_is_grouped_in_folders_by_concern() {
+    let files = source_files();
+    let loose: Vec<String> = files
+        .iter()
+        .filter(|f| f.module.len() == 2 && f.module[0] == "app" && !f.is_dir_module)
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert!(loose.is_empty(), "files directly in src/app/: {loose:?}");
+    let folders: Vec<&SourceFile> = files
+        .iter()
+        .filter(|f| f.is_dir_module && f.module.len() == 2 && f.module[0] == "app")
+        .collect();
+    assert!(folders.len() >= 4, "only {} folders in app/", folders.len());
+    for f in folders {
+        assert!(
+            f.text.starts_with("//! "),
+            "{} has no //! doc",
+            f.path.display()
+        );
+        for line in f.text.lines() {
+            let l = line.trim();
+            assert!(
+                l.is_empty()
+                    || l.starts_with("//")
+                    || (l.starts_with("pub mod ") && l.ends_with(';')),
+                "{} holds more than module declarations: {l:?}",
+                f.path.display()
+            );
+        }
+    }
 }
 
 #[test]

@@ -164,7 +164,7 @@ fn manifest_errors_exit_2_and_name_the_key() {
 #[cfg(feature = "gui")]
 #[test]
 fn the_windows_export_sweep_writes_a_manifest_the_cli_runs() {
-    use excalibur::app::PanelAction;
+    use excalibur::app::shared::actions::PanelAction;
     use excalibur::sweep::KeyRange;
     let mut c = super::app_bridge::config("seed_quick");
     c.rays.count = 3;
@@ -181,7 +181,9 @@ fn the_windows_export_sweep_writes_a_manifest_the_cli_runs() {
     app.world_mut()
         .write_message(PanelAction::ExportSweep(path.clone(), range));
     app.update();
-    let info = app.world().resource::<excalibur::app::files::StatusInfo>();
+    let info = app
+        .world()
+        .resource::<excalibur::app::bridge::files::StatusInfo>();
     assert!(format!("{info:?}").contains("2 runs"), "{info:?}");
     let o = run(&["sweep", path.to_str().unwrap(), "--list"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -5,8 +5,8 @@
 
 use super::app_bridge::{app, config, update_until};
 use bevy::prelude::*;
-use excalibur::app::draft::Draft;
-use excalibur::app::sky::{SkyMode, SkyView, IMAGE_SIZES};
+use excalibur::app::bridge::draft::Draft;
+use excalibur::app::sky::view::{SkyMode, SkyView, IMAGE_SIZES};
 use excalibur::config::RunConfig;
 use excalibur::units::MPC_M;
 use std::time::{Duration, Instant};

@@ -1,8 +1,8 @@
 //! The config being edited and when it is traced: a live re-trace of the draft, debounced, and
 //! the Run and Cancel buttons, turned into simulation commands at the end of each frame.
 
-use super::actions::PanelAction;
 use super::simulation::{RunStatus, RunView, SimCommand};
+use crate::app::shared::actions::PanelAction;
 use crate::config::{ConfigError, RunConfig};
 use bevy::prelude::*;
 use std::time::{Duration, Instant};
@@ -22,7 +22,7 @@ pub struct Draft {
     /// Tracing threads; 0 = all cores (the tracer runs below the render loop's priority).
     pub threads: usize,
     /// Why the draft as last submitted is not valid (None: it is); the field of its key shows
-    /// it in red (`widgets.rs`), and nothing is traced until it is fixed.
+    /// it in red (`panel/widgets.rs`), and nothing is traced until it is fixed.
     pub error: Option<ConfigError>,
     last_edit: Option<Instant>,
     last_submit: Option<Instant>,

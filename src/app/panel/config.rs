@@ -2,8 +2,8 @@
 //! integration. Each is a plain function of (`ui`, the part of the config it edits); the caller
 //! compares the config before and after to decide on a re-trace.
 
-use super::actions::PanelAction;
 use super::widgets::{count, enum_combo, mass, number, optional, vec3};
+use crate::app::shared::actions::PanelAction;
 use crate::config::*;
 use bevy_egui::egui::{DragValue, Slider, SliderClamping, Ui};
 

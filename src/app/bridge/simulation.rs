@@ -4,8 +4,8 @@
 //!
 //! Needs no renderer: the headless tests drive this plugin with `MinimalPlugins`.
 
-use super::layout::AppSet;
-use super::timings::FrameTimings;
+use crate::app::shared::layout::AppSet;
+use crate::app::shared::timings::FrameTimings;
 use crate::config::ValidConfig;
 use crate::field::FieldData;
 use crate::rays::Ray;
@@ -258,7 +258,7 @@ pub fn handle_commands(
                 view.error = None;
                 view.timing = RunTiming::default();
             }
-            // The rays do not depend on the source; the sky handles it (`sky.rs`).
+            // The rays do not depend on the source; the sky handles it (`sky/view.rs`).
             SimCommand::Shade { .. } => {}
             SimCommand::Cancel => {
                 if sim.cancel() {

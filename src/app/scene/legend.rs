@@ -1,8 +1,8 @@
 //! The colour scale in use for the rays and the Φ/c² slice, and the legend drawn in the overlay.
 
-use super::colors::{colormap, end_reason_color, nice_ceiling};
-use super::display::ColorBy;
-use super::simulation::Track;
+use crate::app::bridge::simulation::Track;
+use crate::app::shared::colors::{colormap, end_reason_color, nice_ceiling};
+use crate::app::shared::display::ColorBy;
 use crate::integrate::EndReason;
 use crate::units::rad_to_arcsec;
 use bevy::prelude::*;

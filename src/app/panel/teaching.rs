@@ -2,9 +2,9 @@
 //! position, the source's distance, offset, size and kind, the camera's field of view), the
 //! image panel and theme switches, and a switch to unfold the research controls.
 
-use super::display::Presentation;
-use super::sky::SkyView;
 use super::widgets::{enum_combo, mass, number_in, vec2, vec3};
+use crate::app::shared::display::Presentation;
+use crate::app::sky::view::SkyView;
 use crate::config::{RunConfig, Theme, ViewLayout};
 use bevy_egui::egui::{self, Ui};
 

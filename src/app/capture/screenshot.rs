@@ -8,12 +8,12 @@
 //! `OUT.png.labels.json`: the 3-D view's rectangle and each scene label's text and rectangle,
 //! so a check can verify that each label appears exactly once on screen.
 
-use super::draft::Draft;
-use super::layout::{AppSet, UiLayout};
-use super::readouts::DrawnLabels;
-use super::simulation::{RunStatus, RunView, Simulation};
-use super::sky::SkyView;
-use super::timings::FrameTimings;
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::simulation::{RunStatus, RunView, Simulation};
+use crate::app::panel::readouts::DrawnLabels;
+use crate::app::shared::layout::{AppSet, UiLayout};
+use crate::app::shared::timings::FrameTimings;
+use crate::app::sky::view::SkyView;
 use crate::config::RunConfig;
 use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::input::touch::TouchPhase;

@@ -1,14 +1,14 @@
 //! Orbit/pan/zoom camera (input ignored over the panel), the 3-D viewport beside the panel,
 //! ray hover/click picking, and shift-dragging a lens.
 
-use super::actions::PanelAction;
-use super::display::Selection;
-use super::draft::Draft;
 use super::frame::SceneFrame;
-use super::layout::{AppSet, UiLayout};
-use super::scene::LensSphere;
-use super::simulation::RunView;
+use super::objects::LensSphere;
 use super::trajectories::{update_track_meshes, TrackMeshes};
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::simulation::RunView;
+use crate::app::shared::actions::PanelAction;
+use crate::app::shared::display::Selection;
+use crate::app::shared::layout::{AppSet, UiLayout};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::core_pipeline::tonemapping::Tonemapping;

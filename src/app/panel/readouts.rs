@@ -2,13 +2,13 @@
 //! in red, the app's own frame cost), and the overlay on the 3-D view (bend exaggeration,
 //! weak-field warning, ray readout, legends, and labels at projected scene points).
 
-use super::display::{Display, Selection};
-use super::files::StatusInfo;
-use super::frame::SceneLabels;
-use super::legend::Legend;
 use super::plots::ray_readout;
-use super::simulation::{RunStatus, RunView};
-use super::timings::FrameTimings;
+use crate::app::bridge::files::StatusInfo;
+use crate::app::bridge::simulation::{RunStatus, RunView};
+use crate::app::scene::frame::SceneLabels;
+use crate::app::scene::legend::Legend;
+use crate::app::shared::display::{Display, Selection};
+use crate::app::shared::timings::FrameTimings;
 use crate::config::RunConfig;
 use crate::integrate::EndReason;
 use crate::session::Pass;

@@ -3,14 +3,14 @@
 //! old only when it arrives; a picked pixel's geodesic is traced for the 3-D scene; the
 //! thin-lens picture and residual of the same lenses are derived on demand.
 //!
-//! No egui here (the panel is `sky_panel.rs`): the headless bridge tests drive this plugin.
+//! No egui here (the panel is `sky/panel.rs`): the headless bridge tests drive this plugin.
 
-use super::actions::PanelAction;
-use super::display::Presentation;
-use super::draft::Draft;
-use super::layout::AppSet;
-use super::simulation::{SimCommand, Simulation, Track};
-use super::timings::FrameTimings;
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::simulation::{SimCommand, Simulation, Track};
+use crate::app::shared::actions::PanelAction;
+use crate::app::shared::display::Presentation;
+use crate::app::shared::layout::AppSet;
+use crate::app::shared::timings::FrameTimings;
 use crate::config::ValidConfig;
 use crate::config::ViewLayout;
 use crate::lensing::{lens_centroid, Landing, Picture, SkyTracer, ThinLens};
@@ -341,14 +341,14 @@ impl Plugin for SkyPlugin {
         .add_systems(Update, drain_images.in_set(AppSet::Drain))
         .add_systems(
             Update,
-            follow_loaded_view.after(super::files::handle_file_actions),
+            follow_loaded_view.after(crate::app::bridge::files::handle_file_actions),
         )
         .add_systems(
             Last,
             (submit_on_start, render_when_opened)
                 .chain()
-                .after(super::draft::controls)
-                .before(super::simulation::handle_commands),
+                .after(crate::app::bridge::draft::controls)
+                .before(crate::app::bridge::simulation::handle_commands),
         );
     }
 }

@@ -2,24 +2,24 @@
 //! plot window. Edits land in the [`Draft`] and the display resources; requests go out as
 //! [`PanelAction`] messages.
 
-use super::actions::PanelAction;
-use super::camera::OrbitCamera;
-use super::display::Presentation;
-use super::display::{ColorBy, Display, Selection};
-use super::draft::Draft;
-use super::files::{PathFields, StatusInfo};
-use super::frame::SceneLabels;
-use super::layout::UiLayout;
-use super::legend::Legend;
-use super::panel_config::*;
-use super::panel_files::files_ui;
-use super::panel_teaching::{apply_theme, teaching_ui};
+use super::config::*;
+use super::files::files_ui;
 use super::plots::plots_window;
 use super::readouts::{overlay, scene_labels, status_bar, DrawnLabels, Readouts};
-use super::simulation::{RunStatus, RunView};
-use super::sky::SkyView;
-use super::sky_panel::{right_panel, SkyTexture};
-use super::timings::FrameTimings;
+use super::teaching::{apply_theme, teaching_ui};
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::files::{PathFields, StatusInfo};
+use crate::app::bridge::simulation::{RunStatus, RunView};
+use crate::app::scene::camera::OrbitCamera;
+use crate::app::scene::frame::SceneLabels;
+use crate::app::scene::legend::Legend;
+use crate::app::shared::actions::PanelAction;
+use crate::app::shared::display::Presentation;
+use crate::app::shared::display::{ColorBy, Display, Selection};
+use crate::app::shared::layout::UiLayout;
+use crate::app::shared::timings::FrameTimings;
+use crate::app::sky::panel::{right_panel, SkyTexture};
+use crate::app::sky::view::SkyView;
 use crate::config::Theme;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;

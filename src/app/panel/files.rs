@@ -2,8 +2,8 @@
 //! and "Export sweep…", which turns the current config and a range of one key into a sweep
 //! manifest for a cluster's job array (`excalibur sweep`, configs/slurm/sweep.sh).
 
-use super::actions::{PanelAction, PathField};
-use super::files::PathFields;
+use crate::app::bridge::files::PathFields;
+use crate::app::shared::actions::{PanelAction, PathField};
 use bevy_egui::egui::{self, Ui};
 use std::path::PathBuf;
 

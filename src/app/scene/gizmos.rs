@@ -3,14 +3,14 @@
 //! draft previewed where it differs from the run on screen (a lens moved or resized but not
 //! yet traced, or rejected) as a wire sphere labelled "edit".
 
-use super::colors::nice_length;
-use super::display::Display;
-use super::draft::Draft;
 use super::frame::{SceneFrame, SceneLabels};
-use super::layout::AppSet;
-use super::simulation::RunView;
-use super::sky::{PickedPixel, SkyView};
 use super::trajectories::track_vertices;
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::simulation::RunView;
+use crate::app::shared::colors::nice_length;
+use crate::app::shared::display::Display;
+use crate::app::shared::layout::AppSet;
+use crate::app::sky::view::{PickedPixel, SkyView};
 use crate::config::{PatternKind, RunConfig};
 use bevy::prelude::*;
 

@@ -1,11 +1,11 @@
 //! The sky panel's readouts under the image: Einstein radii, images and total magnification,
 //! what the picture cannot show (images hidden in a core), and the cost and timing of the image.
 
-use super::colors::PICK;
-use super::draft::Draft;
-use super::readouts::WARN;
-use super::sky::{SkyMode, SkyView};
-use super::sky_axes::{fitting_fov_arcsec, ring_fits};
+use super::axes::{fitting_fov_arcsec, ring_fits};
+use super::view::{SkyMode, SkyView};
+use crate::app::bridge::draft::Draft;
+use crate::app::panel::readouts::WARN;
+use crate::app::shared::colors::PICK;
 use crate::lensing::{LensedImage, ARCSEC};
 use bevy_egui::egui::{Color32, Ui};
 

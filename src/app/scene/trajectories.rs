@@ -1,13 +1,13 @@
 //! Trajectories as retained line-strip meshes, one per ray, rebuilt only when its points or
 //! the colouring change, within a time budget per frame.
 
-use super::colors::{colormap, end_reason_color};
-use super::display::{ColorBy, Display};
 use super::frame::SceneFrame;
-use super::layout::AppSet;
 use super::legend::{Legend, Scale};
-use super::simulation::{RunView, Track};
-use super::timings::FrameTimings;
+use crate::app::bridge::simulation::{RunView, Track};
+use crate::app::shared::colors::{colormap, end_reason_color};
+use crate::app::shared::display::{ColorBy, Display};
+use crate::app::shared::layout::AppSet;
+use crate::app::shared::timings::FrameTimings;
 use crate::session::RaySummary;
 use crate::units::rad_to_arcsec;
 use bevy::asset::RenderAssetUsages;

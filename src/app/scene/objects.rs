@@ -2,12 +2,12 @@
 //! from the run on screen (the draft's differences are previewed by the gizmos). Scene
 //! coordinates are Mpc from the frame's centre.
 
-use super::colors::colormap;
-use super::display::Display;
 use super::frame::SceneFrame;
-use super::layout::AppSet;
 use super::legend::Legend;
-use super::simulation::{RunStatus, RunView};
+use crate::app::bridge::simulation::{RunStatus, RunView};
+use crate::app::shared::colors::colormap;
+use crate::app::shared::display::Display;
+use crate::app::shared::layout::AppSet;
 use crate::config::ProfileKind;
 use crate::field::FieldData;
 use crate::units::{C2, MPC_M};

@@ -2,11 +2,11 @@
 //! and the optional file dialog (rfd, portal backend, on its own thread: it only fills a path
 //! field, so a missing dialog service can never hang the app).
 
-use super::actions::{PanelAction, PathField};
-use super::display::Selection;
 use super::draft::Draft;
-use super::layout::AppSet;
 use super::simulation::{RunStatus, RunView, Simulation, Track};
+use crate::app::shared::actions::{PanelAction, PathField};
+use crate::app::shared::display::Selection;
+use crate::app::shared::layout::AppSet;
 use crate::config::{RunConfig, ValidConfig};
 use crate::io::{self, RayRecord, RunMeta};
 use crate::session::{Pass, RaySummary, TrackPoint};

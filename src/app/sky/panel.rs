@@ -3,10 +3,10 @@
 //! the predicted Einstein circle, the picked pixel and the selected 3-D ray; a source-plane
 //! inset with the caustics where the source can be dragged; and the thin-lens comparison.
 
-use super::colors::{colormap, IMAGE_MARK, PICK};
-use super::draft::Draft;
-use super::sky::{SkyMode, SkyView, FINE_SIZE};
-use super::sky_inset::{move_source, source_inset};
+use super::inset::{move_source, source_inset};
+use super::view::{SkyMode, SkyView, FINE_SIZE};
+use crate::app::bridge::draft::Draft;
+use crate::app::shared::colors::{colormap, IMAGE_MARK, PICK};
 use crate::lensing::{lens_centroid, LensedImage, Picture, ARCSEC};
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2};
 
@@ -110,7 +110,7 @@ pub fn sky_panel(
         draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
     }
     let text_size = ui.style().text_styles[&egui::TextStyle::Body].size;
-    super::sky_axes::draw_axes(&painter, rect, image, &to_screen, text_size);
+    super::axes::draw_axes(&painter, rect, image, &to_screen, text_size);
     interact(&response, rect, sky, draft, image);
     ui.horizontal_wrapped(|ui| {
         let o = &mut sky.overlays;
@@ -122,7 +122,7 @@ pub fn sky_panel(
     if sky.overlays.caustics && !preview {
         source_inset(ui, draft, image);
     }
-    super::sky_readouts::readouts(ui, sky, draft, image);
+    super::readouts::readouts(ui, sky, draft, image);
 }
 
 /// Uploads the picture of the current mode when the image or the mode changed.

@@ -3,8 +3,8 @@
 //! runs a sequence of keystrokes caused (typing "5e14⏎" must start exactly one), and what a
 //! lecturer can keep as the record of a demo.
 
-use super::simulation::SimCommand;
-use super::sky::SkyView;
+use crate::app::bridge::simulation::SimCommand;
+use crate::app::sky::view::SkyView;
 use bevy::prelude::*;
 use std::io::Write;
 use std::time::Instant;
@@ -89,8 +89,8 @@ impl Plugin for LogPlugin {
         .add_systems(
             Last,
             (log_commands, log_images)
-                .after(super::draft::controls)
-                .before(super::simulation::handle_commands),
+                .after(crate::app::bridge::draft::controls)
+                .before(crate::app::bridge::simulation::handle_commands),
         );
     }
 }

@@ -2,7 +2,7 @@
 //! the axis (θ = 0) outwards at a round step, labelled on a dark backing so they read over any
 //! picture; and whether the predicted ring fits the frame.
 
-use super::colors::nice_length;
+use crate::app::shared::colors::nice_length;
 use crate::lensing::{LensedImage, ARCSEC};
 use bevy_egui::egui::{self, Align2, Color32, FontId, Pos2, Rect, Stroke, Vec2};
 
@@ -75,5 +75,5 @@ pub fn ring_fits(image: &LensedImage) -> Option<bool> {
 /// A field of view [arcsec] that shows the predicted ring at 40 % of the half-width margin
 /// (2.5 θ_E across, rounded up to a round number).
 pub fn fitting_fov_arcsec(theta_e_rad: f64) -> f64 {
-    super::colors::nice_ceiling(2.5 * theta_e_rad / ARCSEC)
+    crate::app::shared::colors::nice_ceiling(2.5 * theta_e_rad / ARCSEC)
 }

@@ -1,9 +1,9 @@
 //! Where the scene is: the box that frames the run on screen (scene coordinates are Mpc from
 //! its centre, as f32), and the text labels placed at scene points.
 
-use super::draft::Draft;
-use super::layout::AppSet;
-use super::simulation::RunView;
+use crate::app::bridge::draft::Draft;
+use crate::app::bridge::simulation::RunView;
+use crate::app::shared::layout::AppSet;
 use crate::config::{PotentialMode, RunConfig};
 use bevy::prelude::*;
 

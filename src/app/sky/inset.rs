@@ -1,8 +1,8 @@
 //! The sky panel's source-plane inset: the caustics and the source, zoomed to fit them, where
 //! the source is dragged (the same move as a shift-drag on the image).
 
-use super::colors::{CAUSTIC, IMAGE_MARK};
-use super::draft::Draft;
+use crate::app::bridge::draft::Draft;
+use crate::app::shared::colors::{CAUSTIC, IMAGE_MARK};
 use crate::lensing::{LensedImage, ARCSEC};
 use crate::units::MPC_M;
 use bevy_egui::egui::{self, Color32, Pos2, Sense, Stroke, Ui, Vec2};
@@ -33,7 +33,7 @@ fn inset_half_width(image: &LensedImage, source: &crate::config::SourceConfig) -
         )
         .fold(0.0, f64::max);
     let half = (far * 4.0 / 3.0).max(image.sky.fov_rad / 20.0);
-    super::colors::nice_ceiling(half / ARCSEC) * ARCSEC
+    crate::app::shared::colors::nice_ceiling(half / ARCSEC) * ARCSEC
 }
 
 /// The source plane, zoomed to fit the caustics and the source (its scale written in its

@@ -1,7 +1,7 @@
 //! The plot window (egui_plot): deflection against impact parameter with the point-mass law
 //! 4GM/(c²b) over it, and the redshift reached along the selected ray; plus the ray readout.
 
-use super::simulation::{RunView, Track};
+use crate::app::bridge::simulation::{RunView, Track};
 use crate::config::RunConfig;
 use crate::units::{gm_from_msun, rad_to_arcsec, C2, MPC_M};
 use bevy_egui::egui::{self, Ui};
