@@ -3,10 +3,24 @@
 # pkg-config and libhdf5-dev to build; Xvfb, xauth, Mesa's software Vulkan and the X11
 # client libraries to open the visualizer without a GPU or display (and take screenshots);
 # xdotool and x11-apps (xwd) to drive that window with real input events in the tests;
-# h5py to cross-check run files from Python.
+# h5py to cross-check run files from Python, pillow to read recordings back in the tests.
+#
+# `deps.sh --ffmpeg` installs only ffmpeg, which `gui --record OUT.mp4` pipes frames to (a GIF
+# needs nothing): the run command starts it in the background while the app builds, the test
+# command runs it in the foreground (it records an MP4). apt waits for the other's lock.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+APT=(-o DPkg::Lock::Timeout=900 -y -qq --no-install-recommends)
+if [ "${1:-}" = "--ffmpeg" ]; then
+  if ! command -v ffmpeg >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install "${APT[@]}" ffmpeg >/dev/null 2>&1 || {
+      $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install "${APT[@]}" ffmpeg >/dev/null
+    }
+  fi
+  exit 0
+fi
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists hdf5 2>/dev/null || dpkg -s libhdf5-dev >/dev/null 2>&1 || need+=(libhdf5-dev)
@@ -17,9 +31,12 @@ for p in xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrand
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install "${APT[@]}" "${need[@]}"
 fi
-if ! python3 -c "import h5py" >/dev/null 2>&1; then
-  python3 -m pip install -q h5py 2>/dev/null || python3 -m pip install -q --break-system-packages h5py
-fi
+for m in h5py:h5py PIL:pillow; do
+  if ! python3 -c "import ${m%%:*}" >/dev/null 2>&1; then
+    python3 -m pip install -q "${m#*:}" 2>/dev/null ||
+      python3 -m pip install -q --break-system-packages "${m#*:}"
+  fi
+done

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+# ffmpeg (MP4 recordings only) installs while the app builds; its output is in runs/deps-ffmpeg.log.
+mkdir -p runs
+bash scripts/deps.sh --ffmpeg >runs/deps-ffmpeg.log 2>&1 &
 source scripts/build_env.sh
 cargo build --release
 B=target/release/excalibur

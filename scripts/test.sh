@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+bash scripts/deps.sh --ffmpeg
 source scripts/build_env.sh
 cargo fmt --all -- --check
 # Lints (clippy-driver, see build_env.sh), builds and runs the library, binary and test targets.
@@ -44,3 +45,8 @@ python3 scripts/ui_wheel_check.py target/release/excalibur configs/teach_einstei
 # dragged in the inset re-shades without tracing, never black, settled within 0.5 s.
 python3 scripts/ui_edit_check.py target/release/excalibur configs/teach_einstein_ring.toml \
   --mass 172,119 --inset-source 1104,409 --sky 1030,48,1270,288
+# Recordings (GIF through the pure-Rust encoder, MP4 through ffmpeg): a scripted sweep of the
+# source across the binary's caustic (every frame lit and moved, re-shaded without a trace),
+# bad outputs and values refused with exit 2, and the Record button clicked for real.
+python3 scripts/check_recording.py target/release/excalibur configs/teach_binary_lens.toml \
+  --sky 1030,48,1270,288 --record-button 30,77

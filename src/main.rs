@@ -41,6 +41,12 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     if let Some(shot) = &args.screenshot {
         cli::refuse_output(shot, true, &inputs)?;
     }
+    if args.frames.is_some() && args.screenshot.is_none() && args.record.is_none() {
+        return Err(cli::exit::bad_input(anyhow::anyhow!(
+            "--frames needs --screenshot or --record"
+        )));
+    }
+    let record = record_options(&args, &path, &inputs)?;
     // The log replaces a regular file that is none of the inputs, like the screenshot.
     let log = match &args.log {
         Some(p) => {
@@ -85,7 +91,65 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
         zoom_steps: args.zoom.unwrap_or(0),
         pick: args.pick,
         log,
+        record,
+        inputs,
     })?)
+}
+
+/// `--record OUT [--animate KEY=FROM..TO [--log-steps]] [--frames N] [--fps F]`: the output
+/// checked (a .gif, or an .mp4 with ffmpeg present; none of the inputs) and every frame's
+/// config built and validated before the window opens, so a bad value exits 2 at once.
+#[cfg(feature = "gui")]
+fn record_options(
+    args: &GuiArgs,
+    path: &std::path::Path,
+    inputs: &[PathBuf],
+) -> anyhow::Result<Option<excalibur::app::RecordOptions>> {
+    use excalibur::io::video::VideoFormat;
+    let Some(out) = &args.record else {
+        return Ok(None);
+    };
+    let io_err = |e| cli::io_error(e);
+    VideoFormat::of_path(out)
+        .and_then(|f| f.check_available(out))
+        .map_err(io_err)?;
+    cli::refuse_output(out, true, inputs)?;
+    let frames = args.frames.unwrap_or(30) as usize;
+    let configs = match &args.animate {
+        None => None,
+        Some((key, from, to)) => {
+            if args.log_steps && (*from <= 0.0 || *to <= 0.0) {
+                return Err(cli::exit::bad_input(anyhow::anyhow!(
+                    "--animate {key}: --log-steps needs FROM and TO > 0"
+                )));
+            }
+            let range = excalibur::sweep::KeyRange {
+                key: key.clone(),
+                from: *from,
+                to: *to,
+                count: frames,
+                log: args.log_steps,
+            };
+            let mut configs = Vec::with_capacity(frames);
+            for v in range.values() {
+                let mut sets = args.sets.sets.clone();
+                sets.push((key.clone(), format!("{v:e}")));
+                // As written, like the draft it replaces (implicit defaults follow the edit).
+                configs.push(
+                    excalibur::config::RunConfig::load(path, &sets)?
+                        .as_given()
+                        .clone(),
+                );
+            }
+            Some(configs)
+        }
+    };
+    Ok(Some(excalibur::app::RecordOptions {
+        path: out.clone(),
+        configs,
+        frames,
+        fps: args.fps,
+    }))
 }
 
 /// A headless build (`--no-default-features`) has no visualizer; say so instead of pretending.

@@ -92,6 +92,19 @@ pub struct GuiOptions {
     pub pick: Option<[f64; 2]>,
     /// `--log FILE`: the runs, re-shades and images, a line each (`capture/log.rs`).
     pub log: Option<std::fs::File>,
+    /// `--record`: a scripted recording (`capture/animate.rs`).
+    pub record: Option<RecordOptions>,
+    /// The files the window read: no recording may replace one.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// `gui --record OUT --animate KEY=FROM..TO --frames N --fps F`.
+pub struct RecordOptions {
+    pub path: PathBuf,
+    /// Each frame's config (`--animate`), validated; none: frames as the window runs.
+    pub configs: Option<Vec<crate::config::RunConfig>>,
+    pub frames: usize,
+    pub fps: f64,
 }
 
 /// The visualizer stopped with an error (e.g. a screenshot could not be written).
@@ -113,7 +126,7 @@ fn lowered_task_pools() -> TaskPoolOptions {
 
 /// Opens the window (blocks until it closes).
 pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
-    let screenshot_mode = opts.screenshot.is_some();
+    let screenshot_mode = opts.screenshot.is_some() || opts.record.is_some();
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -148,6 +161,7 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
     .insert_resource(panel::layer::PanelView {
         expanded: true,
         show_plots: opts.plots,
+        ..default()
     })
     .insert_resource(shared::display::Selection {
         hovered_ray: None,
@@ -160,6 +174,18 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
     if let Some(file) = opts.log {
         app.add_plugins(capture::log::LogPlugin {
             file: std::sync::Mutex::new(Some(file)),
+        });
+    }
+    app.add_plugins(capture::record::RecordPlugin {
+        inputs: opts.inputs.clone(),
+    });
+    if let Some(r) = opts.record {
+        app.add_plugins(capture::animate::AnimatePlugin {
+            path: r.path,
+            inputs: opts.inputs,
+            configs: r.configs,
+            frames: r.frames,
+            fps: r.fps,
         });
     }
     if let Some(path) = opts.screenshot {

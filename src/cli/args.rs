@@ -96,9 +96,25 @@ pub struct GuiArgs {
     /// Render the finished run, save a PNG of the whole window and exit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
-    /// With --screenshot: take it after N frames instead of when the run finishes.
-    #[arg(long, requires = "screenshot")]
+    /// With --screenshot: take it after N frames instead of when the run finishes. With
+    /// --record: the number of frames recorded (default 30).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub frames: Option<u32>,
+    /// Record the window to OUT.gif (pure-Rust encoder) or OUT.mp4 (through ffmpeg) and exit:
+    /// with --animate, one frame per value of the swept key; without, N frames as the window
+    /// runs from its first frame.
+    #[arg(long, value_name = "OUT.gif|OUT.mp4", conflicts_with = "screenshot")]
+    pub record: Option<PathBuf>,
+    /// With --record: sweep KEY from FROM to TO over the --frames values (linear; --log-steps
+    /// for geometric), e.g. source.offset_mpc.0=-0.05..0.05 or lenses.0.mass_msun=1e14..8e14.
+    #[arg(long, value_name = "KEY=FROM..TO", value_parser = parse_animate, requires = "record")]
+    pub animate: Option<(String, f64, f64)>,
+    /// With --animate: space the values geometrically (FROM and TO > 0, e.g. masses).
+    #[arg(long, requires = "animate")]
+    pub log_steps: bool,
+    /// With --record: frames per second of the animation (1 to 50).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_fps)]
+    pub fps: f64,
     /// With --screenshot: after the run, double lens 0's mass and report the re-trace timings.
     #[arg(long, requires = "screenshot")]
     pub measure_edit: bool,
@@ -256,6 +272,27 @@ fn parse_threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// `--animate KEY=FROM..TO`: a key and two finite numbers.
+fn parse_animate(text: &str) -> Result<(String, f64, f64), String> {
+    let bad =
+        || format!("`{text}` is not KEY=FROM..TO, e.g. --animate source.offset_mpc.0=-0.05..0.05");
+    let (key, range) = parse_override(text).map_err(|_| bad())?;
+    let (from, to) = range.split_once("..").ok_or_else(bad)?;
+    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    match (number(from), number(to)) {
+        (Some(a), Some(b)) => Ok((key, a, b)),
+        _ => Err(bad()),
+    }
+}
+
+/// `--fps`: 1 to 50 frames per second (a GIF's delay is in hundredths of a second).
+fn parse_fps(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (1.0..=50.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a frame rate in [1, 50]")),
+    }
+}
+
 /// `--bend`: a finite factor in [1, 1e6].
 fn parse_bend(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
@@ -267,6 +304,18 @@ fn parse_bend(text: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_animation_is_a_key_and_two_numbers() {
+        assert_eq!(
+            parse_animate("source.offset_mpc.0=-0.05..0.05"),
+            Ok(("source.offset_mpc.0".into(), -0.05, 0.05))
+        );
+        assert_eq!(parse_animate("m=1e14..8e14"), Ok(("m".into(), 1e14, 8e14)));
+        for bad in ["m=1..", "m=a..2", "=1..2", "m=1-2", "m=1..inf"] {
+            assert!(parse_animate(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn overrides_split_at_the_first_equals_sign() {

@@ -15,7 +15,7 @@ mod sweep;
 
 pub use commands::{check, inspect, merge, run};
 #[cfg(feature = "gui")]
-pub use commands::{inputs_of, refuse_output};
+pub use commands::{inputs_of, io_error, refuse_output};
 pub use exit::exit_status;
 pub use image::image;
 pub use sweep::{summarize, sweep};

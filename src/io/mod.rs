@@ -12,6 +12,7 @@ mod packed;
 mod read;
 mod summary;
 pub mod target;
+pub mod video;
 mod write;
 
 pub use atomic::{remove_temporaries_on_signals, save_config, stage, write_atomically, Staged};

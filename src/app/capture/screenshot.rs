@@ -77,7 +77,7 @@ fn run_over(view: &RunView, sim: &Simulation) -> bool {
 }
 
 /// The run is over and, with the image panel open, its refined image is on screen.
-fn all_over(view: &RunView, sim: &Simulation, sky: &SkyView) -> bool {
+pub fn all_over(view: &RunView, sim: &Simulation, sky: &SkyView) -> bool {
     run_over(view, sim)
         && (!sky.open || (!sky.rendering && (sky.rendered.is_some() || sky.error.is_some())))
 }

@@ -10,6 +10,7 @@ use super::teaching::{apply_theme, teaching_ui};
 use crate::app::bridge::draft::Draft;
 use crate::app::bridge::files::{PathFields, StatusInfo};
 use crate::app::bridge::simulation::{RunStatus, RunView};
+use crate::app::capture::record::{next_recording_path, Recording};
 use crate::app::scene::camera::OrbitCamera;
 use crate::app::scene::frame::SceneLabels;
 use crate::app::scene::legend::Legend;
@@ -33,6 +34,8 @@ use strum::VariantArray;
 pub struct PanelView {
     pub expanded: bool,
     pub show_plots: bool,
+    /// The Record button writes an MP4 (through ffmpeg) instead of a GIF.
+    pub record_mp4: bool,
 }
 
 impl Default for PanelView {
@@ -40,6 +43,7 @@ impl Default for PanelView {
         PanelView {
             expanded: true,
             show_plots: false,
+            record_mp4: false,
         }
     }
 }
@@ -52,6 +56,7 @@ pub struct Edits<'w> {
     selection: ResMut<'w, Selection>,
     paths: ResMut<'w, PathFields>,
     panel: ResMut<'w, PanelView>,
+    recording: Res<'w, Recording>,
 }
 
 /// The image panel's state and texture.
@@ -264,6 +269,41 @@ fn run_controls(ui: &mut Ui, e: &mut Edits, view: &RunView, out: &mut Vec<PanelA
             .clicked()
         {
             e.panel.show_plots = !e.panel.show_plots;
+        }
+    });
+    record_controls(ui, e, out);
+}
+
+/// "Record" / "■ Stop": the whole window, as it changes, to the next free
+/// `runs/recording-N.gif` (or `.mp4`).
+fn record_controls(ui: &mut Ui, e: &mut Edits, out: &mut Vec<PanelAction>) {
+    ui.horizontal(|ui| match &e.recording.active {
+        Some(r) => {
+            if ui
+                .button("■ Stop")
+                .on_hover_text("finish the recording and write the file")
+                .clicked()
+            {
+                out.push(PanelAction::StopRecording);
+            }
+            ui.colored_label(
+                egui::Color32::from_rgb(230, 60, 50),
+                format!("REC {} · {} frames", r.path.display(), r.sent),
+            );
+        }
+        None => {
+            if ui
+                .button("Record")
+                .on_hover_text(
+                    "record the whole window (sky, inset, 3-D view) at 10 frames/s until Stop",
+                )
+                .clicked()
+            {
+                let ext = if e.panel.record_mp4 { "mp4" } else { "gif" };
+                out.push(PanelAction::Record(next_recording_path(ext)));
+            }
+            ui.checkbox(&mut e.panel.record_mp4, "MP4")
+                .on_hover_text("an MP4 through ffmpeg instead of a GIF");
         }
     });
 }

@@ -20,6 +20,9 @@ pub enum PanelAction {
     ExportSweep(PathBuf, crate::sweep::KeyRange),
     /// Open a file dialog that fills one of the path fields.
     Browse(PathField),
+    /// Record the window to this .gif or .mp4 until [`PanelAction::StopRecording`].
+    Record(PathBuf),
+    StopRecording,
     ResetCamera,
     FocusLens(usize),
 }
