@@ -39,14 +39,18 @@ python3 scripts/check_labels.py "$shot_dir/teach.png"
 # teaching layout, the wheel over the left panel, the sky panel, its image and its inset leaves
 # the 3-D view unchanged, and over the view it zooms (so the check can fail).
 python3 scripts/ui_wheel_check.py target/release/excalibur configs/teach_einstein_ring.toml \
-  --view 310,130,1010,770 --wheel 150,600 --wheel 1150,650 --wheel 1150,170 --wheel 1100,420 \
+  --view 310,130,990,770 --wheel 150,600 --wheel 1150,650 --wheel 1150,170 --wheel 1086,428 \
   --zoom-at 660,450
 # Typed values commit once (5e14⏎ starts one run), rejected ones start nothing, and a source
 # dragged in the inset re-shades without tracing, never black, settled within 0.5 s.
 python3 scripts/ui_edit_check.py target/release/excalibur configs/teach_einstein_ring.toml \
-  --mass 172,119 --inset-source 1104,409 --sky 1030,48,1270,288
+  --mass 172,140 --inset-source 1086,428 --sky 1015,50,1268,300
 # Recordings (GIF through the pure-Rust encoder, MP4 through ffmpeg): a scripted sweep of the
 # source across the binary's caustic (every frame lit and moved, re-shaded without a trace),
 # bad outputs and values refused with exit 2, and the Record button clicked for real.
 python3 scripts/check_recording.py target/release/excalibur configs/teach_binary_lens.toml \
-  --sky 1030,48,1270,288 --record-button 30,77
+  --sky 1015,50,1268,300 --record-button 30,77
+# The microlensing demo in the window: "light curve μ(t)" opened and saved as CSV and PNG with
+# real clicks; the curve it plots is the point-lens law within 1 %.
+python3 scripts/ui_light_curve_check.py target/release/excalibur configs/teach_einstein_ring.toml \
+  --header 1060,518 --csv 1058,736 --png 1127,736

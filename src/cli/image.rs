@@ -47,7 +47,7 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     if let Some((from, to)) = args.light_curve {
         let curve =
             pool.install(|| lensing::light_curve(&model, &image, from, to, args.steps as usize));
-        let csv = curve_csv(&curve)?;
+        let csv = lensing::curve_csv(&curve);
         excalibur::io::write_atomically(&args.output, args.force, &inputs, |tmp| {
             std::fs::write(tmp, csv.as_bytes())
                 .map_err(excalibur::io::IoError::file(tmp, "the light curve"))
@@ -77,30 +77,6 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
         super::out::print(&format!("{}\n", json(&image, args)))?;
     }
     Ok(())
-}
-
-/// The light curve as CSV: one row per step.
-fn curve_csv(curve: &[lensing::CurvePoint]) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(vec![]);
-    w.write_record([
-        "step",
-        "offset_x_mpc",
-        "offset_y_mpc",
-        "u",
-        "images",
-        "magnification_total",
-    ])?;
-    for (k, p) in curve.iter().enumerate() {
-        w.write_record([
-            k.to_string(),
-            p.offset_mpc[0].to_string(),
-            p.offset_mpc[1].to_string(),
-            p.u.map_or(String::new(), |u| u.to_string()),
-            p.images.to_string(),
-            p.magnification_total.to_string(),
-        ])?;
-    }
-    Ok(String::from_utf8(w.into_inner()?)?)
 }
 
 fn arcsec(p: [f64; 2]) -> [f64; 2] {

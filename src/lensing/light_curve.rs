@@ -52,3 +52,36 @@ pub fn light_curve(
         })
         .collect()
 }
+
+/// The light curve as CSV, one row per step: `step, offset_x_mpc, offset_y_mpc, u, images,
+/// magnification_total` (u empty where no Einstein radius is predicted). What
+/// `image --light-curve -o curve.csv` and the window's light curve write.
+pub fn curve_csv(curve: &[CurvePoint]) -> String {
+    let mut w = csv::Writer::from_writer(vec![]);
+    let header = [
+        "step",
+        "offset_x_mpc",
+        "offset_y_mpc",
+        "u",
+        "images",
+        "magnification_total",
+    ];
+    // Writing to memory cannot fail; the fields are plain numbers.
+    let _ = w.write_record(header);
+    for (k, p) in curve.iter().enumerate() {
+        let _ = w.write_record([
+            k.to_string(),
+            p.offset_mpc[0].to_string(),
+            p.offset_mpc[1].to_string(),
+            p.u.map_or(String::new(), |u| u.to_string()),
+            p.images.to_string(),
+            p.magnification_total.to_string(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The magnification of a point lens at u = β/θ_E: (u² + 2)/(u√(u² + 4)) (Paczyński 1986).
+pub fn point_lens_magnification(u: f64) -> f64 {
+    (u * u + 2.0) / (u * (u * u + 4.0).sqrt())
+}

@@ -26,11 +26,11 @@ pub use einstein::{
 };
 pub use images::Image;
 pub use lensed::LensedImage;
-pub use light_curve::{light_curve, CurvePoint};
+pub use light_curve::{curve_csv, light_curve, point_lens_magnification, CurvePoint};
 pub use maps::write_maps;
 pub use raymap::RayMap;
 pub use render::{draw_overlays, render, render_progressive};
-pub use shade::reshade;
+pub use shade::{reshade, unlensed};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
 pub use thin::ThinLens;

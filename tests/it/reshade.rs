@@ -117,3 +117,38 @@ fn the_session_reshades_only_what_the_source_alone_changed() {
         "a new source plane is traced, coarse to fine"
     );
 }
+
+/// The sky panel's "unlensed" picture (β = θ) is what the geodesics give when the lens is too
+/// light to bend them: the same source, pixel for pixel, and its centre where the source is.
+#[test]
+fn the_unlensed_picture_is_the_sky_of_a_massless_lens() {
+    let mut light = point(1e-3, [D_L_MPC, 0.0, 0.0]);
+    light.core_radius_mpc = Some(1e-6);
+    let mut c = scene(vec![light], 40.0);
+    c.source.offset_mpc = [0.06, -0.04];
+    c.source.size_mpc = 0.03;
+    let source = Source::new(&c.source, Path::new(".")).unwrap();
+    let traced = crate::lensing::image_of(c, 64);
+    let bare = excalibur::lensing::unlensed(&traced.sky, &source);
+    let worst = traced
+        .picture
+        .rgb
+        .iter()
+        .zip(&bare.rgb)
+        .map(|(a, b)| (0..3).map(|k| (a[k] - b[k]).abs()).fold(0.0f32, f32::max))
+        .fold(0.0f32, f32::max);
+    assert!(worst < 1e-3, "largest colour difference {worst}");
+    // The brightest pixel is the source's centre, θ = offset / D_s, within a pixel.
+    let n = bare.width;
+    let k = (0..n * n)
+        .max_by(|&a, &b| bare.rgb[a][0].total_cmp(&bare.rgb[b][0]))
+        .unwrap();
+    let theta = traced.sky.theta((k % n) as f64, (k / n) as f64);
+    let want = [0.06, -0.04].map(|o: f64| o / crate::lensing::D_S_MPC);
+    for i in 0..2 {
+        assert!(
+            (theta[i] - want[i]).abs() <= traced.sky.pixel_rad(),
+            "brightest at {theta:?}, source at {want:?}"
+        );
+    }
+}

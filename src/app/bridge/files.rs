@@ -68,6 +68,15 @@ pub fn presets() -> Vec<PathBuf> {
 #[derive(Resource, Debug, Default, Clone)]
 pub struct StatusInfo(pub Option<String>);
 
+/// The first `runs/STEM-N.EXT` (N = 1, 2, …) that does not exist: what the window's Record
+/// and light-curve buttons write, so one never replaces another.
+pub fn next_free_path(stem: &str, ext: &str) -> PathBuf {
+    (1..)
+        .map(|n| PathBuf::from(format!("runs/{stem}-{n}.{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| PathBuf::from(format!("runs/{stem}.{ext}")))
+}
+
 /// Writes the finished run on screen to an HDF5 file (never over an existing one).
 pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
     let (Some(result), Some(config)) = (view.result.as_ref(), view.config.as_ref()) else {

@@ -287,17 +287,8 @@ impl Plugin for RecordPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Recording>()
             .insert_resource(RecordInputs(self.inputs.clone()))
-            .add_systems(Last, record_live);
+            .add_systems(Last, (record_live, super::plot_png::plot_png_system));
     }
-}
-
-/// The button's file: the first free `runs/recording-N.EXT` (a recording never replaces
-/// another).
-pub fn next_recording_path(ext: &str) -> PathBuf {
-    (1..)
-        .map(|n| PathBuf::from(format!("runs/recording-{n}.{ext}")))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| PathBuf::from(format!("runs/recording.{ext}")))
 }
 
 #[cfg(test)]

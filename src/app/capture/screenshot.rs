@@ -278,11 +278,24 @@ fn save_labels(
 }
 
 fn save_png(image: &Image, path: &std::path::Path) -> Result<(), String> {
-    let rgb = image
+    save_png_region(image, None, path)
+}
+
+/// Writes `image` as a PNG (atomically), or only the rectangle `[x, y, width, height]` of it
+/// in physical pixels (cut to the image).
+pub fn save_png_region(
+    image: &Image,
+    region: Option<[u32; 4]>,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let mut whole = image
         .clone()
         .try_into_dynamic()
-        .map_err(|e| format!("screenshot: cannot convert the image: {e}"))?
-        .to_rgb8();
+        .map_err(|e| format!("screenshot: cannot convert the image: {e}"))?;
+    if let Some([x, y, w, h]) = region {
+        whole = whole.crop_imm(x, y, w, h);
+    }
+    let rgb = whole.to_rgb8();
     let png = bevy::image::ImageFormat::Png
         .as_image_crate_format()
         .ok_or("screenshot: this build cannot encode PNG")?;

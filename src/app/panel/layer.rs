@@ -8,9 +8,10 @@ use super::plots::plots_window;
 use super::readouts::{overlay, scene_labels, status_bar, DrawnLabels, Readouts};
 use super::teaching::{apply_theme, teaching_ui};
 use crate::app::bridge::draft::Draft;
+use crate::app::bridge::files::next_free_path;
 use crate::app::bridge::files::{PathFields, StatusInfo};
 use crate::app::bridge::simulation::{RunStatus, RunView};
-use crate::app::capture::record::{next_recording_path, Recording};
+use crate::app::capture::record::Recording;
 use crate::app::scene::camera::OrbitCamera;
 use crate::app::scene::frame::SceneLabels;
 use crate::app::scene::legend::Legend;
@@ -19,6 +20,7 @@ use crate::app::shared::display::Presentation;
 use crate::app::shared::display::{ColorBy, Display, Selection};
 use crate::app::shared::layout::UiLayout;
 use crate::app::shared::timings::FrameTimings;
+use crate::app::sky::light_curve::LightCurve;
 use crate::app::sky::panel::{right_panel, SkyTexture};
 use crate::app::sky::view::SkyView;
 use crate::config::Theme;
@@ -63,6 +65,7 @@ pub struct Edits<'w> {
 #[derive(SystemParam)]
 pub struct SkyUi<'w, 's> {
     sky: ResMut<'w, SkyView>,
+    curve: ResMut<'w, LightCurve>,
     texture: Local<'s, SkyTexture>,
     presentation: ResMut<'w, Presentation>,
     /// The theme applied to egui last (applied again only when it changes).
@@ -130,6 +133,7 @@ pub fn panel_system(
         &mut root,
         &mut sky.sky,
         &mut sky.texture,
+        &mut sky.curve,
         &mut e.draft,
         selected,
     );
@@ -300,7 +304,7 @@ fn record_controls(ui: &mut Ui, e: &mut Edits, out: &mut Vec<PanelAction>) {
                 .clicked()
             {
                 let ext = if e.panel.record_mp4 { "mp4" } else { "gif" };
-                out.push(PanelAction::Record(next_recording_path(ext)));
+                out.push(PanelAction::Record(next_free_path("recording", ext)));
             }
             ui.checkbox(&mut e.panel.record_mp4, "MP4")
                 .on_hover_text("an MP4 through ffmpeg instead of a GIF");
@@ -370,6 +374,7 @@ impl Plugin for PanelPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PanelView>()
             .init_resource::<DrawnLabels>()
+            .init_resource::<LightCurve>()
             .add_systems(EguiPrimaryContextPass, panel_system);
     }
 }

@@ -39,7 +39,13 @@ fn inset_half_width(image: &LensedImage, source: &crate::config::SourceConfig) -
 /// The source plane, zoomed to fit the caustics and the source (its scale written in its
 /// corner): the source can be dragged across the caustics. The zoom is kept while a drag lasts,
 /// so the source stays under the pointer.
-pub fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
+/// `path_mpc`: the light curve's path, drawn as a line when its section is open.
+pub fn source_inset(
+    ui: &mut Ui,
+    draft: &mut Draft,
+    image: &LensedImage,
+    path_mpc: Option<([f64; 2], [f64; 2])>,
+) {
     let side = 150.0;
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
     let painter = ui.painter_at(rect);
@@ -66,6 +72,10 @@ pub fn source_inset(ui: &mut Ui, draft: &mut Draft, image: &LensedImage) {
         }
     }
     let d_s_mpc = image.sky.source_distance_m / MPC_M;
+    if let Some((from, to)) = path_mpc {
+        let [a, b] = [from, to].map(|p| to_screen(p.map(|o| o / d_s_mpc)));
+        painter.arrow(a, b - a, Stroke::new(1.0, Color32::WHITE));
+    }
     let s = &draft.config.source;
     let centre = to_screen(s.offset_mpc.map(|o| o / d_s_mpc));
     let radius = ((s.size_mpc / d_s_mpc / span) as f32 * side).max(3.0);

@@ -4,6 +4,7 @@
 //! inset with the caustics where the source can be dragged; and the thin-lens comparison.
 
 use super::inset::{move_source, source_inset};
+use super::light_curve::{light_curve_ui, LightCurve};
 use super::view::{SkyMode, SkyView, FINE_SIZE};
 use crate::app::bridge::draft::Draft;
 use crate::app::shared::colors::{colormap, IMAGE_MARK, PICK};
@@ -26,6 +27,7 @@ pub fn right_panel(
     root: &mut Ui,
     sky: &mut SkyView,
     tex: &mut SkyTexture,
+    curve: &mut LightCurve,
     draft: &mut Draft,
     selected_direction: Option<[f64; 3]>,
 ) -> f32 {
@@ -37,8 +39,9 @@ pub fn right_panel(
         .min_size(260.0)
         .resizable(true)
         .show(root, |ui| {
-            egui::ScrollArea::vertical()
-                .show(ui, |ui| sky_panel(ui, sky, tex, draft, selected_direction));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                sky_panel(ui, sky, tex, curve, draft, selected_direction)
+            });
         })
         .response
         .rect
@@ -51,19 +54,22 @@ pub fn sky_panel(
     ui: &mut Ui,
     sky: &mut SkyView,
     tex: &mut SkyTexture,
+    curve: &mut LightCurve,
     draft: &mut Draft,
     selected_direction: Option<[f64; 3]>,
 ) {
     ui.heading("The observer's sky");
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut sky.mode, SkyMode::Traced, "geodesics")
             .on_hover_text("each pixel's ray traced through the run's spacetime");
         ui.selectable_value(&mut sky.mode, SkyMode::ThinLens, "thin lens")
             .on_hover_text("the same lenses in the thin-lens equation (a textbook's picture)");
         ui.selectable_value(&mut sky.mode, SkyMode::Residual, "residual")
             .on_hover_text("|β geodesic − β thin lens| per pixel, in units of θ_E");
+        ui.selectable_value(&mut sky.mode, SkyMode::Unlensed, "unlensed")
+            .on_hover_text("the same source with the lenses taken away (β = θ)");
     });
-    if sky.mode != SkyMode::Traced {
+    if matches!(sky.mode, SkyMode::ThinLens | SkyMode::Residual) {
         sky.ensure_thin();
     }
     let Some(rendered) = sky.rendered.clone() else {
@@ -106,6 +112,15 @@ pub fn sky_panel(
             egui::FontId::proportional(12.0),
             Color32::WHITE,
         );
+    } else if sky.mode == SkyMode::Unlensed {
+        // No images, curves or caustics: there is no lens in this picture.
+        painter.text(
+            rect.right_top() + Vec2::new(-4.0, 4.0),
+            egui::Align2::RIGHT_TOP,
+            "unlensed: the source alone",
+            egui::FontId::proportional(12.0),
+            Color32::WHITE,
+        );
     } else {
         draw_overlays(&painter, sky, image, &to_screen, side, selected_direction);
     }
@@ -120,7 +135,11 @@ pub fn sky_panel(
         ui.checkbox(&mut o.einstein_circle, "Einstein circle");
     });
     if sky.overlays.caustics && !preview {
-        source_inset(ui, draft, image);
+        let path = curve.path.filter(|_| curve.open);
+        source_inset(ui, draft, image, path.map(|p| (p.from_mpc, p.to_mpc)));
+    }
+    if !preview {
+        light_curve_ui(ui, curve, &rendered, draft.config.source.offset_mpc);
     }
     super::readouts::readouts(ui, sky, draft, image);
 }
@@ -130,8 +149,15 @@ fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &Lens
     if tex.handle.is_some() && tex.version == sky.version && tex.mode == sky.mode {
         return;
     }
-    let residual;
+    let (residual, bare);
     let picture = match (sky.mode, &sky.thin) {
+        (SkyMode::Unlensed, _) => {
+            bare = sky
+                .rendered
+                .as_ref()
+                .map(|r| crate::lensing::unlensed(&image.sky, &r.source));
+            bare.as_ref().unwrap_or(&image.picture)
+        }
         (SkyMode::ThinLens, Some(Ok(t))) => &t.picture,
         (SkyMode::Residual, Some(Ok(t))) => {
             residual = residual_picture(&t.residual_over_theta_e, image);

@@ -80,7 +80,7 @@ pub fn readouts(ui: &mut Ui, sky: &SkyView, draft: &mut Draft, image: &LensedIma
         }
     ));
     match (&sky.mode, &sky.thin) {
-        (SkyMode::Traced, _) => {}
+        (SkyMode::Traced | SkyMode::Unlensed, _) => {}
         (_, Some(Ok(t))) => {
             ui.label(format!(
                 "thin lens vs geodesics: max |Δβ| = {:.1e} θ_E",

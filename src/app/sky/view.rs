@@ -39,6 +39,8 @@ pub enum SkyMode {
     ThinLens,
     /// |β_traced − β_thin| per pixel, in units of θ_E.
     Residual,
+    /// The same source with no lens (β = θ): what the lenses change.
+    Unlensed,
 }
 
 /// Which overlays are drawn over the image.
