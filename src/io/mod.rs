@@ -6,6 +6,7 @@
 mod atomic;
 pub mod disk;
 mod error;
+mod gif_frames;
 mod layout;
 mod merge;
 mod packed;

@@ -19,6 +19,8 @@ pub struct LensedImage {
     /// Critical curves in θ and caustics (the same points mapped to β).
     pub critical_curves: Vec<Vec<[f64; 2]>>,
     pub caustics: Vec<Vec<[f64; 2]>>,
+    /// The cuts (pseudo-caustics) of the singular isothermal lenses, in β (`cut.rs`).
+    pub cuts: Vec<Vec<[f64; 2]>>,
     /// θ_E predicted from the lens's profile, or the point-mass value (`einstein_basis`).
     pub einstein_predicted: Option<f64>,
     pub einstein_basis: super::einstein::EinsteinBasis,

@@ -7,6 +7,7 @@
 //! Thin-lens formulas appear only in the tests, as the textbook answers to compare with.
 
 mod curves;
+mod cut;
 mod einstein;
 mod hidden;
 mod images;

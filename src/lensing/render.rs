@@ -1,4 +1,4 @@
-//! One lensed image, end to end: ray map, picture, images, critical curves and caustics.
+//! One lensed image, end to end: ray map, picture, images, critical curves, caustics and cuts.
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
 use super::einstein::{lens_centroid, predicted_einstein_radius_of_profile};
@@ -39,6 +39,7 @@ pub fn render(
         .iter()
         .map(|c| c.iter().filter_map(|p| beta_at(&map, *p)).collect())
         .collect();
+    let cuts = super::cut::cuts(model, &tracer);
     let shading = shade(model, &tracer, &map, source);
     let lens_theta = lens_direction(model, &sky);
     let einstein_measured = lens_theta.and_then(|t| {
@@ -57,6 +58,7 @@ pub fn render(
         images: shading.images,
         critical_curves,
         caustics,
+        cuts,
         einstein_predicted,
         einstein_basis,
         einstein_measured,

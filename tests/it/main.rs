@@ -12,6 +12,7 @@ mod cli_resolution;
 #[allow(dead_code)]
 mod common;
 mod cores;
+mod cuts;
 mod delays;
 #[cfg(feature = "gui")]
 mod edits_bridge;

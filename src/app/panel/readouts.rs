@@ -8,6 +8,7 @@ use crate::app::bridge::simulation::{RunStatus, RunView};
 use crate::app::scene::frame::SceneLabels;
 use crate::app::scene::legend::Legend;
 use crate::app::shared::display::{Display, Selection};
+use crate::app::shared::labels::{place_label, LABEL_BACKING};
 use crate::app::shared::timings::FrameTimings;
 use crate::config::RunConfig;
 use crate::integrate::EndReason;
@@ -226,23 +227,42 @@ pub fn scene_labels(
             egui::pos2(left_px, 0.0),
             egui::pos2(max.x - right_px, max.y),
         ));
+    let frame = painter.clip_rect();
+    let size = ctx.global_style().text_styles[&egui::TextStyle::Body].size;
+    let font = egui::FontId::proportional(size);
+    // Each label beside its point, clear of those placed before it (lenses side by side,
+    // "picked pixel's geodesic" over a lens): the first free of eight places, else stacked
+    // above, else where it would be without the others.
+    let mut taken: Vec<egui::Rect> = vec![];
     for (p, text) in &labels.0 {
-        if let Ok(s) = camera.world_to_viewport(cam_t, *p) {
-            let size = ctx.global_style().text_styles[&egui::TextStyle::Body].size;
-            let r = painter.text(
-                egui::pos2(s.x + 4.0, s.y - 4.0),
-                egui::Align2::LEFT_BOTTOM,
-                text,
-                egui::FontId::proportional(size),
-                Color32::from_rgb(230, 230, 240),
-            );
-            // Only what is on screen (inside the 3-D view) counts as drawn.
-            let r = r.intersect(painter.clip_rect());
-            if r.is_positive() {
-                drawn
-                    .labels
-                    .push((text.clone(), [r.min.x, r.min.y, r.max.x, r.max.y]));
-            }
+        let Ok(s) = camera.world_to_viewport(cam_t, *p) else {
+            continue;
+        };
+        let at = egui::pos2(s.x, s.y);
+        let galley =
+            painter.layout_no_wrap(text.clone(), font.clone(), Color32::from_rgb(230, 230, 240));
+        let dims = galley.size();
+        let stacked = (1..6).map(|k| {
+            egui::Rect::from_min_size(at + egui::vec2(6.0, -(dims.y + 2.0) * k as f32 - 4.0), dims)
+        });
+        let r = place_label(at, dims, frame, &taken)
+            .or_else(|| {
+                stacked
+                    .clone()
+                    .find(|r| frame.contains_rect(*r) && taken.iter().all(|t| !t.intersects(*r)))
+            })
+            .unwrap_or_else(|| {
+                egui::Rect::from_min_size(at + egui::vec2(4.0, -4.0 - dims.y), dims)
+            });
+        taken.push(r);
+        painter.rect_filled(r.expand(1.0), 2.0, LABEL_BACKING);
+        painter.galley(r.min, galley, Color32::WHITE);
+        // Only what is on screen (inside the 3-D view) counts as drawn.
+        let r = r.intersect(frame);
+        if r.is_positive() {
+            drawn
+                .labels
+                .push((text.clone(), [r.min.x, r.min.y, r.max.x, r.max.y]));
         }
     }
 }

@@ -33,7 +33,9 @@ pub struct OrbitCamera {
 impl OrbitCamera {
     /// The whole box in view, looking at the ray axis from the side (a little raised and from
     /// the observer's end), so the cone and the bending are seen across, not end-on.
-    pub fn framing(frame: &SceneFrame, ray_axis: Vec3) -> OrbitCamera {
+    /// `aspect` is the 3-D viewport's width over height: the field of view (45°) is vertical,
+    /// so a view narrowed by the panels sees less across and the camera steps back.
+    pub fn framing(frame: &SceneFrame, ray_axis: Vec3, aspect: f32) -> OrbitCamera {
         let axis = ray_axis.normalize_or(Vec3::X);
         let side = axis.cross(Vec3::Y).normalize_or(Vec3::Z);
         let view = (side + 0.4 * Vec3::Y - 0.3 * axis).normalize();
@@ -41,7 +43,8 @@ impl OrbitCamera {
         let radius = frame.half_mpc.iter().map(|h| h * h).sum::<f64>().sqrt() as f32;
         OrbitCamera {
             target: Vec3::ZERO,
-            distance: 0.85 * radius / (std::f32::consts::FRAC_PI_8).tan(),
+            distance: 0.85 * radius
+                / ((std::f32::consts::FRAC_PI_8).tan() * aspect.clamp(0.1, 1.0)),
             yaw: view.x.atan2(view.z),
             pitch: view.y.asin(),
         }
@@ -140,13 +143,16 @@ pub fn camera_control(
     };
     let axis = frame.to_scene(draft.config.rays.toward_mpc)
         - frame.to_scene(draft.config.observer.position_mpc);
+    let view_w = window.width() - layout.left_px - layout.right_px;
+    let view_h = window.height() - layout.bottom_px;
+    let aspect = view_w.max(1.0) / view_h.max(1.0);
     if interaction.framed != Some(*frame) {
         interaction.framed = Some(*frame);
-        *orbit = OrbitCamera::framing(&frame, axis);
+        *orbit = OrbitCamera::framing(&frame, axis, aspect);
     }
     for a in actions.read() {
         match a {
-            PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame, axis),
+            PanelAction::ResetCamera => *orbit = OrbitCamera::framing(&frame, axis, aspect),
             // A new config is framed afresh when its run arrives, whatever the old zoom.
             PanelAction::LoadConfig(_) => interaction.framed = None,
             PanelAction::FocusLens(i) => {

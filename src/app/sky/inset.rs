@@ -23,6 +23,7 @@ fn inset_half_width(image: &LensedImage, source: &crate::config::SourceConfig) -
     let far = image
         .caustics
         .iter()
+        .chain(&image.cuts)
         .flatten()
         .map(|b| b[0].abs().max(b[1].abs()))
         .chain(
@@ -39,14 +40,14 @@ fn inset_half_width(image: &LensedImage, source: &crate::config::SourceConfig) -
 /// The source plane, zoomed to fit the caustics and the source (its scale written in its
 /// corner): the source can be dragged across the caustics. The zoom is kept while a drag lasts,
 /// so the source stays under the pointer.
-/// `path_mpc`: the light curve's path, drawn as a line when its section is open.
+/// `side`: its width and height in points. `path_mpc`: the light curve's path, drawn as a line when its section is open.
 pub fn source_inset(
     ui: &mut Ui,
     draft: &mut Draft,
     image: &LensedImage,
+    side: f32,
     path_mpc: Option<([f64; 2], [f64; 2])>,
 ) {
-    let side = 150.0;
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(8, 10, 20));
@@ -70,6 +71,17 @@ pub fn source_inset(
         } else {
             painter.add(egui::Shape::line(points, Stroke::new(1.5, CAUSTIC)));
         }
+    }
+    // A singular isothermal lens's cut (one image more inside it): dashed, in the caustics'
+    // colour, since it too is where the image count changes.
+    for c in &image.cuts {
+        let points: Vec<Pos2> = c.iter().map(|b| to_screen(*b)).collect();
+        painter.extend(egui::Shape::dashed_line(
+            &points,
+            Stroke::new(1.2, CAUSTIC),
+            5.0,
+            4.0,
+        ));
     }
     let d_s_mpc = image.sky.source_distance_m / MPC_M;
     if let Some((from, to)) = path_mpc {

@@ -8,6 +8,7 @@ use super::light_curve::{light_curve_ui, LightCurve};
 use super::view::{SkyMode, SkyView, FINE_SIZE};
 use crate::app::bridge::draft::Draft;
 use crate::app::shared::colors::{colormap, IMAGE_MARK, PICK};
+use crate::app::shared::labels::{place_label, LABEL_BACKING};
 use crate::lensing::{lens_centroid, LensedImage, Picture, ARCSEC};
 use bevy_egui::egui::{self, Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2};
 
@@ -34,9 +35,13 @@ pub fn right_panel(
     if !sky.open {
         return 0.0;
     }
+    // The projector theme's larger text (`apply_theme`) widens the panel, so the sky grows
+    // with the words around it.
+    let body = |s: &egui::Style| s.text_styles[&egui::TextStyle::Body].size;
+    let scale = body(root.style()) / body(&egui::Style::default());
     egui::Panel::right("sky")
-        .default_size(440.0)
-        .min_size(260.0)
+        .default_size(440.0 * scale)
+        .min_size(260.0 * scale)
         .resizable(true)
         .show(root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -82,9 +87,12 @@ pub fn sky_panel(
     };
     let image = &rendered.image;
     upload(ui.ctx(), sky, tex, image);
+    // A wider panel gives a larger inset too, and the image only the height that leaves the
+    // inset and the first readouts in view (not the whole width, pushing them off screen).
+    let inset_side = (ui.available_width() * 0.55).clamp(150.0, 320.0);
     let side = ui
         .available_width()
-        .min(ui.available_height() - 200.0)
+        .min(ui.available_height() - inset_side - 110.0)
         .max(120.0);
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
     let painter = ui.painter_at(rect);
@@ -136,7 +144,13 @@ pub fn sky_panel(
     });
     if sky.overlays.caustics && !preview {
         let path = curve.path.filter(|_| curve.open);
-        source_inset(ui, draft, image, path.map(|p| (p.from_mpc, p.to_mpc)));
+        source_inset(
+            ui,
+            draft,
+            image,
+            inset_side,
+            path.map(|p| (p.from_mpc, p.to_mpc)),
+        );
     }
     if !preview {
         light_curve_ui(ui, curve, &rendered, draft.config.source.offset_mpc);
@@ -275,31 +289,6 @@ fn draw_overlays(
         let c = to_screen(image.sky.angles_of(d));
         painter.circle_stroke(c, 9.0, Stroke::new(2.0, SELECTED_RAY));
     }
-}
-
-/// Label backing: the labels read over bright arcs and the checkerboard alike.
-const LABEL_BACKING: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 180);
-
-/// Where a label of `size` goes next to the marker at `at`: the first of eight places around
-/// it (right, left, above, below, then the diagonals) that lies inside `frame` and overlaps no
-/// rectangle in `taken` (markers and labels already placed); None when none is free.
-fn place_label(at: Pos2, size: Vec2, frame: Rect, taken: &[Rect]) -> Option<Rect> {
-    let gap = 9.0;
-    let (w, h) = (size.x, size.y);
-    let offsets = [
-        Vec2::new(gap, -h / 2.0),
-        Vec2::new(-gap - w, -h / 2.0),
-        Vec2::new(-w / 2.0, -gap - h),
-        Vec2::new(-w / 2.0, gap),
-        Vec2::new(gap, -gap - h),
-        Vec2::new(-gap - w, -gap - h),
-        Vec2::new(gap, gap),
-        Vec2::new(-gap - w, gap),
-    ];
-    offsets
-        .iter()
-        .map(|o| Rect::from_min_size(at + *o, size))
-        .find(|r| frame.contains_rect(*r) && taken.iter().all(|t| !t.intersects(*r)))
 }
 
 /// "1st μ +2.50" or "2nd +11.7 d μ −1.50".
