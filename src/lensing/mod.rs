@@ -34,5 +34,5 @@ pub use render::{draw_overlays, render, render_progressive};
 pub use shade::{reshade, unlensed};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
-pub use thin::ThinLens;
+pub use thin::{at_nearest_traced, ThinLens};
 pub use tracer::{Landing, SkyTracer, MAP_RTOL_PER_PIXEL_RAD};

@@ -108,6 +108,40 @@ impl ThinLens {
     }
 }
 
+/// `values` per pixel with each pixel given the value of its nearest pixel whose own ray was
+/// traced (`map.traced`; city-block distance, filled outwards from the traced pixels): a
+/// residual against the thin lens then shows the physics at the traced rays, not the map's
+/// interpolation between them (good to 1 % of a pixel, yet far above the residual itself).
+pub fn at_nearest_traced(values: &[f64], map: &super::raymap::RayMap) -> Vec<f64> {
+    let n = map.size;
+    let mut out = vec![f64::NAN; n * n];
+    let mut queue = std::collections::VecDeque::new();
+    for (k, traced) in map.traced.iter().enumerate() {
+        if *traced {
+            out[k] = values[k];
+            queue.push_back(k);
+        }
+    }
+    let mut seen: Vec<bool> = map.traced.clone();
+    while let Some(k) = queue.pop_front() {
+        let (i, j) = (k % n, k / n);
+        let near = [
+            (i > 0).then(|| k - 1),
+            (i + 1 < n).then(|| k + 1),
+            (j > 0).then(|| k - n),
+            (j + 1 < n).then(|| k + n),
+        ];
+        for m in near.into_iter().flatten() {
+            if !seen[m] {
+                seen[m] = true;
+                out[m] = out[k];
+                queue.push_back(m);
+            }
+        }
+    }
+    out
+}
+
 /// θ of pixel k (row-major from the top-left).
 fn pixel_theta(sky: &Sky, k: usize) -> [f64; 2] {
     sky.theta((k % sky.size) as f64, (k / sky.size) as f64)

@@ -309,3 +309,28 @@ fn no_tolerance_lets_a_step_jump_over_the_lens() {
         );
     }
 }
+
+/// The residual map shows each pixel the value at its nearest traced ray: traced pixels keep
+/// their own value, and every other pixel holds the value of a traced one at the least
+/// city-block distance (none is left empty).
+#[test]
+fn the_residual_fill_takes_each_pixel_from_its_nearest_traced_ray() {
+    let image = image_of(scene(vec![point(MASS_MSUN, [D_L_MPC, 0.0, 0.0])], 80.0), 48);
+    let map = &image.map;
+    let n = map.size;
+    let values: Vec<f64> = (0..n * n).map(|k| k as f64).collect();
+    let filled = excalibur::lensing::at_nearest_traced(&values, map);
+    let traced: Vec<usize> = (0..n * n).filter(|&k| map.traced[k]).collect();
+    assert!(
+        traced.len() > 20 && traced.len() < n * n,
+        "{} traced",
+        traced.len()
+    );
+    let dist = |a: usize, b: usize| (a % n).abs_diff(b % n) + (a / n).abs_diff(b / n);
+    for (k, v) in filled.iter().enumerate() {
+        let from = *v as usize;
+        assert!(map.traced[from], "pixel {k} took an untraced value");
+        let best = traced.iter().map(|&t| dist(k, t)).min().unwrap();
+        assert_eq!(dist(k, from), best, "pixel {k}");
+    }
+}

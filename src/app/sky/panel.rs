@@ -134,6 +134,9 @@ pub fn sky_panel(
     }
     let text_size = ui.style().text_styles[&egui::TextStyle::Body].size;
     super::axes::draw_axes(&painter, rect, image, &to_screen, text_size);
+    if sky.mode == SkyMode::Residual {
+        residual_bar(ui, side);
+    }
     interact(&response, rect, sky, draft, image);
     ui.horizontal_wrapped(|ui| {
         let o = &mut sky.overlays;
@@ -174,7 +177,8 @@ fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &Lens
         }
         (SkyMode::ThinLens, Some(Ok(t))) => &t.picture,
         (SkyMode::Residual, Some(Ok(t))) => {
-            residual = residual_picture(&t.residual_over_theta_e, image);
+            let shown = crate::lensing::at_nearest_traced(&t.residual_over_theta_e, &image.map);
+            residual = residual_picture(&shown, image);
             &residual
         }
         _ => &image.picture,
@@ -199,7 +203,11 @@ fn upload(ctx: &egui::Context, sky: &SkyView, tex: &mut SkyTexture, image: &Lens
 }
 
 /// log10 of the residual in units of θ_E, from 1e-6 (dark) to 1e-1 (bright).
+/// The residual map's log scale: 10^RESIDUAL_LOG_RANGE[0] … 10^RESIDUAL_LOG_RANGE[1] θ_E.
+const RESIDUAL_LOG_RANGE: [f64; 2] = [-6.0, -1.0];
+
 fn residual_picture(residual: &[f64], image: &LensedImage) -> Picture {
+    let [lo, hi] = RESIDUAL_LOG_RANGE;
     Picture {
         width: image.sky.size,
         height: image.sky.size,
@@ -207,13 +215,37 @@ fn residual_picture(residual: &[f64], image: &LensedImage) -> Picture {
             .iter()
             .map(|r| {
                 if r.is_finite() {
-                    colormap(((r.max(1e-12).log10() + 6.0) / 5.0).clamp(0.0, 1.0))
+                    colormap(((r.max(1e-12).log10() - lo) / (hi - lo)).clamp(0.0, 1.0))
                 } else {
                     [0.0; 3]
                 }
             })
             .collect(),
     }
+}
+
+/// The residual map's colour bar: viridis over the log range, labelled in θ_E, and what a
+/// pixel shows.
+fn residual_bar(ui: &mut Ui, width: f32) {
+    let [lo, hi] = RESIDUAL_LOG_RANGE;
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 10.0), Sense::hover());
+    let steps = 64;
+    for s in 0..steps {
+        let c = colormap(s as f64 / (steps - 1) as f64).map(|v| (v * 255.0) as u8);
+        let x0 = rect.left() + rect.width() * s as f32 / steps as f32;
+        let x1 = rect.left() + rect.width() * (s + 1) as f32 / steps as f32;
+        ui.painter().rect_filled(
+            Rect::from_min_max(Pos2::new(x0, rect.top()), Pos2::new(x1, rect.bottom())),
+            0.0,
+            Color32::from_rgb(c[0], c[1], c[2]),
+        );
+    }
+    ui.horizontal(|ui| {
+        ui.small(format!("1e{lo} θ_E"));
+        ui.add_space((width - 120.0).max(0.0));
+        ui.small(format!("1e{hi} θ_E"));
+    });
+    ui.small("|β geodesic − β thin lens| at the traced rays (each pixel: its nearest)");
 }
 
 fn draw_overlays(
