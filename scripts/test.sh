@@ -54,3 +54,7 @@ python3 scripts/check_recording.py target/release/excalibur configs/teach_binary
 # real clicks; the curve it plots is the point-lens law within 1 %.
 python3 scripts/ui_light_curve_check.py target/release/excalibur configs/teach_einstein_ring.toml \
   --header 1060,518 --csv 1058,736 --png 1127,736
+# The left panel is narrowed by dragging its edge (real input) and opening Files does not
+# widen it again.
+python3 scripts/ui_panel_check.py target/release/excalibur configs/point_mass_beam.toml \
+  --edge 330 --to 230 --files 38,143

@@ -18,9 +18,11 @@ fn path_row(
     buttons: &[(&str, MakeAction)],
     out: &mut Vec<PanelAction>,
 ) {
+    // The field takes the panel's width and the buttons wrap under it, so the section never
+    // sets the panel's width: the panel can be narrowed, and opening Files does not widen it.
     ui.label(label);
-    ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(text).desired_width(170.0));
+    ui.add(egui::TextEdit::singleline(text).desired_width(ui.available_width()));
+    ui.horizontal_wrapped(|ui| {
         for (name, make) in buttons {
             if ui.button(*name).clicked() {
                 out.push(make(PathBuf::from(text.trim())));
@@ -76,22 +78,33 @@ fn sweep_ui(ui: &mut Ui, paths: &mut PathFields, out: &mut Vec<PanelAction>) {
         .on_hover_text("the current config becomes the sweep's base; one key varies over a range");
     ui.horizontal(|ui| {
         ui.label("key");
-        ui.add(egui::TextEdit::singleline(&mut r.key).desired_width(190.0))
+        ui.add(egui::TextEdit::singleline(&mut r.key).desired_width(ui.available_width()))
             .on_hover_text("a dotted config key, e.g. lenses.0.mass_msun or rays.half_angle_deg");
     });
     ui.horizontal(|ui| {
         ui.label("from");
-        ui.add(egui::DragValue::new(&mut r.from).speed(0.01));
+        // Shown as the other fields show numbers (1.000e14, not 100000000000000.00), so a
+        // mass range does not widen the panel.
+        let fmt = |v: f64, _| super::widgets::shown(v, false);
+        ui.add(
+            egui::DragValue::new(&mut r.from)
+                .speed(0.01)
+                .custom_formatter(fmt),
+        );
         ui.label("to");
-        ui.add(egui::DragValue::new(&mut r.to).speed(0.01));
+        ui.add(
+            egui::DragValue::new(&mut r.to)
+                .speed(0.01)
+                .custom_formatter(fmt),
+        );
     });
     ui.horizontal(|ui| {
         ui.label("values");
         ui.add(egui::DragValue::new(&mut r.count).range(1..=10000));
         ui.checkbox(&mut r.log, "log spacing");
     });
+    ui.add(egui::TextEdit::singleline(&mut paths.sweep).desired_width(ui.available_width()));
     ui.horizontal(|ui| {
-        ui.add(egui::TextEdit::singleline(&mut paths.sweep).desired_width(170.0));
         if ui
             .button("Export sweep…")
             .on_hover_text("writes the manifest and, beside it, the current config as its base")

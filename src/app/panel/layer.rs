@@ -116,6 +116,7 @@ pub fn panel_system(
     let mut expanded = e.panel.expanded;
     let left = egui::Panel::left("controls")
         .default_size(330.0)
+        .min_size(200.0)
         .resizable(true)
         .show_collapsible(&mut root, &mut expanded, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
@@ -188,6 +189,9 @@ fn panel_contents(
     sky: &mut SkyUi,
     out: &mut Vec<PanelAction>,
 ) {
+    // egui's default text field is 280 points wide: with its label it held the panel at 330
+    // and would not let it be narrowed. Fields take what the panel has instead.
+    ui.spacing_mut().text_edit_width = (ui.available_width() - 70.0).max(60.0);
     ui.heading("excalibur");
     run_controls(ui, e, view, out);
     section(ui, "Teaching", sky.presentation.teaching(), |ui| {

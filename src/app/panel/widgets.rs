@@ -100,7 +100,7 @@ fn field_as(
 /// A value as a field shows it (the value itself is kept exactly): four significant decimals,
 /// or `1.234e-7` for very small and very large values and when `scientific`, so a dragged
 /// offset does not widen the panel with "0.054299".
-fn shown(v: f64, scientific: bool) -> String {
+pub fn shown(v: f64, scientific: bool) -> String {
     let a = v.abs();
     if scientific || (a != 0.0 && !(1e-3..1e6).contains(&a)) {
         format!("{v:.3e}")
