@@ -11,6 +11,7 @@ mod cut;
 mod einstein;
 mod hidden;
 mod images;
+mod jacobian;
 mod lensed;
 mod light_curve;
 mod maps;
@@ -26,6 +27,7 @@ pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };
 pub use images::Image;
+pub use jacobian::{det_of, lensing_fields, Jacobian};
 pub use lensed::LensedImage;
 pub use light_curve::{curve_csv, light_curve, point_lens_magnification, CurvePoint};
 pub use maps::write_maps;

@@ -2,6 +2,7 @@
 
 use super::curves::{encloses, is_closed, zero_contours, LatticePoint};
 use super::einstein::{lens_centroid, predicted_einstein_radius_of_profile};
+use super::jacobian::{det_of, jacobian_field};
 use super::lensed::LensedImage;
 use super::raymap::RayMap;
 use super::shade::shade;
@@ -25,7 +26,8 @@ pub fn render(
     let sky = Sky::of(&model.config, size);
     let tracer = SkyTracer::new(model, sky, cancel);
     let map = RayMap::trace(&tracer)?;
-    let det = det_field(&map, &sky);
+    let jacobian = jacobian_field(&map, &sky);
+    let det: Vec<f64> = jacobian.iter().map(det_of).collect();
     let cores = core_rims(model, &sky);
     let lattice_curves: Vec<Vec<LatticePoint>> = zero_contours(&det, size)
         .into_iter()
@@ -55,6 +57,7 @@ pub fn render(
         sky,
         picture: shading.picture,
         magnification: det.iter().map(|d| 1.0 / d).collect(),
+        jacobian,
         images: shading.images,
         critical_curves,
         caustics,
@@ -69,12 +72,6 @@ pub fn render(
         map,
     })
 }
-
-/// Where a pixel's neighbours land more than this many pixels apart per pixel (|∂β/∂θ| > 20),
-/// the map is not resolved by the pixels (next to a point mass, β turns by θ_E²/θ² per unit
-/// θ) and finite differences give det A any sign: such pixels are left out of the critical
-/// curves. Critical curves themselves lie where |∂β/∂θ| is of order 1.
-const MAX_RESOLVED_STRETCH: f64 = 20.0;
 
 /// Renders coarse to fine: each size in `sizes` (e.g. 64 then 256) is rendered in turn and
 /// handed to `show` as soon as it is done, so a live view has a preview at once and keeps the
@@ -93,57 +90,6 @@ pub fn render_progressive(
         }
     }
     true
-}
-
-/// det(∂β/∂θ) at each pixel by central differences of the map (one-sided at the borders and
-/// next to rays that ended early); NaN where the pixel's own ray ended early.
-fn det_field(map: &RayMap, sky: &Sky) -> Vec<f64> {
-    let n = map.size;
-    let px = sky.pixel_rad();
-    let b = |i: usize, j: usize| map.beta[j * n + i];
-    let ok = |i: usize, j: usize| b(i, j)[0].is_finite();
-    // ∂β/∂(lattice axis) at (i, j) along `di`, `dj` (one of them 1).
-    let diff = |i: usize, j: usize, along_i: bool| -> Option<[f64; 2]> {
-        let (lo, hi) = if along_i {
-            (
-                (i > 0 && ok(i - 1, j)).then(|| (i - 1, j)),
-                (i + 1 < n && ok(i + 1, j)).then(|| (i + 1, j)),
-            )
-        } else {
-            (
-                (j > 0 && ok(i, j - 1)).then(|| (i, j - 1)),
-                (j + 1 < n && ok(i, j + 1)).then(|| (i, j + 1)),
-            )
-        };
-        let (p, q, steps) = match (lo, hi) {
-            (Some(p), Some(q)) => (p, q, 2.0),
-            (Some(p), None) => (p, (i, j), 1.0),
-            (None, Some(q)) => ((i, j), q, 1.0),
-            (None, None) => return None,
-        };
-        let (bp, bq) = (b(p.0, p.1), b(q.0, q.1));
-        Some([(bq[0] - bp[0]) / steps, (bq[1] - bp[1]) / steps])
-    };
-    (0..n * n)
-        .map(|k| {
-            let (i, j) = (k % n, k / n);
-            if !ok(i, j) {
-                return f64::NAN;
-            }
-            match (diff(i, j, true), diff(i, j, false)) {
-                // θx grows with the column, θy falls with the row.
-                (Some(di), Some(dj)) => {
-                    let (ax, ay) = (di.map(|v| v / px), dj.map(|v| -v / px));
-                    let stretch = ax.iter().chain(&ay).fold(0.0f64, |m, v| m.max(v.abs()));
-                    if stretch > MAX_RESOLVED_STRETCH {
-                        return f64::NAN;
-                    }
-                    ax[0] * ay[1] - ay[0] * ax[1]
-                }
-                _ => f64::NAN,
-            }
-        })
-        .collect()
 }
 
 /// A closed loop less than two pixels across: below the resolution of the interpolated map
