@@ -78,19 +78,21 @@ pub(super) fn write_gif_patch(
     })
 }
 
+/// A test frame: RGBA pixels from `f(x, y)`, row 0 at the top.
+#[cfg(test)]
+pub(super) fn frame(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
+    let mut out = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            out.extend_from_slice(&f(x, y));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn frame(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
-        let mut out = Vec::with_capacity((w * h * 4) as usize);
-        for y in 0..h {
-            for x in 0..w {
-                out.extend_from_slice(&f(x, y));
-            }
-        }
-        out
-    }
 
     #[test]
     fn the_changed_rectangle_is_the_smallest_holding_every_difference() {

@@ -302,17 +302,8 @@ impl VideoWriter {
 
 #[cfg(test)]
 mod tests {
+    use super::super::gif_frames::frame;
     use super::*;
-
-    fn frame(w: u32, h: u32, f: impl Fn(u32, u32) -> [u8; 4]) -> Vec<u8> {
-        let mut out = Vec::with_capacity((w * h * 4) as usize);
-        for y in 0..h {
-            for x in 0..w {
-                out.extend_from_slice(&f(x, y));
-            }
-        }
-        out
-    }
 
     /// Decoded back with the same crate: the frames' patches rebuild each picture (to the
     /// palette's precision), and a repeated picture became the time of the one before.

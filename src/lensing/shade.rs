@@ -50,18 +50,7 @@ fn picture(map: &RayMap, sky: &Sky, source: &Source) -> Picture {
 /// The sky without the lenses: each pixel coloured by the source at its own angle (β = θ),
 /// the picture a lensed one is compared with. Same pixels as a lensed image of `sky`.
 pub fn unlensed(sky: &Sky, source: &Source) -> Picture {
-    let d_s_mpc = sky.source_distance_m / MPC_M;
-    let n = sky.size;
-    Picture {
-        width: n,
-        height: n,
-        rgb: (0..n * n)
-            .map(|k| {
-                let theta = sky.theta((k % n) as f64, (k / n) as f64);
-                source.colour(theta.map(|t| t * d_s_mpc))
-            })
-            .collect(),
-    }
+    super::thin::picture_through(sky, source, |theta| theta)
 }
 
 /// Shades `map` with `source` and polishes the images of its centre with `tracer` (the

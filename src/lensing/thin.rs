@@ -78,19 +78,7 @@ impl ThinLens {
 
     /// The picture of `source` through the thin lens, on the image's pixels.
     pub fn picture(&self, image: &LensedImage, source: &Source) -> Picture {
-        let sky = &image.sky;
-        let d_s_mpc = sky.source_distance_m / MPC_M;
-        let n = sky.size;
-        Picture {
-            width: n,
-            height: n,
-            rgb: (0..n * n)
-                .map(|k| -> Rgb {
-                    let b = self.beta(pixel_theta(sky, k));
-                    source.colour([b[0] * d_s_mpc, b[1] * d_s_mpc])
-                })
-                .collect(),
-        }
+        picture_through(&image.sky, source, |theta| self.beta(theta))
     }
 
     /// Per pixel: |β_traced − β_thin| [rad] (NaN where the ray ended early).
@@ -140,6 +128,27 @@ pub fn at_nearest_traced(values: &[f64], map: &super::raymap::RayMap) -> Vec<f64
         }
     }
     out
+}
+
+/// The picture of `source` on the pixels of `sky` when each pixel's θ lands at `beta(θ)`:
+/// a thin lens's map, or β = θ for the sky without lenses.
+pub(super) fn picture_through(
+    sky: &Sky,
+    source: &Source,
+    beta: impl Fn([f64; 2]) -> [f64; 2],
+) -> Picture {
+    let d_s_mpc = sky.source_distance_m / MPC_M;
+    let n = sky.size;
+    Picture {
+        width: n,
+        height: n,
+        rgb: (0..n * n)
+            .map(|k| -> Rgb {
+                let b = beta(pixel_theta(sky, k));
+                source.colour([b[0] * d_s_mpc, b[1] * d_s_mpc])
+            })
+            .collect(),
+    }
 }
 
 /// θ of pixel k (row-major from the top-left).
