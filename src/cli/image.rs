@@ -57,9 +57,15 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     }
     // Both outputs are staged, then committed together: a failure leaves neither.
     let maps = match &args.maps {
-        Some(m) => Some(
-            lensing::write_maps(m, &image, &config_toml, args.force, &inputs).map_err(io_error)?,
-        ),
+        Some(m) => {
+            let jacobian = pool
+                .install(|| lensing::bundle_jacobians(&model, &image.sky, &cancel))
+                .context("the maps were cancelled")?;
+            Some(
+                lensing::write_maps(m, &image, &jacobian, &config_toml, args.force, &inputs)
+                    .map_err(io_error)?,
+            )
+        }
         None => None,
     };
     if args.curves {

@@ -1,5 +1,6 @@
 //! `--maps`: the per-pixel maps of a lensed image as HDF5 (interface.md §4).
 
+use super::jacobian::{det_of, lensing_fields, Jacobian};
 use super::lensed::LensedImage;
 use super::sky::ARCSEC;
 use crate::io::{end_reason_labels, stage, IoError, Staged};
@@ -7,13 +8,16 @@ use hdf5::types::VarLenUnicode;
 use ndarray::{Array2, Array3};
 use std::path::{Path, PathBuf};
 
-/// Writes beta_arcsec [N, N, 2], magnification [N, N], time_delay_s [N, N] (relative to the
-/// earliest pixel, ≥ 0), end_reason u8 [N, N] (with its labels) and the resolved config,
-/// to a temporary file that the caller commits (with the command's other outputs). Pixels
-/// whose ray ended early are NaN.
+/// Writes beta_arcsec [N, N, 2], time_delay_s [N, N] (relative to the earliest pixel, ≥ 0),
+/// end_reason u8 [N, N] (with its labels), and from `jacobian` (each pixel's geodesic bundle,
+/// `bundle.rs`) convergence κ [N, N], shear (γ1, γ2) [N, N, 2] on the image axes [right, up],
+/// rotation ω [N, N] and magnification 1/det A [N, N] (interface.md §7), the root attributes
+/// pixel_scale_arcsec and units and the resolved config, to a temporary file that the caller
+/// commits (with the command's other outputs). Pixels whose rays ended early are NaN.
 pub fn write_maps(
     path: &Path,
     image: &LensedImage,
+    jacobian: &[Jacobian],
     config_toml: &str,
     overwrite: bool,
     inputs: &[PathBuf],
@@ -25,7 +29,15 @@ pub fn write_maps(
         .map(|k| image.map.arrival_s[k])
         .fold(f64::INFINITY, f64::min);
     let beta = Array3::from_shape_fn((n, n, 2), |(j, i, q)| image.map.beta[j * n + i][q] / ARCSEC);
-    let magnification = Array2::from_shape_fn((n, n), |(j, i)| image.magnification[j * n + i]);
+    let fields: Vec<[f64; 4]> = jacobian.iter().map(lensing_fields).collect();
+    let at = |q: usize| Array2::from_shape_fn((n, n), |(j, i)| fields[j * n + i][q]);
+    let (convergence, rotation) = (at(0), at(3));
+    let shear = Array3::from_shape_fn((n, n, 2), |(j, i, q)| fields[j * n + i][1 + q]);
+    let magnification = Array2::from_shape_fn((n, n), |(j, i)| 1.0 / det_of(&jacobian[j * n + i]));
+    let pixel_scale_arcsec = image.sky.pixel_rad() / ARCSEC;
+    let units = "beta_arcsec: arcsec; time_delay_s: s; end_reason: code (labels); \
+                 convergence, shear (gamma1, gamma2 on the image axes [right, up]), rotation \
+                 and magnification: dimensionless";
     let delay = Array2::from_shape_fn((n, n), |(j, i)| {
         let k = j * n + i;
         if reached(k) {
@@ -48,6 +60,19 @@ pub fn write_maps(
             f.new_dataset_builder()
                 .with_data(&delay)
                 .create("time_delay_s")?;
+            f.new_dataset_builder()
+                .with_data(&convergence)
+                .create("convergence")?;
+            f.new_dataset_builder().with_data(&shear).create("shear")?;
+            f.new_dataset_builder()
+                .with_data(&rotation)
+                .create("rotation")?;
+            f.new_attr::<f64>()
+                .create("pixel_scale_arcsec")?
+                .write_scalar(&pixel_scale_arcsec)?;
+            f.new_attr::<VarLenUnicode>()
+                .create("units")?
+                .write_scalar(&text(units))?;
             let e = f
                 .new_dataset_builder()
                 .with_data(&end)

@@ -6,6 +6,7 @@
 //!
 //! Thin-lens formulas appear only in the tests, as the textbook answers to compare with.
 
+mod bundle;
 mod curves;
 mod cut;
 mod einstein;
@@ -23,6 +24,7 @@ mod source;
 mod thin;
 mod tracer;
 
+pub use bundle::{bundle_jacobians, BUNDLE_OFFSET_PX};
 pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };

@@ -28,6 +28,7 @@ mod potential_import;
 mod reshade;
 mod scale_out;
 mod session;
+mod shear_maps;
 mod structure;
 mod sweeps;
 #[cfg(feature = "gui")]
