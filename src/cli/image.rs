@@ -58,11 +58,11 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     // Both outputs are staged, then committed together: a failure leaves neither.
     let maps = match &args.maps {
         Some(m) => {
-            let jacobian = pool
+            let bundles = pool
                 .install(|| lensing::bundle_jacobians(&model, &image.sky, &cancel))
                 .context("the maps were cancelled")?;
             Some(
-                lensing::write_maps(m, &image, &jacobian, &config_toml, args.force, &inputs)
+                lensing::write_maps(m, &image, &bundles, &config_toml, args.force, &inputs)
                     .map_err(io_error)?,
             )
         }

@@ -1,6 +1,7 @@
 //! `--maps`: the per-pixel maps of a lensed image as HDF5 (interface.md §4).
 
-use super::jacobian::{det_of, lensing_fields, Jacobian};
+use super::bundle::Bundles;
+use super::jacobian::{det_of, lensing_fields};
 use super::lensed::LensedImage;
 use super::sky::ARCSEC;
 use crate::io::{end_reason_labels, stage, IoError, Staged};
@@ -11,13 +12,14 @@ use std::path::{Path, PathBuf};
 /// Writes beta_arcsec [N, N, 2], time_delay_s [N, N] (relative to the earliest pixel, ≥ 0),
 /// end_reason u8 [N, N] (with its labels), and from `jacobian` (each pixel's geodesic bundle,
 /// `bundle.rs`) convergence κ [N, N], shear (γ1, γ2) [N, N, 2] on the image axes [right, up],
-/// rotation ω [N, N] and magnification 1/det A [N, N] (interface.md §7), the root attributes
+/// rotation ω [N, N], magnification 1/det A [N, N] and the redshift z [N, N] of the rays at
+/// the source plane (interface.md §7), the root attributes
 /// pixel_scale_arcsec and units and the resolved config, to a temporary file that the caller
 /// commits (with the command's other outputs). Pixels whose rays ended early are NaN.
 pub fn write_maps(
     path: &Path,
     image: &LensedImage,
-    jacobian: &[Jacobian],
+    bundles: &Bundles,
     config_toml: &str,
     overwrite: bool,
     inputs: &[PathBuf],
@@ -29,7 +31,9 @@ pub fn write_maps(
         .map(|k| image.map.arrival_s[k])
         .fold(f64::INFINITY, f64::min);
     let beta = Array3::from_shape_fn((n, n, 2), |(j, i, q)| image.map.beta[j * n + i][q] / ARCSEC);
+    let jacobian = &bundles.jacobian;
     let fields: Vec<[f64; 4]> = jacobian.iter().map(lensing_fields).collect();
+    let redshift = Array2::from_shape_fn((n, n), |(j, i)| bundles.redshift[j * n + i]);
     let at = |q: usize| Array2::from_shape_fn((n, n), |(j, i)| fields[j * n + i][q]);
     let (convergence, rotation) = (at(0), at(3));
     let shear = Array3::from_shape_fn((n, n, 2), |(j, i, q)| fields[j * n + i][1 + q]);
@@ -37,7 +41,7 @@ pub fn write_maps(
     let pixel_scale_arcsec = image.sky.pixel_rad() / ARCSEC;
     let units = "beta_arcsec: arcsec; time_delay_s: s; end_reason: code (labels); \
                  convergence, shear (gamma1, gamma2 on the image axes [right, up]), rotation \
-                 and magnification: dimensionless";
+                 magnification and redshift: dimensionless";
     let delay = Array2::from_shape_fn((n, n), |(j, i)| {
         let k = j * n + i;
         if reached(k) {
@@ -67,6 +71,9 @@ pub fn write_maps(
             f.new_dataset_builder()
                 .with_data(&rotation)
                 .create("rotation")?;
+            f.new_dataset_builder()
+                .with_data(&redshift)
+                .create("redshift")?;
             f.new_attr::<f64>()
                 .create("pixel_scale_arcsec")?
                 .write_scalar(&pixel_scale_arcsec)?;

@@ -17,6 +17,9 @@ pub struct Landing {
     /// Arrival time η_obs − η_end [s]: how long before observation the ray left the source
     /// plane (observer seconds, a_obs = 1).
     pub arrival_s: f64,
+    /// The ray's redshift at the source plane, 1 + z = E_emitted/E_observed (NaN unless the
+    /// ray reached the plane).
+    pub redshift: f64,
     pub end: EndReason,
 }
 
@@ -198,6 +201,11 @@ impl<'a> SkyTracer<'a> {
                 [f64::NAN; 2]
             },
             arrival_s: -self.eta_on_plane(y),
+            redshift: if reached {
+                r.observables.redshift
+            } else {
+                f64::NAN
+            },
             end: r.end(),
         }
     }

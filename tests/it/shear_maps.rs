@@ -18,7 +18,7 @@ fn jacobians(config: RunConfig, size: usize) -> (Sky, Vec<Jacobian>) {
     let sky = Sky::of(&valid, size);
     let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
     let a = bundle_jacobians(&model, &sky, &AtomicBool::new(false)).expect("not cancelled");
-    (sky, a)
+    (sky, a.jacobian)
 }
 
 /// Worst relative errors of κ and of the tangential shear against `kappa(θ)` and `gamma(θ)`
@@ -141,4 +141,63 @@ fn image_maps_write_kappa_gamma_omega_with_the_magnification_of_the_same_a() {
         .read_scalar::<hdf5::types::VarLenUnicode>()
         .unwrap();
     assert!(units.as_str().contains("convergence"), "{}", units.as_str());
+}
+
+/// The redshift map of a ΛCDM run is the background's z at the source plane's comoving
+/// distance, computed here independently (χ = c/H0 ∫ dz/E(z), flat), to 1e-5: the lens adds
+/// Sachs–Wolfe and ISW terms of order |Φ|/c² ~ 1e-6.
+#[test]
+fn the_redshift_map_is_the_background_redshift_of_the_source_plane() {
+    let mut c = sis_scene();
+    c.cosmology.model = excalibur::config::CosmologyModel::Lcdm;
+    let cos = c.cosmology.clone();
+    let d_s_m = c.source.distance_mpc * excalibur::units::MPC_M;
+    let valid = c.into_valid().expect("valid test scene");
+    let sky = Sky::of(&valid, 16);
+    let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
+    let b = bundle_jacobians(&model, &sky, &AtomicBool::new(false)).unwrap();
+    assert!(
+        (cos.omega_m + cos.omega_lambda + cos.omega_r - 1.0).abs() < 1e-12,
+        "flat"
+    );
+    let e = |z: f64| {
+        let a = 1.0 + z;
+        (cos.omega_m * a.powi(3) + cos.omega_r * a.powi(4) + cos.omega_lambda).sqrt()
+    };
+    let hubble_m = 299_792_458.0 / (cos.h0_km_s_mpc * 1e3) * excalibur::units::MPC_M;
+    // χ(z) by Simpson's rule, then z(χ = D_s) by bisection.
+    let chi = |z: f64| {
+        let n = 2000;
+        let h = z / n as f64;
+        let s: f64 = (0..=n)
+            .map(|k| {
+                let w = if k == 0 || k == n {
+                    1.0
+                } else if k % 2 == 1 {
+                    4.0
+                } else {
+                    2.0
+                };
+                w / e(k as f64 * h)
+            })
+            .sum();
+        hubble_m * s * h / 3.0
+    };
+    let (mut lo, mut hi) = (0.0, 5.0);
+    for _ in 0..80 {
+        let mid = 0.5 * (lo + hi);
+        if chi(mid) < d_s_m {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
+    let want = 0.5 * (lo + hi);
+    let worst = b
+        .redshift
+        .iter()
+        .map(|z| (z - want).abs())
+        .fold(0.0f64, f64::max);
+    println!("z(D_s) = {want:.8}; worst pixel off by {worst:.2e}");
+    assert!(worst < 1e-5 * (1.0 + want), "{worst:.2e} from {want}");
 }
