@@ -96,24 +96,19 @@ fn gui(args: GuiArgs) -> anyhow::Result<()> {
     })?)
 }
 
-/// `--record OUT [--animate KEY=FROM..TO [--log-steps]] [--frames N] [--fps F]`: the output
-/// checked (a .gif, or an .mp4 with ffmpeg present; none of the inputs) and every frame's
-/// config built and validated before the window opens, so a bad value exits 2 at once.
+/// `--record OUT [--animate KEY=FROM..TO [--log-steps]] [--frames N] [--fps F]`: every frame's
+/// config built and validated, then the recording started (`Recorder::start` checks the output:
+/// a .gif, or an .mp4 with ffmpeg present, none of the inputs), all before the window opens, so
+/// a bad value or output exits 2 at once.
 #[cfg(feature = "gui")]
 fn record_options(
     args: &GuiArgs,
     path: &std::path::Path,
     inputs: &[PathBuf],
 ) -> anyhow::Result<Option<excalibur::app::RecordOptions>> {
-    use excalibur::io::video::VideoFormat;
     let Some(out) = &args.record else {
         return Ok(None);
     };
-    let io_err = |e| cli::io_error(e);
-    VideoFormat::of_path(out)
-        .and_then(|f| f.check_available(out))
-        .map_err(io_err)?;
-    cli::refuse_output(out, true, inputs)?;
     let frames = args.frames.unwrap_or(30) as usize;
     let configs = match &args.animate {
         None => None,
@@ -144,8 +139,10 @@ fn record_options(
             Some(configs)
         }
     };
+    let recorder =
+        excalibur::app::capture::record::Recorder::start(out, inputs).map_err(cli::io_error)?;
     Ok(Some(excalibur::app::RecordOptions {
-        path: out.clone(),
+        recorder,
         configs,
         frames,
         fps: args.fps,

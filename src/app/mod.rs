@@ -100,7 +100,8 @@ pub struct GuiOptions {
 
 /// `gui --record OUT --animate KEY=FROM..TO --frames N --fps F`.
 pub struct RecordOptions {
-    pub path: PathBuf,
+    /// Started (its output checked) before the window opened.
+    pub recorder: capture::record::Recorder,
     /// Each frame's config (`--animate`), validated; none: frames as the window runs.
     pub configs: Option<Vec<crate::config::RunConfig>>,
     pub frames: usize,
@@ -181,8 +182,7 @@ pub fn run_gui(opts: GuiOptions) -> Result<(), GuiError> {
     });
     if let Some(r) = opts.record {
         app.add_plugins(capture::animate::AnimatePlugin {
-            path: r.path,
-            inputs: opts.inputs,
+            recorder: std::sync::Mutex::new(Some(r.recorder)),
             configs: r.configs,
             frames: r.frames,
             fps: r.fps,

@@ -163,11 +163,6 @@ impl VideoWriter {
         self.size
     }
 
-    /// Frames given so far.
-    pub fn frames(&self) -> usize {
-        self.frames
-    }
-
     /// Adds a frame (RGBA, row 0 at the top, the recording's size) that stays `shown_s`
     /// seconds.
     pub fn push(&mut self, rgba: &[u8], shown_s: f64) -> Result<(), IoError> {

@@ -18,7 +18,6 @@ const CUT_POINTS: usize = 96;
 pub(super) fn cuts(model: &Model, tracer: &SkyTracer) -> Vec<Vec<[f64; 2]>> {
     let sky: Sky = tracer.sky;
     let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
-    let polisher = tracer.for_images();
     model
         .lenses
         .iter()
@@ -37,7 +36,8 @@ pub(super) fn cuts(model: &Model, tracer: &SkyTracer) -> Vec<Vec<[f64; 2]>> {
                     [centre[0] + r * phi.cos(), centre[1] + r * phi.sin()]
                 })
                 .collect();
-            let betas: Vec<[f64; 2]> = polisher
+            // At the map's tolerance (1 % of a pixel): the cut is drawn, not polished.
+            let betas: Vec<[f64; 2]> = tracer
                 .trace(&thetas)
                 .into_iter()
                 .filter(|landing| landing.reached())

@@ -14,8 +14,6 @@ pub struct LensedImage {
     pub picture: Picture,
     /// Per pixel: signed magnification 1/det A (NaN where the ray ended early).
     pub magnification: Vec<f64>,
-    /// Per pixel: A = ∂β/∂θ (`jacobian.rs`), which κ, γ and ω decompose.
-    pub jacobian: Vec<super::jacobian::Jacobian>,
     /// Images of the source centre, first-arriving first.
     pub images: Vec<Image>,
     /// Critical curves in θ and caustics (the same points mapped to β).

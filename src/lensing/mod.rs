@@ -24,7 +24,7 @@ mod source;
 mod thin;
 mod tracer;
 
-pub use bundle::{bundle_jacobians, Bundles, BUNDLE_OFFSET_PX};
+pub use bundle::{bundle_jacobians, Bundles};
 pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };

@@ -26,8 +26,7 @@ pub fn render(
     let sky = Sky::of(&model.config, size);
     let tracer = SkyTracer::new(model, sky, cancel);
     let map = RayMap::trace(&tracer)?;
-    let jacobian = jacobian_field(&map, &sky);
-    let det: Vec<f64> = jacobian.iter().map(det_of).collect();
+    let det: Vec<f64> = jacobian_field(&map, &sky).iter().map(det_of).collect();
     let cores = core_rims(model, &sky);
     let lattice_curves: Vec<Vec<LatticePoint>> = zero_contours(&det, size)
         .into_iter()
@@ -57,7 +56,6 @@ pub fn render(
         sky,
         picture: shading.picture,
         magnification: det.iter().map(|d| 1.0 / d).collect(),
-        jacobian,
         images: shading.images,
         critical_curves,
         caustics,

@@ -90,7 +90,6 @@ pub fn reshade(model: &Model, previous: &LensedImage, source: &Source) -> Lensed
         images: s.images,
         critical_curves: previous.critical_curves.clone(),
         caustics: previous.caustics.clone(),
-        jacobian: previous.jacobian.clone(),
         cuts: previous.cuts.clone(),
         einstein_predicted: previous.einstein_predicted,
         einstein_basis: previous.einstein_basis,

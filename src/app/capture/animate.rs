@@ -13,7 +13,6 @@ use crate::app::shared::layout::AppSet;
 use crate::app::sky::view::SkyView;
 use crate::config::RunConfig;
 use bevy::prelude::*;
-use std::path::PathBuf;
 use std::time::Instant;
 
 /// Frames drawn after a value's image is on screen before its capture (meshes uploaded).
@@ -104,8 +103,8 @@ fn animate_system(
 
 /// `--record`: the recording and the plan that drives it.
 pub struct AnimatePlugin {
-    pub path: PathBuf,
-    pub inputs: Vec<PathBuf>,
+    /// Taken by `build` (a plugin is built from a shared reference).
+    pub recorder: std::sync::Mutex<Option<Recorder>>,
     pub configs: Option<Vec<RunConfig>>,
     pub frames: usize,
     pub fps: f64,
@@ -113,17 +112,9 @@ pub struct AnimatePlugin {
 
 impl Plugin for AnimatePlugin {
     fn build(&self, app: &mut App) {
-        let recorder = match Recorder::start(&self.path, &self.inputs) {
-            Ok(r) => r,
-            Err(e) => {
-                // Checked before the window opened (main.rs); a race (the file became a FIFO)
-                // still ends the window with the error.
-                eprintln!("error: {e}");
-                std::process::exit(2);
-            }
-        };
+        let recorder = self.recorder.lock().ok().and_then(|mut r| r.take());
         app.insert_resource(Recording {
-            active: Some(recorder),
+            active: recorder,
             scripted: true,
         })
         .insert_resource(AnimationPlan {

@@ -51,13 +51,18 @@ pub struct LightCurve {
 }
 
 impl LightCurve {
-    /// Starts the curve of `rendered` along the path when it is not the one shown or being
-    /// computed, and takes a finished one.
+    /// Starts the curve of `rendered` along the path when it is not the one shown, and takes
+    /// a finished one. One curve is computed at a time: while it runs, edits of the path (a
+    /// drag of its fields changes it every frame) wait, and the newest is started when it ends.
     fn update(&mut self, rendered: &RenderedImage) {
         if let Some((key, rx)) = &self.pending {
-            if let Ok(curve) = rx.try_recv() {
-                self.shown = Some((key.clone(), Arc::new(curve)));
-                self.pending = None;
+            match rx.try_recv() {
+                Ok(curve) => {
+                    self.shown = Some((key.clone(), Arc::new(curve)));
+                    self.pending = None;
+                }
+                Err(crossbeam_channel::TryRecvError::Empty) => return,
+                Err(crossbeam_channel::TryRecvError::Disconnected) => self.pending = None,
             }
         }
         let Some(path) = self.path else { return };
@@ -66,8 +71,7 @@ impl LightCurve {
             size: rendered.image.sky.size,
             path,
         };
-        let known = |k: Option<&CurveKey>| k == Some(&key);
-        if known(self.shown.as_ref().map(|s| &s.0)) || known(self.pending.as_ref().map(|p| &p.0)) {
+        if self.shown.as_ref().is_some_and(|s| s.0 == key) {
             return;
         }
         let (tx, rx) = bounded(1);
