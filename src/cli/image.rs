@@ -62,8 +62,14 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
                 .install(|| lensing::bundle_jacobians(&model, &image.sky, &cancel))
                 .context("the maps were cancelled")?;
             Some(
-                lensing::write_maps(m, &image, &bundles, &config_toml, args.force, &inputs)
-                    .map_err(io_error)?,
+                lensing::write_maps(
+                    m,
+                    &lensing::PixelMaps::of(&image, &bundles),
+                    &config_toml,
+                    args.force,
+                    &inputs,
+                )
+                .map_err(io_error)?,
             )
         }
         None => None,
@@ -90,20 +96,15 @@ fn arcsec(p: [f64; 2]) -> [f64; 2] {
 }
 
 fn json(image: &LensedImage, args: &ImageArgs) -> String {
-    let first = image
-        .images
-        .iter()
-        .map(|i| i.arrival_s)
-        .fold(f64::INFINITY, f64::min);
     let images: Vec<serde_json::Value> = image
-        .images
+        .image_summaries()
         .iter()
         .map(|i| {
             serde_json::json!({
-                "x_arcsec": i.theta[0] / ARCSEC,
-                "y_arcsec": i.theta[1] / ARCSEC,
+                "x_arcsec": i.x_arcsec,
+                "y_arcsec": i.y_arcsec,
                 "magnification": i.magnification,
-                "time_delay_s": i.arrival_s - first,
+                "time_delay_s": i.time_delay_s,
             })
         })
         .collect();

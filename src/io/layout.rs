@@ -29,11 +29,11 @@ pub const UNITS: [&str; 14] = [
 pub const VELOCITY_CONVENTION: &str = "u0<0, u^i along line of sight";
 pub const SOFTWARE: &str = concat!("excalibur ", env!("CARGO_PKG_VERSION"));
 
-type Getter = fn(&Observables) -> f64;
-type Setter = fn(&mut Observables, f64);
+pub type Getter = fn(&Observables) -> f64;
+pub type Setter = fn(&mut Observables, f64);
 
 /// Scalar per-ray observables stored under `observables/`, with their dataset names.
-pub(crate) const SCALAR_OBSERVABLES: [(&str, Getter, Setter); 14] = [
+pub const SCALAR_OBSERVABLES: [(&str, Getter, Setter); 14] = [
     (
         "deflection_rad",
         |o| o.deflection_rad,

@@ -32,3 +32,34 @@ pub struct LensedImage {
     /// What the picture cannot show: images of the source centre hidden in a lens core.
     pub warnings: Vec<String>,
 }
+
+/// One image of the source centre as `--json` and the Python module report it (interface.md §4).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageSummary {
+    pub x_arcsec: f64,
+    pub y_arcsec: f64,
+    /// Signed 1/det A.
+    pub magnification: f64,
+    /// Arrival time after the first-arriving image [s] (0 for it).
+    pub time_delay_s: f64,
+}
+
+impl LensedImage {
+    /// The images of the source centre in arcsec, with delays relative to the first to arrive.
+    pub fn image_summaries(&self) -> Vec<ImageSummary> {
+        let first = self
+            .images
+            .iter()
+            .map(|i| i.arrival_s)
+            .fold(f64::INFINITY, f64::min);
+        self.images
+            .iter()
+            .map(|i| ImageSummary {
+                x_arcsec: i.theta[0] / super::sky::ARCSEC,
+                y_arcsec: i.theta[1] / super::sky::ARCSEC,
+                magnification: i.magnification,
+                time_delay_s: i.arrival_s - first,
+            })
+            .collect()
+    }
+}

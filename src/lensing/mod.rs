@@ -30,9 +30,9 @@ pub use einstein::{
 };
 pub use images::Image;
 pub use jacobian::{det_of, lensing_fields, Jacobian};
-pub use lensed::LensedImage;
+pub use lensed::{ImageSummary, LensedImage};
 pub use light_curve::{curve_csv, light_curve, point_lens_magnification, CurvePoint};
-pub use maps::write_maps;
+pub use maps::{write_maps, PixelMaps, RayMaps};
 pub use raymap::RayMap;
 pub use render::{draw_overlays, render, render_progressive};
 pub use shade::{reshade, unlensed};

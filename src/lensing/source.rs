@@ -19,6 +19,16 @@ pub struct Picture {
     pub rgb: Vec<Rgb>,
 }
 
+impl Picture {
+    /// The picture as 8-bit RGB, rows from the top (what the PNG holds).
+    pub fn rgb8(&self) -> Vec<u8> {
+        self.rgb
+            .iter()
+            .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
+            .collect()
+    }
+}
+
 /// The source as the renderer samples it.
 pub struct Source {
     config: SourceConfig,
@@ -227,11 +237,7 @@ pub fn write_png(
     overwrite: bool,
     inputs: &[PathBuf],
 ) -> Result<Staged, IoError> {
-    let bytes: Vec<u8> = picture
-        .rgb
-        .iter()
-        .flat_map(|c| c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8))
-        .collect();
+    let bytes = picture.rgb8();
     stage(path, overwrite, inputs, |tmp| {
         // A full disk reaches here as the encoder's io error: a failure to write, not input.
         let fail = |e: png::EncodingError| {
