@@ -8,6 +8,12 @@
 # `deps.sh --ffmpeg` installs only ffmpeg, which `gui --record OUT.mp4` pipes frames to (a GIF
 # needs nothing): the run command starts it in the background while the app builds, the test
 # command runs it in the foreground (it records an MP4). apt waits for the other's lock.
+#
+# `deps.sh --python` installs from PyPI what the Python module (python/, interface.md §8) and
+# its tests need: maturin to build it, numpy, pytest, and for the quickstart example matplotlib
+# and lenstronomy (with only the parts of its requirements that its lens models import: scipy,
+# astropy, mpmath; its samplers' dependencies, numba and scikit-learn among them, are not
+# needed). The run command starts it in the background, the test command waits for it.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -19,6 +25,19 @@ if [ "${1:-}" = "--ffmpeg" ]; then
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install "${APT[@]}" ffmpeg >/dev/null
     }
   fi
+  exit 0
+fi
+pip_install() {
+  python3 -m pip install -q "$@" 2>/dev/null || python3 -m pip install -q --break-system-packages "$@"
+}
+if [ "${1:-}" = "--python" ]; then
+  missing=()
+  for m in numpy:numpy maturin:maturin pytest:pytest matplotlib:matplotlib scipy:scipy \
+           astropy:astropy mpmath:mpmath h5py:h5py PIL:pillow; do
+    python3 -c "import ${m%%:*}" >/dev/null 2>&1 || missing+=("${m#*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then pip_install "${missing[@]}"; fi
+  python3 -c "import lenstronomy" >/dev/null 2>&1 || pip_install --no-deps "lenstronomy==1.14.2"
   exit 0
 fi
 need=()
@@ -35,8 +54,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install "${APT[@]}" "${need[@]}"
 fi
 for m in h5py:h5py PIL:pillow; do
-  if ! python3 -c "import ${m%%:*}" >/dev/null 2>&1; then
-    python3 -m pip install -q "${m#*:}" 2>/dev/null ||
-      python3 -m pip install -q --break-system-packages "${m#*:}"
-  fi
+  if ! python3 -c "import ${m%%:*}" >/dev/null 2>&1; then pip_install "${m#*:}"; fi
 done

@@ -8,6 +8,9 @@ bash scripts/deps.sh
 # ffmpeg (MP4 recordings only) installs while the app builds; its output is in runs/deps-ffmpeg.log.
 mkdir -p runs
 bash scripts/deps.sh --ffmpeg >runs/deps-ffmpeg.log 2>&1 &
+# The Python module's tools (maturin, numpy, pytest, lenstronomy) download meanwhile, for the
+# test command and `pip install ./python`; output in runs/deps-python.log.
+bash scripts/deps.sh --python >runs/deps-python.log 2>&1 &
 source scripts/build_env.sh
 cargo build --release
 B=target/release/excalibur

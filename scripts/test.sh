@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+# The Python tools download while the tests compile (network, not the cores).
+python_log=$(mktemp)
+bash scripts/deps.sh --python >"$python_log" 2>&1 &
+python_deps=$!
 bash scripts/deps.sh --ffmpeg
 source scripts/build_env.sh
 cargo fmt --all -- --check
@@ -17,6 +21,15 @@ cargo test --release --lib --bins --tests
 # profile, so it reuses the release build's proc-macros, build scripts and metadata: 12 s after
 # the run command, against 88 s cold for a dev-profile check.
 cargo check --release --no-default-features --lib --bins --tests --benches
+# The Python module (interface.md §8): built from this clone as a user would (pip install
+# ./python; maturin, in the same target folder, linted like the rest) and its pytest suite:
+# runs equal to `excalibur run` bit for bit, read_run, image arrays against --maps, --set's
+# validation, Ctrl-C, no panic across the boundary, and the quickstart example executed.
+wait "$python_deps" || { cat "$python_log"; exit 1; }
+rm -f "$python_log"
+python3 -m pip install -q --no-build-isolation ./python 2>/dev/null ||
+  python3 -m pip install -q --no-build-isolation --break-system-packages ./python
+python3 -m pytest -q -p no:cacheprovider python/tests
 shot_dir=$(mktemp -d)
 trap 'rm -rf "$shot_dir"' EXIT
 for c in default point_mass_beam; do

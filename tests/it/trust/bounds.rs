@@ -2,7 +2,7 @@
 //! 10¹²-run sweep, 10⁵ lenses.
 
 use super::{peak_rss, quick, refused, s, QUICK};
-use crate::cli::{exe, run, stderr, tmp};
+use crate::cli::{exe, stderr, tmp};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -113,7 +113,7 @@ fn memory_bombs_are_refused_before_memory_is_spent() {
     // A config read from an endless device stops at the size cap.
     let start = Instant::now();
     refused(&["check", "/dev/zero"], "character device");
-    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(start.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
@@ -143,11 +143,17 @@ fn work_is_bounded_threads_sweeps_and_lens_lists() {
         ),
     )
     .unwrap();
+    // Decoding index 999999999999 of 10¹² runs must not expand the product: its memory stays
+    // that of one small run (an expansion would need terabytes), and the bound on the time is
+    // a hang guard 30× above the 1 s it takes here, not a speed test.
     let start = Instant::now();
-    let o = run(&["sweep", s(&manifest), "--index", "999999999999", "--quiet"]);
+    let mut c = exe();
+    c.args(["sweep", s(&manifest), "--index", "999999999999", "--quiet"]);
+    let (code, rss, err) = peak_rss(c);
     let took = start.elapsed();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert_eq!(code, 0, "{err}");
+    assert!(rss < 200 << 20, "peak RSS {rss}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
     assert!(dir.path().join("999999999999.h5").exists());
     // An unknown placeholder is an error, not part of a file name.
     let bad = dir.path().join("bad.toml");
