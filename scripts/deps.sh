@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what excalibur needs on a fresh Debian machine, only where it is missing:
-# pkg-config and libhdf5-dev to build; Xvfb, xauth, Mesa's software Vulkan and the X11
+# pkg-config, libhdf5-dev and libcfitsio-dev to build; Xvfb, xauth, Mesa's software Vulkan and the X11
 # client libraries to open the visualizer without a GPU or display (and take screenshots);
 # xdotool and x11-apps (xwd) to drive that window with real input events in the tests;
 # h5py to cross-check run files from Python, pillow to read recordings back in the tests.
@@ -43,6 +43,8 @@ fi
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists hdf5 2>/dev/null || dpkg -s libhdf5-dev >/dev/null 2>&1 || need+=(libhdf5-dev)
+# cfitsio, which the fitsio crate links for `image --fits` and `map` (interface.md §7).
+pkg-config --exists cfitsio 2>/dev/null || need+=(libcfitsio-dev)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 for p in xvfb xauth mesa-vulkan-drivers libvulkan1 libx11-6 libxcursor1 libxrandr2 libxi6 \
          libxkbcommon0 libxkbcommon-x11-0 xdotool x11-apps; do

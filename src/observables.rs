@@ -111,8 +111,8 @@ pub fn einstein_radius_rad(
         (Background::Static, _) | (_, MassNormalisation::FrozenComoving) => {
             rs4 * (chi_s - chi_l) / (chi_l * chi_s)
         }
-        (Background::Lcdm(l), MassNormalisation::FixedPhysical) => {
-            let a_of_chi = |chi: f64| l.a_of_eta(l.eta0_s() - chi / C_M_S).ok();
+        (Background::Lcdm(_), MassNormalisation::FixedPhysical) => {
+            let a_of_chi = |chi: f64| background.scale_factor_at_distance_m(chi).ok();
             let (a_l, a_s) = (a_of_chi(chi_l)?, a_of_chi(chi_s)?);
             rs4 * a_s * (chi_s - chi_l) / (a_l * chi_l * a_s * chi_s)
         }

@@ -28,8 +28,9 @@ pub struct Run {
 /// threads: worker threads (0 = every core). progress: a tqdm bar (or a line on stderr).
 /// shard: (index, count) to trace only that part of the rays, like `--shard I/N`.
 /// The GIL is released while tracing; KeyboardInterrupt cancels the run within a step of
-/// each ray in flight and is raised. Raises ConfigError/ValueError for bad input and
-/// MemoryError-free: a run over `output.memory_limit_gib` is refused before it starts.
+/// each ray in flight and is raised. Raises ConfigError/ValueError for bad input; a run whose
+/// rays and states would exceed `output.memory_limit_gib` (or the memory available) is refused
+/// with a ValueError before any of it is allocated.
 #[pyfunction]
 #[pyo3(signature = (cfg, threads = 0, progress = false, shard = None))]
 pub fn run(

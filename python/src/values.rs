@@ -31,7 +31,7 @@ pub fn set_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
         });
     }
     if value.is_instance_of::<PyString>() {
-        return Ok(value.extract::<String>()?);
+        return value.extract::<String>();
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let items: PyResult<Vec<String>> = value

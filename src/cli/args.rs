@@ -208,6 +208,10 @@ pub struct ImageArgs {
     /// Also write the per-pixel maps (β, magnification, time delay, end reason) as HDF5.
     #[arg(long, value_name = "MAPS.h5")]
     pub maps: Option<PathBuf>,
+    /// Also write the maps of --maps and the picture's luminance as FITS, with a TAN WCS
+    /// centred on camera.ra_deg, camera.dec_deg (interface.md §7).
+    #[arg(long, value_name = "OUT.fits")]
+    pub fits: Option<PathBuf>,
     /// Print a JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
@@ -217,7 +221,7 @@ pub struct ImageArgs {
     /// Instead of the picture: the light curve of a point source moved in a straight line from
     /// offset X0,Y0 to X1,Y1 [Mpc] in the source plane; -o gets a CSV (step, offsets, u = β/θ_E,
     /// images, total |μ|).
-    #[arg(long, value_name = "X0,Y0..X1,Y1", value_parser = parse_path, conflicts_with_all = ["maps", "curves"])]
+    #[arg(long, value_name = "X0,Y0..X1,Y1", value_parser = parse_path, conflicts_with_all = ["maps", "fits", "curves"])]
     pub light_curve: Option<([f64; 2], [f64; 2])>,
     /// Positions along the light curve's path, both ends included.
     #[arg(long, default_value_t = 101, value_parser = clap::value_parser!(u32).range(2..=100_000), requires = "light_curve")]

@@ -17,16 +17,26 @@ use strum::VariantArray;
 pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
     let config = load(&args.config, &args.sets)?;
     let inputs = inputs_of(&args.config, &config);
-    refuse_output(&args.output, args.force, &inputs)?;
-    if let Some(m) = &args.maps {
-        if excalibur::io::same_file(m, &args.output) {
+    // Every output is checked before any work, and no two of them may be one file.
+    let outputs: Vec<(&str, &std::path::PathBuf)> = [
+        ("-o", Some(&args.output)),
+        ("--maps", args.maps.as_ref()),
+        ("--fits", args.fits.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.map(|p| (flag, p)))
+    .collect();
+    for (k, (flag, path)) in outputs.iter().enumerate() {
+        if let Some((other, _)) = outputs[..k]
+            .iter()
+            .find(|(_, p)| excalibur::io::same_file(p, path))
+        {
             return Err(bad_input(anyhow::anyhow!(
-                "--maps {} and -o {} name one file; give each output its own name",
-                m.display(),
-                args.output.display()
+                "{other} and {flag} {} name one file; give each output its own name",
+                path.display()
             )));
         }
-        refuse_output(m, args.force, &inputs)?;
+        refuse_output(path, args.force, &inputs)?;
     }
     let dir = base_dir(&args.config);
     let source = Source::new(&config.source, &dir)
@@ -55,31 +65,43 @@ pub fn image(args: &ImageArgs) -> anyhow::Result<()> {
         .map_err(io_error)?;
         return Ok(());
     }
-    // Both outputs are staged, then committed together: a failure leaves neither.
-    let maps = match &args.maps {
-        Some(m) => {
-            let bundles = pool
-                .install(|| lensing::bundle_jacobians(&model, &image.sky, &cancel))
-                .context("the maps were cancelled")?;
-            Some(
-                lensing::write_maps(
-                    m,
-                    &lensing::PixelMaps::of(&image, &bundles),
+    // The outputs are staged, then committed together: a failure in any leaves none. The maps
+    // (HDF5 and FITS) come from one set of bundles, and the FITS picture is the one without
+    // the --curves overlays.
+    let mut staged = vec![];
+    if args.maps.is_some() || args.fits.is_some() {
+        let bundles = pool
+            .install(|| lensing::bundle_jacobians(&model, &image.sky, &cancel))
+            .context("the maps were cancelled")?;
+        let maps = lensing::PixelMaps::of(&image, &bundles);
+        if let Some(m) = &args.maps {
+            staged.push(
+                lensing::write_maps(m, &maps, &config_toml, args.force, &inputs)
+                    .map_err(io_error)?,
+            );
+        }
+        if let Some(f) = &args.fits {
+            let header = lensing::FitsHeader::of(&model, &image.sky);
+            staged.push(
+                lensing::write_fits(
+                    f,
+                    &maps,
+                    &image.picture,
+                    &header,
                     &config_toml,
                     args.force,
                     &inputs,
                 )
                 .map_err(io_error)?,
-            )
+            );
         }
-        None => None,
-    };
+    }
     if args.curves {
         lensing::draw_overlays(&mut image);
     }
     let png =
         lensing::write_png(&args.output, &image.picture, args.force, &inputs).map_err(io_error)?;
-    for staged in maps.into_iter().chain([png]) {
+    for staged in staged.into_iter().chain([png]) {
         staged.commit().map_err(io_error)?;
     }
     for w in &image.warnings {

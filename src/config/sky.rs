@@ -37,17 +37,22 @@ impl Default for SourceConfig {
     }
 }
 
-/// The observer's camera: a square field of view centred on the axis.
+/// The observer's camera: a square field of view centred on the axis, and the sky position
+/// [deg] a FITS file's WCS gives that centre (`image --fits`; it changes no ray).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CameraConfig {
     pub field_of_view_arcsec: f64,
+    pub ra_deg: f64,
+    pub dec_deg: f64,
 }
 
 impl Default for CameraConfig {
     fn default() -> Self {
         CameraConfig {
             field_of_view_arcsec: 120.0,
+            ra_deg: 0.0,
+            dec_deg: 0.0,
         }
     }
 }

@@ -119,6 +119,19 @@ impl RunConfig {
                 format!("{fov} is not allowed: must be in (0, 36000] (10 degrees)"),
             ));
         }
+        let (ra, dec) = (self.camera.ra_deg, self.camera.dec_deg);
+        if !(0.0..360.0).contains(&ra) {
+            return Err(bad(
+                "camera.ra_deg",
+                format!("{ra} is not allowed: must be in [0, 360) (degrees)"),
+            ));
+        }
+        if !(-90.0..=90.0).contains(&dec) {
+            return Err(bad(
+                "camera.dec_deg",
+                format!("{dec} is not allowed: must be in [-90, 90] (degrees)"),
+            ));
+        }
         Ok(())
     }
 

@@ -38,4 +38,10 @@ impl Background {
             Background::Static => Ok(1.0),
         }
     }
+
+    /// The background's scale factor on the observer's past light cone at comoving distance
+    /// `chi_m` [m]: a(η_obs − χ/c) (1 for the static background).
+    pub fn scale_factor_at_distance_m(&self, chi_m: f64) -> Result<f64, CosmologyError> {
+        self.a_of_eta(self.eta_obs_s() - chi_m / crate::units::C_M_S)
+    }
 }

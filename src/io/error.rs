@@ -14,6 +14,13 @@ pub enum IoError {
         source: hdf5::Error,
     },
     #[error("{}: {what}", path.display())]
+    Fits {
+        path: PathBuf,
+        what: String,
+        #[source]
+        source: fitsio::errors::Error,
+    },
+    #[error("{}: {what}", path.display())]
     File {
         path: PathBuf,
         what: &'static str,
@@ -56,6 +63,21 @@ impl IoError {
                 what.push_str(": No space left on device");
             }
             IoError::Hdf5 { path, what, source }
+        }
+    }
+    /// A failed FITS write; a full disk is named as for HDF5 (cfitsio says only "error
+    /// writing to file").
+    pub(crate) fn fits(
+        path: &Path,
+        what: impl Into<String>,
+    ) -> impl FnOnce(fitsio::errors::Error) -> IoError {
+        let (path, mut what) = (path.to_path_buf(), what.into());
+        move |source| {
+            let folder = path.parent().unwrap_or(Path::new(""));
+            if super::disk::free_disk_bytes(folder).is_some_and(|b| b < 1 << 20) {
+                what.push_str(": No space left on device");
+            }
+            IoError::Fits { path, what, source }
         }
     }
     pub fn file(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> IoError {

@@ -1,4 +1,5 @@
-//! HDF5 run files (interface.md §3; physics.md §12): write, read, merge; and Φ-grid import.
+//! HDF5 run files (interface.md §3; physics.md §12): write, read, merge; Φ-grid import; FITS
+//! (`fits`, for the maps of interface.md §7).
 //!
 //! Every file is written to a temporary name in the target folder and renamed when complete,
 //! so a failed or interrupted write never leaves a truncated file or clobbers an existing one.
@@ -6,6 +7,7 @@
 mod atomic;
 pub mod disk;
 mod error;
+pub mod fits;
 mod gif_frames;
 mod layout;
 mod merge;

@@ -10,6 +10,7 @@ mod bundle;
 mod curves;
 mod cut;
 mod einstein;
+mod fits_maps;
 mod hidden;
 mod images;
 mod jacobian;
@@ -28,6 +29,7 @@ pub use bundle::{bundle_jacobians, Bundles};
 pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };
+pub use fits_maps::{write_fits, FitsHeader};
 pub use images::Image;
 pub use jacobian::{det_of, lensing_fields, Jacobian};
 pub use lensed::{ImageSummary, LensedImage};

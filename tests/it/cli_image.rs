@@ -133,6 +133,30 @@ fn image_refuses_bad_input_with_exit_2() {
             ],
             "source.image",
         ),
+        (
+            vec![
+                "image",
+                ring,
+                "-o",
+                o,
+                "--force",
+                "--set",
+                "camera.ra_deg=360",
+            ],
+            "camera.ra_deg",
+        ),
+        (
+            vec![
+                "image",
+                ring,
+                "-o",
+                o,
+                "--force",
+                "--set",
+                "camera.dec_deg=-90.5",
+            ],
+            "camera.dec_deg",
+        ),
     ] {
         let r = run(&args);
         let err = stderr(&r);
@@ -141,4 +165,54 @@ fn image_refuses_bad_input_with_exit_2() {
         assert!(!err.contains("panicked"));
         assert_eq!(std::fs::read(&out).unwrap(), b"precious");
     }
+}
+
+/// A FITS path is taken literally: cfitsio's extended file-name syntax (`name[1]`, a leading
+/// `!` to clobber) would otherwise write another file or replace one without --force. An
+/// existing FITS file is kept unless --force.
+#[test]
+fn image_fits_paths_are_literal_and_existing_files_kept() {
+    let dir = tmp();
+    let ring = "configs/teach_einstein_ring.toml";
+    let png = dir.path().join("x.png");
+    for name in ["a[1].fits", "!b.fits", "c.fits(d)"] {
+        let fits = dir.path().join(name);
+        let (p, f) = (png.to_str().unwrap(), fits.to_str().unwrap());
+        let o = run(&[
+            "image", ring, "-o", p, "--force", "--size", "16", "--fits", f,
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let bytes = std::fs::read(&fits).unwrap();
+        assert!(
+            bytes.starts_with(b"SIMPLE  =                    T"),
+            "{name}"
+        );
+        assert_eq!(
+            bytes.len() % 2880,
+            0,
+            "{name}: FITS files are 2880-byte blocks"
+        );
+        // Written again without --force: refused, the file untouched.
+        let other = dir.path().join("y.png");
+        let o = run(&[
+            "image",
+            ring,
+            "-o",
+            other.to_str().unwrap(),
+            "--size",
+            "16",
+            "--fits",
+            f,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&fits).unwrap(), bytes);
+    }
+    // Only the PNG and the three files named: nothing under another name, no temporary.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["!b.fits", "a[1].fits", "c.fits(d)", "x.png"]);
 }

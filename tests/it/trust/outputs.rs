@@ -107,31 +107,44 @@ fn fifos_and_devices_survive_force_and_outputs_never_replace_inputs() {
         "is an input",
     );
     assert_eq!(std::fs::read(&phi).unwrap(), phi_bytes);
-    // image -o X --maps X, with and without --force: refused before anything is written.
+    // Any two of image's outputs (-o, --maps, --fits) naming one file, with and without
+    // --force: refused before anything is written.
     let x = dir.path().join("x.out");
-    for force in [true, false] {
-        let mut args = vec!["image", "configs/teach_einstein_ring.toml", "-o", s(&x)];
-        args.extend(["--maps", s(&x), "--size", "32"]);
-        if force {
-            args.push("--force");
+    let y = dir.path().join("y.out");
+    for (a, b) in [("-o", "--maps"), ("-o", "--fits"), ("--maps", "--fits")] {
+        for force in [true, false] {
+            let mut args = vec!["image", "configs/teach_einstein_ring.toml", "--size", "32"];
+            args.extend([a, s(&x), b, s(&x)]);
+            if a != "-o" {
+                args.extend(["-o", s(&y)]);
+            }
+            if force {
+                args.push("--force");
+            }
+            refused(&args, &format!("{a} and {b}"));
+            assert!(!x.exists() && !y.exists());
         }
-        refused(&args, "name one file");
-        assert!(!x.exists());
     }
     assert_eq!(std::fs::read(&cfg).unwrap(), before);
     assert_eq!(std::fs::read(&run_file).unwrap(), run_bytes);
 }
 
-/// Runs `image … --maps` on a full file system: a tmpfs of 1 MiB in a mount namespace where
-/// `unshare` may make one, else a file-size limit (EFBIG) in the same place.
+/// Runs `image … --maps` and `image … --fits` on a full file system: a tmpfs of 1 MiB in a
+/// mount namespace where `unshare` may make one, else a file-size limit (EFBIG) in the same
+/// place.
 #[test]
 fn a_full_disk_fails_the_maps_and_leaves_nothing_behind() {
+    full_disk("--maps", "m.h5");
+    full_disk("--fits", "m.fits");
+}
+
+fn full_disk(flag: &str, name: &str) {
     let dir = tmp();
     let full = dir.path().join("full");
     std::fs::create_dir(&full).unwrap();
     let exe_path = env!("CARGO_BIN_EXE_excalibur");
     let cmd = format!(
-        "{exe_path} image configs/teach_einstein_ring.toml -o {0}/x.png --maps {0}/m.h5 --size 256",
+        "{exe_path} image configs/teach_einstein_ring.toml -o {0}/x.png {flag} {0}/{name} --size 256",
         s(&full)
     );
     let namespaces = Command::new("unshare")
@@ -152,9 +165,7 @@ fn a_full_disk_fails_the_maps_and_leaves_nothing_behind() {
     } else {
         let mut c = exe();
         c.args(["image", "configs/teach_einstein_ring.toml", "-o"]);
-        c.arg(full.join("x.png"))
-            .arg("--maps")
-            .arg(full.join("m.h5"));
+        c.arg(full.join("x.png")).arg(flag).arg(full.join(name));
         c.args(["--size", "256"]);
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
@@ -170,11 +181,11 @@ fn a_full_disk_fails_the_maps_and_leaves_nothing_behind() {
         }
         c.output().unwrap()
     };
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{flag}: {}", stderr(&o));
     let e = stderr(&o);
     assert!(
         e.contains("No space left on device") || e.contains("too large"),
-        "{e}"
+        "{flag}: {e}"
     );
     // Nothing in the folder: neither output, nor a temporary file (ls -A printed nothing).
     assert!(
