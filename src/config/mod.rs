@@ -9,6 +9,7 @@ mod schema;
 mod sky;
 mod valid;
 mod validate;
+mod validate_sky;
 
 pub use crate::lens::WEAK_FIELD_LIMIT;
 pub use enums::*;
