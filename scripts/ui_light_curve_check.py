@@ -9,7 +9,7 @@ window wrote (the curve it plots) must agree with the point-lens law
 import argparse, csv, os, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xinput import save_png, settle, start_display, xdo
+from xinput import grab, save_png, settle, start_display, xdo
 
 p = argparse.ArgumentParser()
 p.add_argument("exe")
@@ -27,14 +27,36 @@ with tempfile.TemporaryDirectory() as d:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         settle(display, (0, 0, 1280, 800))
-        for where in (a.header, a.csv, a.png):
+        runs = os.path.join(d, "runs")
+
+        def click(where):
             xdo(display, "mousemove", *at(where))
             time.sleep(0.3)
             xdo(display, "click", 1)
-            time.sleep(0.5)
-            settle(display, (0, 0, 1280, 800))  # the curve computed, the file written
+
+        def wait_for(what, ready, timeout_s=60):
+            # As a person waits for what they asked for: the window may sit idle for seconds
+            # while the curve is computed on its thread, so a quiet screen is not "done".
+            start = time.time()
+            while not ready():
+                if time.time() - start > timeout_s:
+                    sys.exit(f"FAIL: {what} did not appear within {timeout_s} s of the click")
+                time.sleep(0.5)
+            settle(display, (0, 0, 1280, 800))
+
+        # The plot's line is drawn in gold (255, 210, 60) once the curve is computed; the panel
+        # shows "computing…" until then, with the save buttons not yet there.
+        # (Measured: ~40 such pixels in the sky panel, the line's label and its uncovered parts.)
+        gold = lambda: sum(row[4000:].count(b"\x3c\xd2\xff") for row in grab(display)[2][500:])
+        before = gold()
+        click(a.header)
+        wait_for("the plotted light curve", lambda: gold() > before + 20)
+        exists = lambda name: os.path.exists(os.path.join(runs, name))
+        click(a.csv)
+        wait_for("runs/light-curve-1.csv", lambda: exists("light-curve-1.csv"))
+        click(a.png)
+        wait_for("runs/light-curve-1.png", lambda: exists("light-curve-1.png"))
         shot = settle(display, (0, 0, 1280, 800))
-        runs = os.path.join(d, "runs")
         files = sorted(os.listdir(runs)) if os.path.isdir(runs) else []
         if files != ["light-curve-1.csv", "light-curve-1.png"]:
             sys.exit(f"FAIL: the clicks wrote {files}, not light-curve-1.csv and .png")
