@@ -19,6 +19,7 @@ pub mod config;
 pub mod cosmology;
 pub mod depth;
 pub mod field;
+pub mod healpix;
 pub mod integrate;
 pub mod io;
 pub mod lens;

@@ -14,6 +14,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Run(args) => cli::run(&args),
         Command::Merge(args) => cli::merge(&args),
         Command::Image(args) => cli::image(&args),
+        Command::Map(args) => cli::map(&args),
         Command::Inspect { file } => cli::out::print(&cli::inspect(&file)?),
         Command::Check { config, sets } => cli::out::print(&cli::check(&config, &sets)?),
         Command::Sweep(args) => cli::sweep(&args),

@@ -2,6 +2,7 @@
 //! in solid angle (seeded ChaCha8), and parallel beams. Directions point along the line of sight.
 
 use crate::config::RunConfig;
+use crate::healpix::{pixel_frame, HealpixSky};
 use crate::units::{cross, dot, normalize, scale, sub, MPC_M};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -39,6 +40,13 @@ pub enum Pattern {
         axis: [f64; 3],
         impacts_m: Vec<f64>,
         n_phi: usize,
+    },
+    /// One ray per pixel centre (RING order); `theta_rad`/`phi_rad` are the pixel's
+    /// colatitude and longitude in world axes.
+    Healpix {
+        nside: u32,
+        /// (unit axis, radius [rad]) of a disc, or the full sky.
+        disc: Option<([f64; 3], f64)>,
     },
 }
 
@@ -110,6 +118,10 @@ impl Pattern {
                 impacts_m: r.impact_mpc.iter().map(|b| b * MPC_M).collect(),
                 n_phi: r.n_phi,
             },
+            crate::config::PatternKind::Healpix => Pattern::Healpix {
+                nside: r.nside,
+                disc: r.disc_deg.map(|d| (axis, d.to_radians())),
+            },
         }
     }
 
@@ -121,6 +133,7 @@ impl Pattern {
             Pattern::Beam {
                 impacts_m, n_phi, ..
             } => impacts_m.len() * n_phi,
+            Pattern::Healpix { nside, disc } => HealpixSky::count(*nside, *disc) as usize,
         }
     }
 
@@ -193,6 +206,19 @@ impl Pattern {
                         ];
                         push(off, t, 0.0, psi, b);
                     }
+                }
+            }
+            Pattern::Healpix { nside, disc } => {
+                let sky = HealpixSky::new(*nside, *disc);
+                for k in 0..sky.len() {
+                    let f = pixel_frame(sky.nside, sky.pixel(k));
+                    push(
+                        [0.0; 3],
+                        f.direction,
+                        f.colatitude_rad,
+                        f.longitude_rad,
+                        0.0,
+                    );
                 }
             }
         }

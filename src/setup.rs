@@ -49,6 +49,28 @@ impl Model {
         base_dir: &Path,
         fields: &mut FieldCache,
     ) -> Result<Model, SetupError> {
+        let estimate = crate::budget::MemoryEstimate::of(&config);
+        Self::build_with(config, base_dir, fields, estimate, true)
+    }
+
+    /// A model with no ray list, for `map`, which makes its pixels' rays a block at a time:
+    /// `estimate` is the caller's plan of what it will hold, checked before the field is built.
+    pub fn build_without_rays(
+        config: ValidConfig,
+        base_dir: &Path,
+        fields: &mut FieldCache,
+        estimate: crate::budget::MemoryEstimate,
+    ) -> Result<Model, SetupError> {
+        Self::build_with(config, base_dir, fields, estimate, false)
+    }
+
+    fn build_with(
+        config: ValidConfig,
+        base_dir: &Path,
+        fields: &mut FieldCache,
+        estimate: crate::budget::MemoryEstimate,
+        with_rays: bool,
+    ) -> Result<Model, SetupError> {
         let background = match (config.spacetime.metric, config.cosmology.model) {
             (Metric::PerturbedFlrw, CosmologyModel::Lcdm) => {
                 let c = &config.cosmology;
@@ -62,10 +84,14 @@ impl Model {
             _ => Background::Static,
         };
         // The ray list and the grid must fit before either is made.
-        crate::budget::MemoryEstimate::of(&config).check_memory(&config, false)?;
+        estimate.check_memory(&config, false)?;
         let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
         let (field, grid_build_s) = fields.field_for(&config, &lenses, base_dir)?;
-        let rays = Pattern::of(&config).rays();
+        let rays = if with_rays {
+            Pattern::of(&config).rays()
+        } else {
+            vec![]
+        };
         let integration = integration(&config, field.grid_geometry());
         Ok(Model {
             config,
@@ -121,10 +147,7 @@ impl Model {
             EquationsKind::Exact => Equations::Exact,
             EquationsKind::FirstOrder => Equations::FirstOrder,
         };
-        let time = match self.config.potential.time_dependence {
-            TimeDependenceKind::Frozen => TimeDependence::Frozen,
-            TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
-        };
+        let time = self.time_dependence();
         macro_rules! go {
             ($f:expr, $floor_m:expr) => {{
                 let st = PerturbedFlrw {
@@ -152,6 +175,14 @@ impl Model {
             FieldData::Analytic(f) => go!(f, 0.0),
             FieldData::GridF32(g) => go!(g, g.geometry.spacing_m),
             FieldData::GridF64(g) => go!(g, g.geometry.spacing_m),
+        }
+    }
+
+    /// How the potential evolves, Φ = g(η)Φ₀ (the config's `potential.time_dependence`).
+    pub fn time_dependence(&self) -> TimeDependence {
+        match self.config.potential.time_dependence {
+            TimeDependenceKind::Frozen => TimeDependence::Frozen,
+            TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
         }
     }
 

@@ -24,6 +24,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Render the lensed image of the background source seen by the observer.
     Image(ImageArgs),
+    /// A HEALPix map (rays.pattern = "healpix"): κ, γ, ω, μ, deflection, z, delay and the
+    /// Born κ, γ of every pixel, as a FITS table healpy reads (interface.md §7).
+    Map(MapArgs),
     /// Print what a run file holds.
     Inspect { file: PathBuf },
     /// Validate a config and print it fully resolved, as TOML.
@@ -230,6 +233,28 @@ pub struct ImageArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct MapArgs {
+    pub config: PathBuf,
+    /// The FITS map to write.
+    #[arg(short, long, value_name = "MAP.fits")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sets: Overrides,
+    /// Trace only shard I of N of the pixels (contiguous in RING order); join with `merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Worker threads (0 = all cores); overrides the config's `threads`.
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,
 }

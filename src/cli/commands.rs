@@ -141,6 +141,10 @@ pub fn inspect(path: &Path) -> anyhow::Result<String> {
 
 /// `excalibur merge`.
 pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
+    // Map shards are FITS (`excalibur map --shard`), run shards HDF5.
+    if args.parts.first().is_some_and(|p| super::map::is_fits(p)) {
+        return super::map::merge_maps(&args.parts, &args.output, args.force);
+    }
     io::merge(&args.parts, &args.output, args.force).map_err(|e| {
         if e.is_bad_input() {
             BadInput(e.into()).into()

@@ -85,6 +85,8 @@ pub enum PatternKind {
     ConeGrid,
     ConeRandom,
     Beam,
+    /// One ray per HEALPix pixel centre in RING order (interface.md §7).
+    Healpix,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]

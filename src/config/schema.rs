@@ -97,6 +97,11 @@ pub struct RaysConfig {
     pub count: usize,
     pub seed: u64,
     pub impact_mpc: Vec<f64>,
+    /// HEALPix resolution (pattern "healpix"): a power of two.
+    pub nside: u32,
+    /// Only the pixels whose centres lie within this angle of the axis [deg]; the full sky
+    /// when absent.
+    pub disc_deg: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -226,6 +231,8 @@ impl Default for RaysConfig {
             count: 100,
             seed: 1,
             impact_mpc: vec![1.0, 5.0, 10.0],
+            nside: 16,
+            disc_deg: None,
         }
     }
 }

@@ -242,7 +242,7 @@ impl RunConfig {
                     ));
                 }
             }
-            PatternKind::Beam => {}
+            PatternKind::Beam | PatternKind::Healpix => {}
         }
         match r.pattern {
             PatternKind::ConeGrid => {
@@ -289,6 +289,26 @@ impl RunConfig {
                         "rays.n_phi",
                         format!("{} is not allowed: must lie in [1, 10000]", r.n_phi),
                     ));
+                }
+            }
+            PatternKind::Healpix => {
+                let max = crate::healpix::NSIDE_MAX;
+                if !(r.nside.is_power_of_two() && r.nside <= max) {
+                    return Err(bad(
+                        "rays.nside",
+                        format!(
+                            "{} is not allowed: must be a power of two in [1, {max}]",
+                            r.nside
+                        ),
+                    ));
+                }
+                if let Some(d) = r.disc_deg {
+                    if !(d > 0.0 && d <= 180.0) {
+                        return Err(bad(
+                            "rays.disc_deg",
+                            format!("{d} is not allowed: must be in (0, 180] (degrees)"),
+                        ));
+                    }
                 }
             }
         }

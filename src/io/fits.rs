@@ -9,6 +9,14 @@ use fitsio::{FileOpenMode, FitsFile};
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
+/// A table column's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    F64(Vec<f64>),
+    /// FITS 'K' (64-bit integers), e.g. HEALPix pixel indices.
+    I64(Vec<i64>),
+}
+
 /// One header card: keyword (≤ 8 characters, upper case), value, comment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -160,21 +168,23 @@ impl FitsWriter {
         write_cards(&mut self.file, &hdu, cards).map_err(err(&what))
     }
 
-    /// Appends a binary-table HDU named `name` with float64 columns (name, values), all of
-    /// one length.
+    /// Appends a binary-table HDU named `name` with columns (name, values), all of one length.
     pub fn table(
         &mut self,
         name: &str,
-        columns: &[(&str, Vec<f64>)],
+        columns: &[(&str, Column)],
         cards: &[Card],
     ) -> Result<(), IoError> {
         let what = format!("cannot write the {name} table");
         let err = |w: &str| IoError::fits(&self.target, w.to_string());
         let described = columns
             .iter()
-            .map(|(c, _)| {
+            .map(|(c, values)| {
                 ColumnDescription::new(*c)
-                    .with_type(ColumnDataType::Double)
+                    .with_type(match values {
+                        Column::F64(_) => ColumnDataType::Double,
+                        Column::I64(_) => ColumnDataType::LongLong,
+                    })
                     .create()
             })
             .collect::<Result<Vec<_>, _>>()
@@ -184,8 +194,11 @@ impl FitsWriter {
             .create_table(name.to_string(), &described)
             .map_err(err(&what))?;
         for (c, values) in columns {
-            hdu.write_col(&mut self.file, *c, values)
-                .map_err(err(&what))?;
+            match values {
+                Column::F64(v) => hdu.write_col(&mut self.file, *c, v),
+                Column::I64(v) => hdu.write_col(&mut self.file, *c, v),
+            }
+            .map_err(err(&what))?;
         }
         write_cards(&mut self.file, &hdu, cards).map_err(err(&what))
     }
@@ -220,4 +233,76 @@ fn write_cards(
         }
     }
     Ok(())
+}
+
+/// Reads back what [`FitsWriter`] wrote (the HDUs by name), for `merge` of map shards.
+pub struct FitsReader {
+    file: FitsFile,
+    path: PathBuf,
+}
+
+impl FitsReader {
+    /// Opens `path` by its literal name (`ffdkopn`: no CFITSIO extended syntax), read-only.
+    pub fn open(path: &Path) -> Result<FitsReader, IoError> {
+        let name = CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| IoError::invalid(path, "a file name with a NUL byte".to_string()))?;
+        let mut fptr = std::ptr::null_mut();
+        let mut status = 0;
+        // SAFETY: as in `FitsWriter::create`; mode 0 is READONLY.
+        unsafe { fitsio::sys::ffdkopn(&mut fptr, name.as_ptr(), 0, &mut status) };
+        fitsio::errors::check_status(status)
+            .map_err(IoError::fits(path, "cannot open as a FITS file"))?;
+        // SAFETY: `fptr` is the open handle cfitsio just returned; FitsFile closes it on drop.
+        let file = unsafe { FitsFile::from_raw(fptr, FileOpenMode::READONLY) }
+            .map_err(IoError::fits(path, "cannot open as a FITS file"))?;
+        Ok(FitsReader {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn hdu(&mut self, hdu: &str) -> Result<fitsio::hdu::FitsHdu, IoError> {
+        let what = format!("has no {hdu} extension");
+        self.file.hdu(hdu).map_err(IoError::fits(&self.path, what))
+    }
+
+    /// A header card of HDU `hdu` as text.
+    pub fn key_text(&mut self, hdu: &str, key: &str) -> Result<String, IoError> {
+        let h = self.hdu(hdu)?;
+        let what = format!("{hdu}: no {key} card");
+        h.read_key::<String>(&mut self.file, key)
+            .map_err(IoError::fits(&self.path, what))
+    }
+
+    /// A header card of HDU `hdu` as an integer.
+    pub fn key_int(&mut self, hdu: &str, key: &str) -> Result<i64, IoError> {
+        let h = self.hdu(hdu)?;
+        let what = format!("{hdu}: no integer {key} card");
+        h.read_key::<i64>(&mut self.file, key)
+            .map_err(IoError::fits(&self.path, what))
+    }
+
+    pub fn column_f64(&mut self, hdu: &str, name: &str) -> Result<Vec<f64>, IoError> {
+        let h = self.hdu(hdu)?;
+        let what = format!("{hdu}: no float column {name}");
+        h.read_col::<f64>(&mut self.file, name)
+            .map_err(IoError::fits(&self.path, what))
+    }
+
+    pub fn column_i64(&mut self, hdu: &str, name: &str) -> Result<Vec<i64>, IoError> {
+        let h = self.hdu(hdu)?;
+        let what = format!("{hdu}: no integer column {name}");
+        h.read_col::<i64>(&mut self.file, name)
+            .map_err(IoError::fits(&self.path, what))
+    }
+
+    /// The text of a [`FitsWriter::text`] HDU.
+    pub fn text(&mut self, hdu: &str) -> Result<String, IoError> {
+        let h = self.hdu(hdu)?;
+        let what = format!("{hdu}: no TEXT column");
+        let lines = h
+            .read_col::<String>(&mut self.file, "TEXT")
+            .map_err(IoError::fits(&self.path, what))?;
+        Ok(lines.join("\n"))
+    }
 }

@@ -11,7 +11,7 @@ use super::maps::{PixelMaps, RayMaps};
 use super::sky::Sky;
 use super::source::Picture;
 use crate::config::CosmologyModel;
-use crate::io::fits::{Card, FitsWriter, Pixels};
+use crate::io::fits::{Card, Column, FitsWriter, Pixels};
 use crate::io::{end_reason_labels, stage, IoError, Staged};
 use crate::setup::Model;
 use crate::units::{dot, sub, MPC_M};
@@ -119,6 +119,18 @@ impl FitsHeader {
     }
 }
 
+impl FitsHeader {
+    /// The cards that describe the run rather than the camera (cosmology, source, software),
+    /// for the HEALPix map file.
+    pub fn run_cards(&self) -> Vec<Card> {
+        self.cards
+            .iter()
+            .filter(|c| super::healpix_fits::RUN_CARDS.contains(&c.key.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
 /// The rows of a map from the bottom (FITS order), as f64.
 fn bottom_first(map: ArrayView2<f64>) -> Vec<f64> {
     map.rows().into_iter().rev().flatten().copied().collect()
@@ -223,6 +235,7 @@ pub fn write_fits(
             "beta, up",
         ),
     ];
+    let lens_column = |k: usize| Column::F64(header.lenses.iter().map(|l| l[k]).collect());
     stage(path, overwrite, inputs, |tmp| {
         let mut f = FitsWriter::create(tmp, path)?;
         f.image(
@@ -238,9 +251,9 @@ pub fn write_fits(
         f.table(
             "LENSES",
             &[
-                ("REDSHIFT", header.lenses.iter().map(|l| l[0]).collect()),
-                ("DIST_MPC", header.lenses.iter().map(|l| l[1]).collect()),
-                ("MASS_MSUN", header.lenses.iter().map(|l| l[2]).collect()),
+                ("REDSHIFT", lens_column(0)),
+                ("DIST_MPC", lens_column(1)),
+                ("MASS_MSUN", lens_column(2)),
             ],
             &[],
         )?;

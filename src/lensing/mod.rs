@@ -6,11 +6,13 @@
 //!
 //! Thin-lens formulas appear only in the tests, as the textbook answers to compare with.
 
+mod born;
 mod bundle;
 mod curves;
 mod cut;
 mod einstein;
 mod fits_maps;
+mod healpix_fits;
 mod hidden;
 mod images;
 mod jacobian;
@@ -22,6 +24,7 @@ mod render;
 mod shade;
 mod sky;
 mod source;
+mod sphere_map;
 mod thin;
 mod tracer;
 
@@ -30,6 +33,7 @@ pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };
 pub use fits_maps::{write_fits, FitsHeader};
+pub use healpix_fits::{merge_maps, read_map_fits, write_map_fits, MapPlace, ReadMap};
 pub use images::Image;
 pub use jacobian::{det_of, lensing_fields, Jacobian};
 pub use lensed::{ImageSummary, LensedImage};
@@ -40,5 +44,6 @@ pub use render::{draw_overlays, render, render_progressive};
 pub use shade::{reshade, unlensed};
 pub use sky::{Sky, ARCSEC};
 pub use source::{read_png, write_png, Picture, Source};
+pub use sphere_map::{trace_sphere_map, SphereMap};
 pub use thin::{at_nearest_traced, ThinLens};
 pub use tracer::{Landing, SkyTracer, MAP_RTOL_PER_PIXEL_RAD};

@@ -199,7 +199,7 @@ pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
         ui,
         "pattern",
         &mut r.pattern,
-        "cone_grid: the seed's θ/φ grid; cone_random: uniform in solid angle; beam: parallel rays",
+        "cone_grid: the seed's θ/φ grid; cone_random: uniform in solid angle; beam: parallel rays; healpix: one ray per HEALPix pixel",
     );
     vec3(
         ui,
@@ -252,6 +252,31 @@ pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {
                 "azimuths per impact parameter [count]",
             );
             impact_ui(ui, &mut r.impact_mpc);
+        }
+        PatternKind::Healpix => {
+            ui.horizontal(|ui| {
+                ui.label("nside")
+                    .on_hover_text("HEALPix resolution, a power of two: 12·nside² pixels");
+                ui.add(DragValue::new(&mut r.nside).update_while_editing(false));
+            });
+            let mut disc = r.disc_deg.is_some();
+            ui.checkbox(&mut disc, "disc only")
+                .on_hover_text("only the pixels within an angle of the axis");
+            match (disc, r.disc_deg) {
+                (true, None) => r.disc_deg = Some(5.0),
+                (false, Some(_)) => r.disc_deg = None,
+                _ => {}
+            }
+            if let Some(d) = &mut r.disc_deg {
+                number(
+                    ui,
+                    "rays.disc_deg",
+                    "disc",
+                    d,
+                    0.1,
+                    "disc radius round the axis [deg], in (0, 180]",
+                );
+            }
         }
     }
 }
