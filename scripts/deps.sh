@@ -13,7 +13,7 @@
 # its tests need: maturin to build it, numpy, pytest, and for the quickstart example matplotlib
 # and lenstronomy (with only the parts of its requirements that its lens models import: scipy,
 # astropy, mpmath; its samplers' dependencies, numba and scikit-learn among them, are not
-# needed). The run command starts it in the background, the test command waits for it.
+# needed), and healpy, the reference reader of `excalibur map` files. The run command starts it in the background, the test command waits for it.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -33,7 +33,7 @@ pip_install() {
 if [ "${1:-}" = "--python" ]; then
   missing=()
   for m in numpy:numpy maturin:maturin pytest:pytest matplotlib:matplotlib scipy:scipy \
-           astropy:astropy mpmath:mpmath h5py:h5py PIL:pillow; do
+           astropy:astropy mpmath:mpmath h5py:h5py PIL:pillow healpy:healpy; do
     python3 -c "import ${m%%:*}" >/dev/null 2>&1 || missing+=("${m#*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then pip_install "${missing[@]}"; fi

@@ -11,6 +11,7 @@
 //! error is smooth in θ and cancels in the bundle's differences.
 
 use crate::field::FieldData;
+use crate::lens::Profile;
 use crate::setup::Model;
 use crate::units::{dot, sub, C2};
 use gauss_quad::GaussLegendre;
@@ -64,6 +65,19 @@ impl<'a> Born<'a> {
             // A quarter of the impact parameter, but not below a core (the line is NaN there).
             let width = (0.25 * dot(perp, perp).sqrt()).max(1e-6 * chi_s);
             edges.push(along);
+            // Where the line crosses a surface at which the profile changes form (its
+            // density jumps): an edge there keeps the rule's error smooth.
+            let b = dot(perp, perp).sqrt();
+            let surface = match lens.profile {
+                Profile::UniformSphere { radius_m }
+                | Profile::Nfw { radius_m, .. }
+                | Profile::Sis { radius_m, .. } => Some(radius_m),
+                Profile::Point | Profile::Plummer { .. } => None,
+            };
+            if let Some(r) = surface.filter(|r| *r > b) {
+                let half = (r * r - b * b).sqrt();
+                edges.extend([along - half, along + half]);
+            }
             for k in 0..GRADED_PANELS {
                 let step = width * 2f64.powi(k);
                 edges.extend([along - step, along + step]);
