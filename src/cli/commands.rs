@@ -1,7 +1,7 @@
 //! The headless commands: run, check, inspect, merge. Each is a few library calls and a report.
 
-use super::args::{MergeArgs, Overrides, RunArgs};
-use super::exit::{bad_input, BadInput};
+use super::args::{Overrides, RunArgs};
+use super::exit::bad_input;
 use super::report;
 use anyhow::Context;
 use excalibur::config::{OutputLayout, RunConfig, ValidConfig};
@@ -137,19 +137,4 @@ pub fn check(config: &Path, overrides: &Overrides) -> anyhow::Result<String> {
 pub fn inspect(path: &Path) -> anyhow::Result<String> {
     let (meta, rays) = io::read_run(path).map_err(bad_input)?;
     Ok(report::inspect(path, &meta, &rays))
-}
-
-/// `excalibur merge`.
-pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
-    // Map shards are FITS (`excalibur map --shard`), run shards HDF5.
-    if args.parts.first().is_some_and(|p| super::map::is_fits(p)) {
-        return super::map::merge_maps(&args.parts, &args.output, args.force);
-    }
-    io::merge(&args.parts, &args.output, args.force).map_err(|e| {
-        if e.is_bad_input() {
-            BadInput(e.into()).into()
-        } else {
-            anyhow::Error::from(e)
-        }
-    })
 }

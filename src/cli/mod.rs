@@ -10,14 +10,16 @@ pub mod display;
 pub mod exit;
 mod image;
 mod map;
+mod merge;
 pub mod out;
 mod report;
 mod sweep;
 
-pub use commands::{check, inspect, merge, run};
+pub use commands::{check, inspect, run};
 #[cfg(feature = "gui")]
 pub use commands::{inputs_of, io_error, refuse_output};
 pub use exit::exit_status;
 pub use image::image;
 pub use map::map;
+pub use merge::merge;
 pub use sweep::{summarize, sweep};
