@@ -167,3 +167,91 @@ def test_run_launches_one_ray_per_pixel(tmp_path, cli):
     cfg = config(tmp_path, "run", nside=4, disc=None)
     r = cli("run", cfg, "-o", tmp_path / "run.h5", "--json")
     assert json.loads(r.stdout)["photons"] == 192
+
+
+def test_post_born_of_two_lenses_equals_the_multi_plane_expectation(tmp_path, cli):
+    """Two Plummer lenses (10¹⁵ M☉, a = 0.5 Mpc) at 700 and 1300 Mpc, offset across the line
+    of sight, in the static background: geodesic κ − Born κ of the map against the same
+    difference computed independently here, a two-plane thin-lens trace (each plane deflects
+    by 4GM b/(c²(b² + a²))) minus its Born sum, on the same pixels, bundle offsets and source
+    sphere. Measured: thin-plane κ equals the geodesic κ to 2.4e-4 relative, and the post-Born
+    signal (up to 0.088 at κ up to 0.38) agrees to 5e-4 of its largest value."""
+    tmp = tmp_path
+    NS=4096; M=1e15; A=0.5; CHIS=2000.0
+    lenses=[(700.0, 0.3, 0.0), (1300.0, -0.4, 0.6)]  # (x, y, z) Mpc
+    text=f"""
+    [cosmology]
+    model = "static"
+    [observer]
+    position_mpc = [0.0, 0.0, 0.0]
+    [rays]
+    pattern = "healpix"
+    nside = {NS}
+    disc_deg = 0.08
+    toward_mpc = [1000.0, 0.0, 0.0]
+    """ + "".join(f"""
+    [[lenses]]
+    profile = "plummer"
+    mass_msun = {M}
+    radius_mpc = {A}
+    center_mpc = [{x}, {y}, {z}]
+    """ for x,y,z in lenses) + f"""
+    [potential]
+    mode = "analytic"
+    [integration]
+    method = "dopri5"
+    step_mpc = 20.0
+    rtol = 1e-9
+    [source]
+    distance_mpc = {CHIS}
+    """
+    (tmp/'pb.toml').write_text(text)
+    cli("map", tmp / "pb.toml", "-o", tmp / "pb.fits")
+    d=fits.getdata(tmp/'pb.fits',1)
+    pix=d['PIXEL']
+    n=np.array(healpy.pix2vec(NS,pix)).T
+    th,ph=healpy.pix2ang(NS,pix)
+    right=np.stack([-np.sin(ph),np.cos(ph),0*ph],1)
+    up=np.stack([-np.cos(th)*np.cos(ph),-np.cos(th)*np.sin(ph),np.sin(th)],1)
+    delta=0.1*healpy.nside2resol(NS)
+    gm = G * M * MSUN / MPC  # GM / (1 Mpc): α = 4GM b/(c²(b² + a²)) with b, a in Mpc
+    cen=[np.array(l) for l in lenses]
+    def hat(v): return v/np.linalg.norm(v,axis=-1,keepdims=True)
+    def alpha(p, d, c):
+        # full deflection vector [rad] of a line through p with direction d by the lens at c (toward it)
+        r=c-p; b=r-np.sum(r*d,-1,keepdims=True)*d
+        bb=np.sum(b*b,-1,keepdims=True)
+        return 4*gm/C**2*b/(bb+A*A)
+    def trace(d, born):
+        p=np.zeros_like(d); dd=d.copy(); tot=np.zeros_like(d)
+        for c in cen:
+            t=(c[0]-p[:,0])/dd[:,0]; q=p+t[:,None]*dd
+            if born:
+                chi=c[0]/d[:,:1]; tot+= (CHIS-chi)/CHIS*alpha(d*chi, d, c)
+            else:
+                dd=hat(dd+alpha(q,dd,c)); p=q
+        if born:
+            return None, tot
+        # to the sphere |p + s dd| = CHIS
+        pd=np.sum(p*dd,-1); s=-pd+np.sqrt(pd**2-np.sum(p*p,-1)+CHIS**2)
+        return p+s[:,None]*dd, None
+    def beta(t):
+        d=hat(n+t[0]*right+t[1]*up)
+        q,_=trace(d,False)
+        along=np.sum(q*n,-1); geo=np.stack([np.sum(q*right,-1)/along, np.sum(q*up,-1)/along],1)
+        _,a=trace(d,True)
+        born=np.stack([t[0]+np.sum(a*right,-1), t[1]+np.sum(a*up,-1)],1)
+        return geo,born
+    offs=[(delta,0),(-delta,0),(0,delta),(0,-delta)]
+    res=[beta(o) for o in offs]
+    def kappa(k):
+        b=[r[k] for r in res]
+        a11=(b[0][:,0]-b[1][:,0])/(2*delta); a22=(b[2][:,1]-b[3][:,1])/(2*delta)
+        return 1-0.5*(a11+a22)
+    km, kb = kappa(0), kappa(1)
+    exp, got = km - kb, d["CONVERGENCE"] - d["BORN_CONVERGENCE"]
+    assert np.isfinite(got).all()
+    assert np.max(np.abs(exp)) > 0.05
+    assert np.max(np.abs(km / d["CONVERGENCE"] - 1)) < 2e-3
+    assert np.max(np.abs(got - exp)) < 0.01 * np.max(np.abs(exp))
+    assert np.max(np.abs(kb - d["BORN_CONVERGENCE"])) < 1e-3 * np.max(np.abs(exp))
