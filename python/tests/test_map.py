@@ -255,3 +255,16 @@ def test_post_born_of_two_lenses_equals_the_multi_plane_expectation(tmp_path, cl
     assert np.max(np.abs(km / d["CONVERGENCE"] - 1)) < 2e-3
     assert np.max(np.abs(got - exp)) < 0.01 * np.max(np.abs(exp))
     assert np.max(np.abs(kb - d["BORN_CONVERGENCE"])) < 1e-3 * np.max(np.abs(exp))
+
+
+def test_a_map_too_big_for_its_memory_is_refused_before_any_work(tmp_path, cli):
+    # nside 1024, full sky: 12.6 M pixels of 112 bytes = 1.3 GiB against a 1 GiB limit.
+    cfg = config(tmp_path, "big", nside=1024, disc=None)
+    r = cli("map", cfg, "-o", tmp_path / "big.fits", "--set", "output.memory_limit_gib=1",
+            check=False)
+    assert r.returncode == 2 and "GiB" in r.stderr and "--shard" in r.stderr, r.stderr
+    assert not (tmp_path / "big.fits").exists()
+    # A disc of 1° at the same nside, sharded, fits (and is quick to trace).
+    ok = cli("map", cfg, "-o", tmp_path / "q.fits", "--set", "output.memory_limit_gib=1",
+             "--set", "rays.disc_deg=1", "--shard", "0/4")
+    assert ok.returncode == 0
