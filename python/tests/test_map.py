@@ -23,24 +23,32 @@ def lens_dir(lat=LAT, lon=LON):
     return np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
-def config(tmp_path, name, profile="point", mass=1e15, nside=512, disc=1.5, lens="", time="frozen"):
-    n = lens_dir()
-    c = D_L * n
+def config(tmp_path, name, profile="point", mass=1e15, nside=512, disc=1.5, lens="",
+           time="frozen", cosmology="lcdm", lenses=None, toward=None):
+    """A map config: one lens (`profile`, `mass`, extra keys `lens`) at D_L toward (LAT, LON),
+    or `lenses` = [(profile, mass, centre [Mpc], extra keys)], the disc round `toward`."""
+    if lenses is None:
+        lenses = [(profile, mass, D_L * lens_dir(), lens)]
+    axis = D_L * lens_dir() if toward is None else np.asarray(toward, float)
+    vec = lambda v: f"[{v[0]}, {v[1]}, {v[2]}]"
+    blocks = "".join(f"""
+[[lenses]]
+profile = "{p}"
+mass_msun = {m}
+center_mpc = {vec(c)}
+{extra}
+""" for p, m, c, extra in lenses)
     text = f"""
 [cosmology]
-model = "lcdm"
+model = "{cosmology}"
 [observer]
 position_mpc = [0.0, 0.0, 0.0]
 [rays]
 pattern = "healpix"
 nside = {nside}
 {"" if disc is None else f"disc_deg = {disc}"}
-toward_mpc = [{c[0]}, {c[1]}, {c[2]}]
-[[lenses]]
-profile = "{profile}"
-mass_msun = {mass}
-center_mpc = [{c[0]}, {c[1]}, {c[2]}]
-{lens}
+toward_mpc = {vec(axis)}
+{blocks}
 [potential]
 mode = "analytic"
 time_dependence = "{time}"
@@ -177,35 +185,10 @@ def test_post_born_of_two_lenses_equals_the_multi_plane_expectation(tmp_path, cl
     sphere. Measured: thin-plane κ equals the geodesic κ to 2.4e-4 relative, and the post-Born
     signal (up to 0.088 at κ up to 0.38) agrees to 5e-4 of its largest value."""
     tmp = tmp_path
-    NS=4096; M=1e15; A=0.5; CHIS=2000.0
+    NS=4096; M=1e15; A=0.5; CHIS=D_S
     lenses=[(700.0, 0.3, 0.0), (1300.0, -0.4, 0.6)]  # (x, y, z) Mpc
-    text=f"""
-    [cosmology]
-    model = "static"
-    [observer]
-    position_mpc = [0.0, 0.0, 0.0]
-    [rays]
-    pattern = "healpix"
-    nside = {NS}
-    disc_deg = 0.08
-    toward_mpc = [1000.0, 0.0, 0.0]
-    """ + "".join(f"""
-    [[lenses]]
-    profile = "plummer"
-    mass_msun = {M}
-    radius_mpc = {A}
-    center_mpc = [{x}, {y}, {z}]
-    """ for x,y,z in lenses) + f"""
-    [potential]
-    mode = "analytic"
-    [integration]
-    method = "dopri5"
-    step_mpc = 20.0
-    rtol = 1e-9
-    [source]
-    distance_mpc = {CHIS}
-    """
-    (tmp/'pb.toml').write_text(text)
+    config(tmp, "pb", nside=NS, disc=0.08, cosmology="static", toward=[1000.0, 0.0, 0.0],
+           lenses=[("plummer", M, c, f"radius_mpc = {A}") for c in lenses])
     cli("map", tmp / "pb.toml", "-o", tmp / "pb.fits")
     d=fits.getdata(tmp/'pb.fits',1)
     pix=d['PIXEL']
