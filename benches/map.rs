@@ -6,10 +6,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use excalibur::budget::MemoryEstimate;
 use excalibur::config::RunConfig;
 use excalibur::field::FieldCache;
-use excalibur::healpix::HealpixSky;
 use excalibur::lensing::trace_sphere_map;
+use excalibur::rays::Pattern;
 use excalibur::setup::Model;
-use excalibur::units::normalize;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -17,11 +16,9 @@ use std::time::Duration;
 fn map(c: &mut Criterion) {
     let config = RunConfig::load(Path::new("configs/map_point_lens.toml"), &[])
         .expect("map_point_lens.toml");
-    let r = config.rays.clone();
-    let axis = normalize(std::array::from_fn(|k| {
-        r.toward_mpc[k] - config.observer.position_mpc[k]
-    }));
-    let sky = HealpixSky::new(r.nside, r.disc_deg.map(|d| (axis, d.to_radians())));
+    let sky = Pattern::of(&config)
+        .healpix_sky()
+        .expect("a healpix pattern");
     let estimate = MemoryEstimate::of(&config);
     let model = Model::build_without_rays(
         config,

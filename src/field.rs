@@ -29,14 +29,18 @@ impl FieldData {
         }
     }
 
-    /// Φ [m²/s²] at `x_m`; `None` outside a grid.
-    pub fn phi_at(&self, x_m: [f64; 3]) -> Option<f64> {
+    /// Φ [m²/s²] and ∇Φ at `x_m`; `None` outside a grid.
+    pub fn sample_at(&self, x_m: [f64; 3]) -> Option<crate::potential::StaticSample> {
         match self {
             FieldData::Analytic(f) => f.sample(x_m),
             FieldData::GridF32(g) => g.sample(x_m),
             FieldData::GridF64(g) => g.sample(x_m),
         }
-        .map(|s| s.phi)
+    }
+
+    /// Φ [m²/s²] at `x_m`; `None` outside a grid.
+    pub fn phi_at(&self, x_m: [f64; 3]) -> Option<f64> {
+        self.sample_at(x_m).map(|s| s.phi)
     }
 
     pub fn memory_bytes(&self) -> usize {

@@ -125,6 +125,15 @@ impl Pattern {
         }
     }
 
+    /// The HEALPix sky of a `healpix` pattern (`None` for the others): its pixels listed, for
+    /// `map`, which traces them a block at a time.
+    pub fn healpix_sky(&self) -> Option<HealpixSky> {
+        match self {
+            Pattern::Healpix { nside, disc } => Some(HealpixSky::new(*nside, *disc)),
+            _ => None,
+        }
+    }
+
     /// How many rays [`Pattern::rays`] gives, without making them.
     pub fn count(&self) -> usize {
         match self {

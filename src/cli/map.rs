@@ -6,13 +6,11 @@ use super::commands::{base_dir, inputs_of, io_error, load, refuse_output};
 use super::exit::bad_input;
 use anyhow::Context;
 use excalibur::budget::MemoryEstimate;
-use excalibur::config::PatternKind;
 use excalibur::field::FieldCache;
-use excalibur::healpix::HealpixSky;
 use excalibur::lensing::{self, FitsHeader, MapPlace, Sky};
+use excalibur::rays::Pattern;
 use excalibur::setup::Model;
 use excalibur::trace::resolve_threads;
-use excalibur::units::normalize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -24,7 +22,8 @@ const MAP_PIXEL_BYTES: u64 = 12 * 8 + 8 + 8;
 /// `excalibur map`.
 pub fn map(args: &MapArgs) -> anyhow::Result<()> {
     let config = load(&args.config, &args.sets)?;
-    if config.rays.pattern != PatternKind::Healpix {
+    let pattern = Pattern::of(&config);
+    if !matches!(pattern, Pattern::Healpix { .. }) {
         return Err(bad_input(anyhow::anyhow!(
             "{}: rays.pattern is {:?}; map needs \"healpix\" (with rays.nside and optionally rays.disc_deg)",
             args.config.display(),
@@ -33,27 +32,22 @@ pub fn map(args: &MapArgs) -> anyhow::Result<()> {
     }
     let inputs = inputs_of(&args.config, &config);
     refuse_output(&args.output, args.force, &inputs)?;
-    let r = config.rays.clone();
-    let axis = normalize(std::array::from_fn(|k| {
-        r.toward_mpc[k] - config.observer.position_mpc[k]
-    }));
-    let disc = r.disc_deg.map(|d| (axis, d.to_radians()));
-    let npix_map = HealpixSky::count(r.nside, disc);
+    let npix_map = pattern.count() as u64;
+    let disc = config.rays.disc_deg.is_some();
     let (index, count) = args.shard.unwrap_or((0, 1));
     let range =
         npix_map * index as u64 / count as u64..npix_map * (index as u64 + 1) / count as u64;
     // What the map will hold is checked before the field or the pixel list is made.
     let mut estimate = MemoryEstimate::of(&config);
     estimate.rays = range.end - range.start;
-    estimate.rays_bytes =
-        estimate.rays * MAP_PIXEL_BYTES + if disc.is_some() { npix_map * 8 } else { 0 };
+    estimate.rays_bytes = estimate.rays * MAP_PIXEL_BYTES + if disc { npix_map * 8 } else { 0 };
     let config_toml = config.to_toml();
     let threads = resolve_threads(args.threads.unwrap_or(config.threads));
     let dir = base_dir(&args.config);
     let model = Model::build_without_rays(config, &dir, &mut FieldCache::default(), estimate)
         .with_context(|| format!("{}: cannot set up the map", args.config.display()))
         .map_err(bad_input)?;
-    let sky = HealpixSky::new(r.nside, disc);
+    let sky = pattern.healpix_sky().expect("a healpix pattern");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;

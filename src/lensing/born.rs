@@ -10,7 +10,6 @@
 //! panels of one cell. The same panel edges serve the whole bundle of a pixel, so the rule's
 //! error is smooth in θ and cancels in the bundle's differences.
 
-use crate::field::FieldData;
 use crate::lens::Profile;
 use crate::setup::Model;
 use crate::units::{dot, sub, C2};
@@ -123,7 +122,7 @@ impl<'a> Born<'a> {
             for &(node, weight) in &self.rule {
                 let chi = mid + half * node;
                 let x: [f64; 3] = std::array::from_fn(|k| self.observer_m[k] + chi * dir[k]);
-                let grad = self.gradient(x)?;
+                let grad = self.model.field.sample_at(x)?.gradient;
                 let a = self.model.background.scale_factor_at_distance_m(chi).ok()?;
                 let g = time.factor(a, 0.0).0;
                 let perp = sub(grad, dir.map(|v| v * dot(grad, dir)));
@@ -133,15 +132,5 @@ impl<'a> Born<'a> {
             }
         }
         Some(alpha.map(|v| 2.0 * v / C2))
-    }
-
-    fn gradient(&self, x_m: [f64; 3]) -> Option<[f64; 3]> {
-        use crate::potential::Field;
-        match &*self.model.field {
-            FieldData::Analytic(f) => f.sample(x_m),
-            FieldData::GridF32(g) => g.sample(x_m),
-            FieldData::GridF64(g) => g.sample(x_m),
-        }
-        .map(|s| s.gradient)
     }
 }

@@ -194,7 +194,7 @@ impl SphereMap {
             let deflection = (b[0] * b[0] + b[1] * b[1]).sqrt().atan();
             let z = rays[0].observables.redshift;
             (
-                lensing_fields(&a).map(Some),
+                lensing_fields(&a),
                 [
                     1.0 / det,
                     deflection.to_degrees() * 3600.0,
@@ -203,9 +203,9 @@ impl SphereMap {
                 ],
             )
         } else {
-            ([None; 4], [nan; 4])
+            ([nan; 4], [nan; 4])
         };
-        let [k, g1, g2, w] = geo.map(|v| v.unwrap_or(nan));
+        let [k, g1, g2, w] = geo;
         self.convergence.push(k);
         self.shear1.push(g1);
         self.shear2.push(g2);
