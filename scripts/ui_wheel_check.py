@@ -45,6 +45,8 @@ def main():
             if a.out:
                 save_png(os.path.join(a.out, f"wheel_{at[0]}_{at[1]}.png"), after)
             if f > 1e-3:
+                if a.out:
+                    save_png(os.path.join(a.out, f"before_{at[0]}_{at[1]}.png"), before)
                 sys.exit(f"FAIL: the wheel over {at} moved the 3-D view ({f:.3%} of it changed)")
             before = after
         wheel(display, a.zoom_at, 4, steps=3)

@@ -57,14 +57,27 @@ def changed(a, b, box):
     return n / ((x1 - x0) * (y1 - y0))
 
 
-def settle(display, box, timeout_s=240):
-    """Waits until the view stops changing (the run and its image are done)."""
+def blank(shot, box):
+    """True when every pixel of the box has one colour (the window not drawn yet)."""
+    x0, y0, x1, y1 = box
+    first = shot[2][y0][4 * x0:4 * x0 + 3]
+    return all(shot[2][y][4 * x:4 * x + 3] == first
+               for y in range(y0, y1, 7) for x in range(x0, x1, 7))
+
+
+def settle(display, box, timeout_s=240, calm_grabs=3):
+    """Waits until the box shows something and then stops changing for `calm_grabs`
+    consecutive grabs 1.5 s apart (the run and its image are done: a single calm interval
+    can fall in the pause between the run finishing and the image refining, and a black box
+    is a window not yet drawn, which is calm too)."""
     last = grab(display)
     start = time.time()
+    calm = 0
     while time.time() - start < timeout_s:
         time.sleep(1.5)
         now = grab(display)
-        if changed(last, now, box) < 1e-4:
+        calm = calm + 1 if changed(last, now, box) < 1e-4 and not blank(now, box) else 0
+        if calm >= calm_grabs:
             return now
         last = now
     sys.exit(f"the view did not settle in {timeout_s} s")

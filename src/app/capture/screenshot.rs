@@ -19,7 +19,7 @@ use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
 use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use bevy::window::PrimaryWindow;
+use bevy::window::{PrimaryWindow, WindowEvent};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -96,7 +96,7 @@ pub fn screenshot_system(
     mut commands: Commands,
     mut plan: ResMut<ScreenshotPlan>,
     mut w: Watched,
-    mut wheel: MessageWriter<MouseWheel>,
+    mut wheel: MessageWriter<WindowEvent>,
     window: Query<Entity, With<PrimaryWindow>>,
 ) {
     plan.frame += 1;
@@ -127,13 +127,15 @@ pub fn screenshot_system(
         if plan.zoom_steps != 0 {
             if let Ok(window) = window.single() {
                 let step = plan.zoom_steps.signum();
-                wheel.write(MouseWheel {
+                // Into the window's event stream, where the camera judges each turn by the
+                // pointer's position (none here, so the view takes it).
+                wheel.write(WindowEvent::from(MouseWheel {
                     unit: MouseScrollUnit::Line,
                     x: 0.0,
                     y: step as f32,
                     window,
                     phase: TouchPhase::Moved,
-                });
+                }));
                 plan.zoom_steps -= step;
             }
             plan.settled = 0;

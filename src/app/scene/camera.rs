@@ -4,6 +4,7 @@
 use super::frame::SceneFrame;
 use super::objects::LensSphere;
 use super::trajectories::{update_track_meshes, TrackMeshes};
+use super::wheel::wheel_over_view;
 use crate::app::bridge::draft::Draft;
 use crate::app::bridge::simulation::RunView;
 use crate::app::shared::actions::PanelAction;
@@ -12,12 +13,12 @@ use crate::app::shared::layout::{AppSet, UiLayout};
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::core_pipeline::tonemapping::Tonemapping;
-use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll};
+use bevy::input::mouse::AccumulatedMouseMotion;
 use bevy::mesh::VertexAttributeValues;
 use bevy::prelude::*;
 use bevy::render::render_resource::BlendState;
 use bevy::render::renderer::RenderAdapterInfo;
-use bevy::window::PrimaryWindow;
+use bevy::window::{PrimaryWindow, WindowEvent};
 use bevy_egui::{EguiGlobalSettings, PrimaryEguiContext};
 use std::time::Instant;
 
@@ -121,6 +122,8 @@ pub struct Interaction {
     last_cursor: Option<Vec2>,
     /// The frame the camera was last fitted to (re-fitted when a preset changes it).
     framed: Option<SceneFrame>,
+    /// Where the pointer was after the last frame's window events (for [`wheel_over_view`]).
+    wheel_cursor: Option<Vec2>,
 }
 
 /// Reset/focus requests, viewport beside the panel, and mouse orbit, pan and zoom.
@@ -131,7 +134,7 @@ pub fn camera_control(
     buttons: Res<ButtonInput<MouseButton>>,
     keys: Res<ButtonInput<KeyCode>>,
     motion: Res<AccumulatedMouseMotion>,
-    scroll: Res<AccumulatedMouseScroll>,
+    mut window_events: MessageReader<WindowEvent>,
     layout: Res<UiLayout>,
     frame: Res<SceneFrame>,
     draft: Res<Draft>,
@@ -179,13 +182,19 @@ pub fn camera_control(
     let shift = keys.pressed(KeyCode::ShiftLeft) || keys.pressed(KeyCode::ShiftRight);
     // The 3-D view takes input only where it is drawn: egui's own answer (pointer_over_ui) is
     // a frame old and misses a wheel turned over a panel's background, so the pointer must
-    // also lie inside the viewport's rectangle (logical pixels). Without a position (the
+    // also lie inside the viewport's rectangle (logical pixels): for the wheel, where it was at
+    // each turn (`wheel_over_view`), for a drag where it is now. Without a position (the
     // pointer outside the window, or a synthetic wheel of `--zoom`) the view takes the event.
-    let in_view = window.cursor_position().is_none_or(|p| {
-        p.x >= layout.left_px
-            && p.x <= window.width() - layout.right_px
-            && p.y <= window.height() - layout.bottom_px
-    });
+    let (left_px, right_px, bottom_px) = (layout.left_px, layout.right_px, layout.bottom_px);
+    let (width_px, height_px) = (window.width(), window.height());
+    let inside =
+        |p: Vec2| p.x >= left_px && p.x <= width_px - right_px && p.y <= height_px - bottom_px;
+    let in_view = window.cursor_position().is_none_or(inside);
+    let wheel_notches =
+        wheel_over_view(window_events.read(), &mut interaction.wheel_cursor, inside);
+    if !layout.pointer_over_ui && interaction.dragging.is_none() && wheel_notches != 0.0 {
+        orbit.distance = (orbit.distance * (-wheel_notches * 0.12).exp()).max(0.01);
+    }
     if in_view && !layout.pointer_over_ui && interaction.dragging.is_none() {
         let d = motion.delta;
         if buttons.pressed(MouseButton::Left) && !shift {
@@ -196,9 +205,6 @@ pub fn camera_control(
             let k = orbit.distance * 0.0015;
             let (right, up) = (transform.right(), transform.up());
             orbit.target += (-right * d.x + up * d.y) * k;
-        }
-        if scroll.delta.y != 0.0 {
-            orbit.distance = (orbit.distance * (-scroll.delta.y * 0.12).exp()).max(0.01);
         }
     }
     *transform = orbit.transform();

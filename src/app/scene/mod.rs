@@ -1,7 +1,7 @@
 //! The 3-D scene: the frame that places the run on screen ([`frame`]), its objects (lenses,
 //! observer, the Φ slice: [`objects`]), the rays as meshes ([`trajectories`]), the overlays
 //! drawn as gizmos ([`gizmos`]), the colour scale in use ([`legend`]) and the camera with ray
-//! picking and lens dragging ([`camera`]).
+//! picking and lens dragging ([`camera`]), and which wheel turns are the view's ([`wheel`]).
 
 pub mod camera;
 pub mod frame;
@@ -9,3 +9,4 @@ pub mod gizmos;
 pub mod legend;
 pub mod objects;
 pub mod trajectories;
+pub mod wheel;
