@@ -28,7 +28,7 @@ mod sphere_map;
 mod thin;
 mod tracer;
 
-pub use bundle::{bundle_jacobians, Bundles};
+pub use bundle::{born_jacobians, bundle_jacobians, Bundles};
 pub use einstein::{
     lens_centroid, predicted_einstein_radius, predicted_einstein_radius_of_profile, EinsteinBasis,
 };

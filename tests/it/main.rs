@@ -28,6 +28,7 @@ mod potential_import;
 mod reshade;
 mod scale_out;
 mod session;
+mod born_image;
 mod shear_maps;
 mod structure;
 mod sweeps;
