@@ -47,6 +47,7 @@ impl Plugin for CorePlugin {
             sky::view::SkyPlugin {
                 open: self.config.view.layout == ViewLayout::Teaching,
             },
+            sky::maps::SkyMapsPlugin,
         ))
         .insert_resource(shared::display::Presentation {
             layout: self.config.view.layout,

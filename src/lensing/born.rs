@@ -92,15 +92,35 @@ impl<'a> Born<'a> {
         edges
     }
 
+    /// The quadrature nodes of `edges` (from [`Born::panel_edges`]) as (χ [m], weight ×
+    /// lensing kernel (χ_s − χ)/χ_s × growth g(a(χ))): what does not depend on the line,
+    /// computed once for the lines of a pixel's bundle (a(χ) is the costly part). `None` where
+    /// the background has no a(χ).
+    pub fn nodes(&self, edges: &[f64]) -> Option<Vec<(f64, f64)>> {
+        let chi_s = self.source_distance_m;
+        let time = self.model.time_dependence();
+        let mut nodes = Vec::with_capacity(edges.len() * self.rule.len());
+        for w in edges.windows(2) {
+            let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));
+            for &(node, weight) in &self.rule {
+                let chi = mid + half * node;
+                let a = self.model.background.scale_factor_at_distance_m(chi).ok()?;
+                let g = time.factor(a, 0.0).0;
+                nodes.push((chi, weight * half * (chi_s - chi) / chi_s * g));
+            }
+        }
+        Some(nodes)
+    }
+
     /// The reduced Born deflection [rad] of the line along unit `dir`, in the pixel's (right, up)
-    /// axes, on `edges`; `None` where the line leaves the potential's valid region (a grid's
-    /// edge) or passes within a lens core (where the geodesics end too).
+    /// axes, on `nodes` ([`Born::nodes`]); `None` where the line leaves the potential's valid
+    /// region (a grid's edge) or passes within a lens core (where the geodesics end too).
     pub fn deflection(
         &self,
         dir: [f64; 3],
         right: [f64; 3],
         up: [f64; 3],
-        edges: &[f64],
+        nodes: &[(f64, f64)],
     ) -> Option<[f64; 2]> {
         for lens in &self.model.lenses {
             let rel = sub(lens.center_m, self.observer_m);
@@ -113,23 +133,13 @@ impl<'a> Born<'a> {
                 return None;
             }
         }
-        let chi_s = self.source_distance_m;
-        let time = self.model.time_dependence();
         let mut alpha = [0.0; 2];
-        for w in edges.windows(2) {
-            let (lo, hi) = (w[0], w[1]);
-            let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
-            for &(node, weight) in &self.rule {
-                let chi = mid + half * node;
-                let x: [f64; 3] = std::array::from_fn(|k| self.observer_m[k] + chi * dir[k]);
-                let grad = self.model.field.sample_at(x)?.gradient;
-                let a = self.model.background.scale_factor_at_distance_m(chi).ok()?;
-                let g = time.factor(a, 0.0).0;
-                let perp = sub(grad, dir.map(|v| v * dot(grad, dir)));
-                let kernel = weight * half * (chi_s - chi) / chi_s * g;
-                alpha[0] += kernel * dot(perp, right);
-                alpha[1] += kernel * dot(perp, up);
-            }
+        for &(chi, kernel) in nodes {
+            let x: [f64; 3] = std::array::from_fn(|k| self.observer_m[k] + chi * dir[k]);
+            let grad = self.model.field.sample_at(x)?.gradient;
+            let perp = sub(grad, dir.map(|v| v * dot(grad, dir)));
+            alpha[0] += kernel * dot(perp, right);
+            alpha[1] += kernel * dot(perp, up);
         }
         Some(alpha.map(|v| 2.0 * v / C2))
     }

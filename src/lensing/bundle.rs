@@ -101,12 +101,14 @@ pub fn born_jacobians(model: &Model, sky: &Sky, cancel: &AtomicBool) -> Option<V
             .par_iter()
             .map(|&k| {
                 let t = sky.theta((k % n) as f64, (k / n) as f64);
-                let edges = born.panel_edges(sky.direction(t));
+                let Some(nodes) = born.nodes(&born.panel_edges(sky.direction(t))) else {
+                    return [f64::NAN; 4];
+                };
                 let mut beta = [[0.0; 2]; 4];
                 for (b, o) in beta.iter_mut().zip(&offsets) {
                     let theta = [t[0] + o[0], t[1] + o[1]];
                     let Some(alpha) =
-                        born.deflection(sky.direction(theta), sky.right, sky.up, &edges)
+                        born.deflection(sky.direction(theta), sky.right, sky.up, &nodes)
                     else {
                         return [f64::NAN; 4];
                     };

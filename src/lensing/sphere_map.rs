@@ -119,10 +119,10 @@ pub fn trace_sphere_map(
         let born_rows: Vec<Option<[[f64; 2]; RAYS_PER_PIXEL]>> = frames
             .par_iter()
             .map(|f| {
-                let edges = born.panel_edges(f.direction);
+                let nodes = born.nodes(&born.panel_edges(f.direction))?;
                 let mut out = [[0.0; 2]; RAYS_PER_PIXEL];
                 for (o, t) in out.iter_mut().zip(&offsets) {
-                    let alpha = born.deflection(bundle_direction(f, *t), f.right, f.up, &edges)?;
+                    let alpha = born.deflection(bundle_direction(f, *t), f.right, f.up, &nodes)?;
                     *o = [t[0] - alpha[0], t[1] - alpha[1]];
                 }
                 Some(out)

@@ -1,7 +1,7 @@
 //! The handle a client keeps: it submits ray runs and images to the session's thread.
 
-use super::jobs::{ImageJob, Job, Request, Wake};
-use super::messages::{ImageMessage, RenderedImage, SimMessage, CHANNEL_CAPACITY};
+use super::jobs::{ImageJob, Job, MapsJob, Request, Wake};
+use super::messages::{ImageMessage, RenderedImage, RenderedMaps, SimMessage, CHANNEL_CAPACITY};
 use super::serve::serve;
 use crate::config::ValidConfig;
 use crossbeam_channel::{Receiver, Sender};
@@ -86,6 +86,31 @@ impl Session {
                 job.notify(ImageMessage::Failed(STOPPED.into()));
             }
         }
+        (rx, cancel)
+    }
+
+    /// Queues the maps of `rendered` (an image on screen) on a `size`² lattice over its field
+    /// (`lensing::MapSet`), after any image and run queued before it, and returns the channel
+    /// of its one message and the cancel flag. A thread that has stopped closes the channel.
+    pub fn submit_maps(
+        &self,
+        rendered: RenderedImage,
+        size: usize,
+        threads: usize,
+    ) -> (Receiver<RenderedMaps>, Arc<AtomicBool>) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = MapsJob {
+            rendered,
+            size,
+            threads,
+            cancel: cancel.clone(),
+            tx,
+            wake: self.wake.clone(),
+        };
+        // A send fails only when the thread died; the job (and its sender) is dropped with the
+        // error, which closes the channel: the client sees no maps.
+        let _ = self.jobs.send(Request::Maps(job));
         (rx, cancel)
     }
 }

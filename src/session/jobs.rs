@@ -1,6 +1,6 @@
 //! The requests a session's thread serves.
 
-use super::messages::{ImageMessage, RenderedImage, SimMessage};
+use super::messages::{ImageMessage, RenderedImage, RenderedMaps, SimMessage};
 use crate::config::ValidConfig;
 use crossbeam_channel::Sender;
 use std::path::PathBuf;
@@ -38,11 +38,22 @@ pub(super) struct ImageJob {
     pub wake: Wake,
 }
 
-/// Ray runs and images share the thread, its pool and its field cache; the newest request of
-/// each kind supersedes older ones of that kind.
+/// A maps request: the κ/γ/μ/z/Born maps of `rendered` on a `size`² lattice.
+pub(super) struct MapsJob {
+    pub rendered: RenderedImage,
+    pub size: usize,
+    pub threads: usize,
+    pub cancel: Arc<AtomicBool>,
+    pub tx: Sender<RenderedMaps>,
+    pub wake: Wake,
+}
+
+/// Ray runs, images and maps share the thread, its pool and its field cache; the newest
+/// request of each kind supersedes older ones of that kind.
 pub(super) enum Request {
     Trace(Job),
     Image(ImageJob),
+    Maps(MapsJob),
 }
 
 /// Sends a message that ends a wait of the client's (see [`Wake`]) and wakes it; false when
@@ -56,6 +67,13 @@ fn notify<M>(tx: &Sender<M>, wake: &Wake, m: M) -> bool {
 impl Job {
     /// See [`notify`].
     pub fn notify(&self, m: SimMessage) -> bool {
+        notify(&self.tx, &self.wake, m)
+    }
+}
+
+impl MapsJob {
+    /// See [`notify`].
+    pub fn notify(&self, m: RenderedMaps) -> bool {
         notify(&self.tx, &self.wake, m)
     }
 }

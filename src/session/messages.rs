@@ -3,7 +3,7 @@
 use crate::config::ValidConfig;
 use crate::field::FieldData;
 use crate::integrate::EndReason;
-use crate::lensing::{LensedImage, Source};
+use crate::lensing::{LensedImage, MapSet, Source};
 use crate::observables::Observables;
 use crate::rays::Ray;
 use crate::setup::Model;
@@ -96,4 +96,14 @@ pub struct RenderedImage {
 pub enum ImageMessage {
     Rendered(RenderedImage),
     Failed(String),
+}
+
+/// The maps of an image on screen (`Session::submit_maps`), sent once; the channel closes
+/// without a message when the job was cancelled.
+pub struct RenderedMaps {
+    /// The model the maps were traced in: the client shows them while an image of the same
+    /// model is on screen (a re-shade keeps its model: κ, γ, μ and z do not depend on the
+    /// source).
+    pub model: Arc<Model>,
+    pub maps: Arc<MapSet>,
 }

@@ -1,14 +1,14 @@
 //! The session's thread: the newest request of each kind, on one pool and one field cache.
 
-use super::jobs::{ImageJob, Job, Request};
+use super::jobs::{ImageJob, Job, MapsJob, Request};
 use super::messages::{
-    ImageMessage, Pass, PassDone, PassStart, RenderedImage, SimMessage, PREVIEW_NODES,
+    ImageMessage, Pass, PassDone, PassStart, RenderedImage, RenderedMaps, SimMessage, PREVIEW_NODES,
 };
 use super::priority::{lower_thread_priority, TRACE_NICE};
 use super::sink::StreamSink;
 use crate::config::{PotentialMode, ValidConfig};
 use crate::field::FieldCache;
-use crate::lensing::{render_progressive, reshade, Source};
+use crate::lensing::{render_progressive, reshade, MapSet, Source};
 use crate::setup::Model;
 use crate::trace::resolve_threads;
 use crossbeam_channel::Receiver;
@@ -60,7 +60,7 @@ pub(super) fn serve(requests: Receiver<Request>) {
     let mut pool: Option<(usize, rayon::ThreadPool)> = None;
     while let Ok(first) = requests.recv() {
         // The newest request of each kind; older ones are cancelled unseen.
-        let (mut trace, mut image) = (None, None);
+        let (mut trace, mut image, mut maps) = (None, None, None);
         for r in std::iter::once(first).chain(requests.try_iter()) {
             match r {
                 Request::Trace(j) => {
@@ -70,6 +70,11 @@ pub(super) fn serve(requests: Receiver<Request>) {
                 }
                 Request::Image(j) => {
                     if let Some(old) = image.replace(j) {
+                        old.cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+                Request::Maps(j) => {
+                    if let Some(old) = maps.replace(j) {
                         old.cancel.store(true, Ordering::Relaxed);
                     }
                 }
@@ -91,6 +96,13 @@ pub(super) fn serve(requests: Receiver<Request>) {
                 Err(e) => {
                     job.notify(SimMessage::Failed(e));
                 }
+            }
+        }
+        // Maps last: seconds of bundles, asked for by a click, never what an edit waits for.
+        // A pool that cannot start drops the job, which closes its channel.
+        if let Some(job) = maps.filter(|j| !j.cancel.load(Ordering::Relaxed)) {
+            if let Ok(pool) = pool_of(&mut pool, job.threads) {
+                pool.install(|| maps_job(&job));
             }
         }
     }
@@ -154,6 +166,17 @@ fn image_job(job: &ImageJob, fields: &mut FieldCache) {
             job.cancel.store(true, Ordering::Relaxed);
         }
     });
+}
+
+/// The maps of the image on screen; nothing is sent when cancelled.
+fn maps_job(job: &MapsJob) {
+    let r = &job.rendered;
+    if let Some(maps) = MapSet::trace(&r.model, &r.image.sky, job.size, &job.cancel) {
+        job.notify(RenderedMaps {
+            model: r.model.clone(),
+            maps: Arc::new(maps),
+        });
+    }
 }
 
 /// Builds the model (its field from `fields`, reused when unchanged) and traces one pass on

@@ -20,7 +20,9 @@ fn born_kappa_and_shear_of_a_sis_are_theta_e_over_2_theta_and_the_geodesics_agre
     let t0 = Instant::now();
     let born = born_jacobians(&model, &sky, &never).expect("not cancelled");
     let born_s = t0.elapsed().as_secs_f64();
-    let geodesic = bundle_jacobians(&model, &sky, &never).expect("not cancelled").jacobian;
+    let geodesic = bundle_jacobians(&model, &sky, &never)
+        .expect("not cancelled")
+        .jacobian;
     let te = SIS_THETA_E_ARCSEC * ARCSEC;
     let n = sky.size;
     let (mut worst_born, mut worst_post_born, mut count) = (0.0f64, 0.0f64, 0);
@@ -50,7 +52,10 @@ fn born_kappa_and_shear_of_a_sis_are_theta_e_over_2_theta_and_the_geodesics_agre
     );
     assert!(count > 300);
     assert!(worst_born < 0.01, "Born off the SIS by {worst_born:.3}");
-    assert!(worst_post_born < 0.01, "geodesic − Born {worst_post_born:.3}");
+    assert!(
+        worst_post_born < 0.01,
+        "geodesic − Born {worst_post_born:.3}"
+    );
     // Born has no rotation (A is the Hessian of the projected potential) but for the
     // quadrature's error over the bundle's 2δ (measured 2e-5, 1e-4 of κ): the bound of the
     // geodesics' own |ω| in the issue, 1e-3, tightened tenfold.

@@ -5,6 +5,7 @@
 #[cfg(feature = "gui")]
 mod app_bridge;
 mod bad_files;
+mod born_image;
 mod cli;
 mod cli_bad_input;
 mod cli_image;
@@ -20,6 +21,8 @@ mod end_reasons;
 mod grid_accuracy;
 mod lensing;
 mod light_curve;
+#[cfg(feature = "gui")]
+mod maps_bridge;
 mod packets;
 mod physics_flrw;
 mod physics_lenses;
@@ -28,7 +31,6 @@ mod potential_import;
 mod reshade;
 mod scale_out;
 mod session;
-mod born_image;
 mod shear_maps;
 mod structure;
 mod sweeps;

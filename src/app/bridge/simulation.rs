@@ -181,17 +181,10 @@ impl Simulation {
         }
     }
 
-    /// Queues a lensed image of `config` at each of `sizes` (coarse first) on the session, or
-    /// the re-shade of `reuse` when only the source changed (`Session::submit_image`).
-    pub fn submit_image(
-        &self,
-        config: ValidConfig,
-        sizes: Vec<usize>,
-        threads: usize,
-        reuse: Option<crate::session::RenderedImage>,
-    ) -> (Receiver<crate::session::ImageMessage>, Arc<AtomicBool>) {
-        self.session
-            .submit_image(config, self.base_dir.clone(), sizes, threads, reuse)
+    /// The session the window's images and maps are submitted to (its runs go through
+    /// [`SimCommand`]).
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     fn start(&mut self, config: ValidConfig, threads: usize) {

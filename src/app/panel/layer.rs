@@ -66,6 +66,7 @@ pub struct Edits<'w> {
 pub struct SkyUi<'w, 's> {
     sky: ResMut<'w, SkyView>,
     curve: ResMut<'w, LightCurve>,
+    maps: ResMut<'w, crate::app::sky::maps::SkyMaps>,
     texture: Local<'s, SkyTexture>,
     presentation: ResMut<'w, Presentation>,
     /// The theme applied to egui last (applied again only when it changes).
@@ -135,6 +136,7 @@ pub fn panel_system(
         &mut sky.sky,
         &mut sky.texture,
         &mut sky.curve,
+        &mut sky.maps,
         &mut e.draft,
         selected,
     );

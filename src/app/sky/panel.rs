@@ -5,6 +5,8 @@
 
 use super::inset::{move_source, source_inset};
 use super::light_curve::{light_curve_ui, LightCurve};
+use super::map_panel::{colour_bar, draw_map, map_selector, MapTexture};
+use super::maps::{MapKind, SkyMaps};
 use super::view::{SkyMode, SkyView, FINE_SIZE};
 use crate::app::bridge::draft::Draft;
 use crate::app::shared::colors::{colormap, IMAGE_MARK, PICK};
@@ -18,6 +20,7 @@ pub struct SkyTexture {
     handle: Option<TextureHandle>,
     version: u64,
     mode: SkyMode,
+    map: MapTexture,
 }
 
 const CURVE: Color32 = Color32::from_rgb(60, 230, 255);
@@ -29,6 +32,7 @@ pub fn right_panel(
     sky: &mut SkyView,
     tex: &mut SkyTexture,
     curve: &mut LightCurve,
+    maps: &mut SkyMaps,
     draft: &mut Draft,
     selected_direction: Option<[f64; 3]>,
 ) -> f32 {
@@ -45,7 +49,7 @@ pub fn right_panel(
         .resizable(true)
         .show(root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                sky_panel(ui, sky, tex, curve, draft, selected_direction)
+                sky_panel(ui, sky, tex, curve, maps, draft, selected_direction)
             });
         })
         .response
@@ -60,10 +64,14 @@ pub fn sky_panel(
     sky: &mut SkyView,
     tex: &mut SkyTexture,
     curve: &mut LightCurve,
+    maps: &mut SkyMaps,
     draft: &mut Draft,
     selected_direction: Option<[f64; 3]>,
 ) {
-    ui.heading("The observer's sky");
+    ui.horizontal(|ui| {
+        ui.heading("The observer's sky");
+        map_selector(ui, maps);
+    });
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut sky.mode, SkyMode::Traced, "geodesics")
             .on_hover_text("each pixel's ray traced through the run's spacetime");
@@ -104,6 +112,9 @@ pub fn sky_panel(
             Color32::WHITE,
         );
     }
+    let map_scale = (maps.kind != MapKind::Picture)
+        .then(|| draw_map(&painter, rect, maps, &rendered, &mut tex.map))
+        .flatten();
     let to_screen = |theta: [f64; 2]| -> Pos2 {
         let l = image.sky.lattice(theta);
         let px = side / image.sky.size as f32;
@@ -134,7 +145,9 @@ pub fn sky_panel(
     }
     let text_size = ui.style().text_styles[&egui::TextStyle::Body].size;
     super::axes::draw_axes(&painter, rect, image, &to_screen, text_size);
-    if sky.mode == SkyMode::Residual {
+    if let Some(scale) = &map_scale {
+        colour_bar(ui, side, maps.kind, scale, maps.of(&rendered.model));
+    } else if sky.mode == SkyMode::Residual && maps.kind == MapKind::Picture {
         residual_bar(ui, side);
     }
     interact(&response, rect, sky, draft, image);

@@ -134,7 +134,11 @@ impl SkyView {
             Some(_) => vec![FINE_SIZE],
             None => IMAGE_SIZES.to_vec(),
         };
-        self.active = Some(sim.submit_image(config, sizes, threads, finished));
+        let base_dir = sim.base_dir.clone();
+        let job = sim
+            .session()
+            .submit_image(config, base_dir, sizes, threads, finished);
+        self.active = Some(job);
         self.rendering = true;
         self.timing = SkyTiming {
             submitted: Some(Instant::now()),
