@@ -69,6 +69,10 @@ python3 scripts/check_recording.py target/release/excalibur configs/teach_binary
 # real clicks; the curve it plots is the point-lens law within 1 %.
 python3 scripts/ui_light_curve_check.py target/release/excalibur configs/teach_einstein_ring.toml \
   --header 1060,518 --csv 1058,736 --png 1127,736
+# The sky panel's map selector opened and chosen with real clicks: |γ| with whiskers and a
+# colour bar, geodesic − Born on its diverging scale, and the picture back.
+python3 scripts/ui_map_check.py target/release/excalibur configs/teach_einstein_ring.toml \
+  --combo 1214,12 --item-step 21 --sky 1013,50,1270,306 --bar 310,318
 # The left panel is narrowed by dragging its edge (real input) and opening Files does not
 # widen it again.
 python3 scripts/ui_panel_check.py target/release/excalibur configs/point_mass_beam.toml \

@@ -93,8 +93,14 @@ impl MapScale {
 /// The drop-down that chooses what the image panel shows (beside the panel's heading, so the
 /// picture keeps its place).
 pub fn map_selector(ui: &mut Ui, maps: &mut SkyMaps) {
+    // A fixed width, the longest name shortened: a wider heading row would widen the panel.
+    let shown = match maps.kind {
+        MapKind::PostBorn => "geo − Born",
+        kind => kind.label(),
+    };
     egui::ComboBox::from_id_salt("sky-map")
-        .selected_text(maps.kind.label())
+        .width(84.0)
+        .selected_text(shown)
         .show_ui(ui, |ui| {
             for kind in MapKind::ALL {
                 ui.selectable_value(&mut maps.kind, kind, kind.label())
