@@ -25,6 +25,7 @@ pub mod io;
 pub mod lens;
 pub mod lensing;
 pub mod metric;
+pub mod nbody;
 pub mod observables;
 pub mod potential;
 pub mod rays;
