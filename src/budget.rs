@@ -77,7 +77,15 @@ impl MemoryEstimate {
                 Precision::F32 => 4,
                 Precision::F64 => 8,
             };
-            let read = if p.file.is_some() { nodes * 8 } else { 0 };
+            // An import reads Φ in f64; a particle solve holds, at its peak, the spectrum and one
+            // derivative's copy (8 bytes a node each) and Φ with its gradient (32).
+            let read = if p.mode == PotentialMode::Particles {
+                nodes * 48
+            } else if p.file.is_some() {
+                nodes * 8
+            } else {
+                0
+            };
             nodes * 4 * value + read
         };
         let rows = known_rows(config);

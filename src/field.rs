@@ -3,7 +3,9 @@
 //! rays, integration or display). Every client (the CLI, the session behind the window, the
 //! image engine to come) gets its field through [`FieldCache::field_for`].
 
-use crate::config::{LensConfig, PhiUnits, PotentialConfig, PotentialMode, Precision, ValidConfig};
+use crate::config::{
+    CosmologyConfig, LensConfig, PhiUnits, PotentialConfig, PotentialMode, Precision, ValidConfig,
+};
 use crate::io::IoError;
 use crate::lens::{Lens, WEAK_FIELD_LIMIT};
 use crate::potential::grid::GridError;
@@ -81,6 +83,8 @@ pub enum FieldError {
 struct FieldKey {
     lenses: Vec<LensConfig>,
     potential: PotentialConfig,
+    /// A particle solve's Φ scales with H0²Ωm.
+    cosmology: CosmologyConfig,
     base_dir: PathBuf,
 }
 
@@ -119,6 +123,7 @@ impl FieldCache {
         let key = FieldKey {
             lenses: config.lenses.clone(),
             potential: config.potential.clone(),
+            cosmology: config.cosmology.clone(),
             base_dir: base_dir.to_path_buf(),
         };
         if let Some((k, field)) = &self.entry {
@@ -129,7 +134,15 @@ impl FieldCache {
         // When no one else holds the stale field, its grid memory goes to the new grid.
         let stale = self.entry.take().and_then(|(_, f)| Arc::try_unwrap(f).ok());
         let start = Instant::now();
-        let build = || build(&config.potential, lenses, base_dir, stale);
+        let build = || {
+            build(
+                &config.potential,
+                &config.cosmology,
+                lenses,
+                base_dir,
+                stale,
+            )
+        };
         let field = Arc::new(match &self.build_pool {
             Some(pool) => pool.install(build)?,
             None => build()?,
@@ -160,6 +173,7 @@ fn reusable_storage(stale: Option<FieldData>, p: &PotentialConfig) -> (Vec<f32>,
 
 fn build(
     p: &PotentialConfig,
+    cosmology: &CosmologyConfig,
     lenses: &[Lens],
     base_dir: &Path,
     stale: Option<FieldData>,
@@ -170,6 +184,26 @@ fn build(
             lenses: lenses.to_vec(),
             uniform: None,
         }));
+    }
+    if let Some(particles) = p
+        .particles
+        .as_ref()
+        .filter(|_| p.mode == PotentialMode::Particles)
+    {
+        let path = resolve(&particles.file, base_dir);
+        let import = |source| FieldError::Import {
+            path: path.clone(),
+            source,
+        };
+        use crate::nbody::field::particle_grid;
+        return Ok(match p.precision {
+            Precision::F32 => {
+                FieldData::GridF32(particle_grid(&path, p, cosmology).map_err(import)?.0)
+            }
+            Precision::F64 => {
+                FieldData::GridF64(particle_grid(&path, p, cosmology).map_err(import)?.0)
+            }
+        });
     }
     let geometry =
         GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))?;
@@ -183,11 +217,7 @@ fn build(
             }
         });
     };
-    let path = if file.is_absolute() {
-        file.clone()
-    } else {
-        base_dir.join(file)
-    };
+    let path = resolve(file, base_dir);
     let scale = match p.phi_units {
         PhiUnits::SquareMetresPerSquareSecond => 1.0,
         PhiUnits::SpeedOfLightSquared => C2,
@@ -216,4 +246,13 @@ fn build(
         Precision::F32 => FieldData::GridF32(Grid::from_potential(geometry, &phi)?),
         Precision::F64 => FieldData::GridF64(Grid::from_potential(geometry, &phi)?),
     })
+}
+
+/// A config's file path, relative ones taken from the config's folder.
+fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
+    if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        base_dir.join(file)
+    }
 }

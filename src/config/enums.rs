@@ -48,6 +48,8 @@ pub enum ProfileKind {
 pub enum PotentialMode {
     Grid,
     Analytic,
+    /// Φ from an N-body snapshot by a Poisson solve on the grid (`[potential.particles]`).
+    Particles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, AsRefStr, VariantArray)]
@@ -180,6 +182,9 @@ mod tests {
         check::<ViewLayout>();
         check::<OutputLayout>();
         check::<Theme>();
+        check::<super::super::particles::SnapshotFormat>();
+        check::<super::super::particles::AssignmentKind>();
+        check::<super::super::particles::ParticleTimeDependence>();
         assert_eq!(PhiUnits::SpeedOfLightSquared.as_ref(), "c2");
         assert_eq!(MethodKind::Dopri5.as_ref(), "dopri5");
     }

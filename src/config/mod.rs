@@ -4,6 +4,7 @@
 mod checks;
 mod enums;
 mod error;
+mod particles;
 mod read;
 mod schema;
 mod sky;
@@ -14,6 +15,7 @@ mod validate_sky;
 pub use crate::lens::WEAK_FIELD_LIMIT;
 pub use enums::*;
 pub use error::ConfigError;
+pub use particles::{AssignmentKind, ParticleTimeDependence, ParticlesConfig, SnapshotFormat};
 pub use read::apply_override;
 pub use schema::*;
 pub use sky::{CameraConfig, SourceConfig, ViewConfig};

@@ -78,6 +78,8 @@ pub struct PotentialConfig {
     pub phi_units: PhiUnits,
     /// Φ(x, η) = g(η)Φ₀(x): "frozen" (g = 1) or "fixed_physical_mass" (g = 1/a).
     pub time_dependence: TimeDependenceKind,
+    /// Particles mode: the snapshot and its solve.
+    pub particles: Option<super::ParticlesConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +210,7 @@ impl Default for PotentialConfig {
             dataset: "Phi".into(),
             phi_units: PhiUnits::SquareMetresPerSquareSecond,
             time_dependence: TimeDependenceKind::Frozen,
+            particles: None,
         }
     }
 }

@@ -58,6 +58,11 @@ impl RunConfig {
                 files.push(at(f));
             }
         }
+        if self.potential.mode == super::enums::PotentialMode::Particles {
+            if let Some(p) = &self.potential.particles {
+                files.push(at(&p.file));
+            }
+        }
         if self.source.kind == super::enums::SourceKind::Image {
             files.push(at(&self.source.image));
         }

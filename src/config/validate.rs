@@ -176,21 +176,22 @@ impl RunConfig {
 
     fn validate_potential(&self) -> Result<(), ConfigError> {
         let p = &self.potential;
+        if p.mode == PotentialMode::Particles {
+            return match &p.particles {
+                Some(particles) => {
+                    nodes_in_range(p.nodes)?;
+                    particles.validate()
+                }
+                None => Err(bad(
+                    "potential.particles",
+                    "potential.mode = \"particles\" needs a [potential.particles] section naming the snapshot",
+                )),
+            };
+        }
         if p.mode != PotentialMode::Grid {
             return Ok(());
         }
-        if p.nodes < 2 {
-            return Err(bad(
-                "potential.nodes",
-                format!("{} is not allowed: at least 2 nodes per axis", p.nodes),
-            ));
-        }
-        if p.nodes > 4096 {
-            return Err(bad(
-                "potential.nodes",
-                format!("{} is not allowed: at most 4096 per axis", p.nodes),
-            ));
-        }
+        nodes_in_range(p.nodes)?;
         positive_upto("potential.size_mpc", p.size_mpc, 1e5, "Mpc")?;
         finite3("potential.origin_mpc", p.origin_mpc)?;
         if p.dataset.is_empty() {
@@ -381,4 +382,15 @@ impl RunConfig {
         }
         Ok(())
     }
+}
+
+/// potential.nodes: 2 to 4096 per axis.
+fn nodes_in_range(nodes: usize) -> Result<(), ConfigError> {
+    if (2..=4096).contains(&nodes) {
+        return Ok(());
+    }
+    Err(bad(
+        "potential.nodes",
+        format!("{nodes} is not allowed: 2 to 4096 nodes per axis"),
+    ))
 }

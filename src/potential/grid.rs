@@ -9,37 +9,10 @@
 use super::analytic::{Field, StaticLanes, StaticSample};
 use super::bricks::Bricks;
 use super::build::{build_parallel, fill_slab_from_lenses, slab_planes};
+pub use super::scalar::GridScalar;
 use crate::lens::Lens;
 use ndarray::{Array3, Array4};
 use thiserror::Error;
-
-/// Storage precision of grid values.
-pub trait GridScalar: Copy + Send + Sync + Default + 'static {
-    fn from_f64(v: f64) -> Self;
-    fn to_f64(self) -> f64;
-}
-
-impl GridScalar for f32 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        v as f32
-    }
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-}
-
-impl GridScalar for f64 {
-    #[inline]
-    fn from_f64(v: f64) -> Self {
-        v
-    }
-    #[inline]
-    fn to_f64(self) -> f64 {
-        self
-    }
-}
 
 #[derive(Debug, Error, PartialEq)]
 pub enum GridError {
@@ -181,16 +154,29 @@ impl<T: GridScalar> Grid<T> {
                 (at(1) - at(-1)) / (2.0 * h)
             }
         };
+        Self::from_nodes(geometry, |[i, j, k]| {
+            let d = |axis| derivative(axis, [i, j, k]);
+            [phi[(i, j, k)], d(0), d(1), d(2)]
+        })
+    }
+
+    /// Builds from [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] of each node (i, j, k), filled slab by slab in parallel
+    /// (a particle solve's spectral gradient comes this way).
+    pub fn from_nodes(
+        geometry: GridGeometry,
+        values: impl Fn([usize; 3]) -> [f64; 4] + Sync,
+    ) -> Result<Self, GridError> {
+        let [_, ny, nz] = geometry.nodes;
         let bricks = Bricks::new(geometry.nodes);
         let data = build_parallel::<T>(&bricks, Vec::new(), |s, slab| {
             let slab_start = s * bricks.slab_nodes();
             for i in slab_planes(&bricks, s) {
-                for j in 0..got[1] {
-                    for k in 0..got[2] {
+                for j in 0..ny {
+                    for k in 0..nz {
                         let base = (bricks.index(i, j, k) - slab_start) * 4;
-                        slab[base] = T::from_f64(phi[(i, j, k)]);
-                        for axis in 0..3 {
-                            slab[base + 1 + axis] = T::from_f64(derivative(axis, [i, j, k]));
+                        let v = values([i, j, k]);
+                        for c in 0..4 {
+                            slab[base + c] = T::from_f64(v[c]);
                         }
                     }
                 }

@@ -4,6 +4,7 @@ mod analytic;
 mod bricks;
 mod build;
 pub mod grid;
+mod scalar;
 
 pub use analytic::{AnalyticField, Field, StaticLanes, StaticSample, UniformField};
 pub use grid::{Grid, GridGeometry, GridScalar};

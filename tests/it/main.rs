@@ -23,6 +23,7 @@ mod lensing;
 mod light_curve;
 #[cfg(feature = "gui")]
 mod maps_bridge;
+mod nbody_sphere;
 mod packets;
 mod physics_flrw;
 mod physics_lenses;
