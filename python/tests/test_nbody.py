@@ -1,0 +1,136 @@
+"""`potential.mode = "particles"` (interface.md §6) through the CLI: the example snapshot made
+by scripts/make_snapshot.py (Gadget HDF5 written by h5py) runs configs/nbody_lightcone.toml;
+a three-file snapshot of the same particles gives the same run bit for bit; the run is the
+same on one thread and on two; and every bad snapshot exits 2 naming the file and the item."""
+
+import json
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def snapshots(root, tmp_path_factory):
+    d = tmp_path_factory.mktemp("snap")
+    make = lambda *a: subprocess.run([sys.executable, str(root / "scripts" / "make_snapshot.py"),
+                                      *map(str, a)], check=True, capture_output=True, text=True)
+    make(d / "one.hdf5", "--particles", 32, "--box-mpc-h", 300)
+    make(d / "split.0.hdf5", "--particles", 32, "--box-mpc-h", 300, "--files", 3)
+    return d
+
+
+def config(root, tmp_path, snapshot, extra="", particles_extra=""):
+    base = (root / "configs" / "nbody_lightcone.toml").read_text()
+    base = base.replace('file = "../sims/nbody_example.hdf5"', f'file = "{snapshot}"')
+    base = base.replace("nodes = 64", "nodes = 32" + extra)
+    base = base.replace('replicate = false', 'replicate = false' + particles_extra)
+    base = base.replace("[700.0, 700.0, 700.0]", "[400.0, 400.0, 400.0]")
+    base = base.replace("distance_mpc = 1100.0", "distance_mpc = 600.0")
+    path = tmp_path / "nbody.toml"
+    path.write_text(base)
+    return path
+
+
+def run(cli, cfg, out, *args):
+    p = cli("run", cfg, "-o", out, "--json", "--force", *args)
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def observables(path):
+    with h5py.File(path) as f:
+        return {k: f["observables"][k][()] for k in f["observables"]}
+
+
+def test_the_example_config_runs_and_its_rays_are_bent(cli, root, tmp_path, snapshots):
+    out = tmp_path / "one.h5"
+    summary = run(cli, config(root, tmp_path, snapshots / "one.hdf5"), out)
+    assert summary["photons"] == 91 and summary["end_reasons"] == {"distance_reached": 91}
+    assert summary["grid_bytes"] == 32**3 * 4 * 4
+    obs = observables(out)
+    key = next(k for k in obs if "deflection" in k)
+    # Large-scale structure bends each ray by arcseconds [rad here], never zero, never degrees.
+    arcsec = np.radians(1 / 3600)
+    assert np.all(obs[key] > 0.1 * arcsec) and np.all(obs[key] < 600 * arcsec), obs[key]
+
+
+def test_a_three_file_snapshot_equals_the_single_file_bit_for_bit(cli, root, tmp_path, snapshots):
+    a, b = tmp_path / "a.h5", tmp_path / "b.h5"
+    run(cli, config(root, tmp_path, snapshots / "one.hdf5"), a)
+    run(cli, config(root, tmp_path, snapshots / "split.0.hdf5"), b)
+    oa, ob = observables(a), observables(b)
+    assert oa.keys() == ob.keys()
+    for k in oa:
+        assert np.array_equal(oa[k], ob[k], equal_nan=True), k
+
+
+def test_one_thread_and_two_give_the_same_run(cli, root, tmp_path, snapshots):
+    a, b = tmp_path / "t1.h5", tmp_path / "t2.h5"
+    cfg = config(root, tmp_path, snapshots / "one.hdf5")
+    run(cli, cfg, a, "--threads", 1)
+    run(cli, cfg, b, "--threads", 2)
+    for k, v in observables(a).items():
+        assert np.array_equal(v, observables(b)[k], equal_nan=True), k
+
+
+def broken(snapshots, tmp_path, change):
+    """A copy of the single-file snapshot with `change(file)` applied."""
+    path = tmp_path / "broken.hdf5"
+    path.write_bytes((snapshots / "one.hdf5").read_bytes())
+    with h5py.File(path, "r+") as f:
+        change(f)
+    return path
+
+
+def nan_position(f):
+    c = f["PartType1/Coordinates"]
+    row = c[5]
+    row[1] = np.nan
+    c[5] = row
+
+
+def far_position(f):
+    c = f["PartType1/Coordinates"]
+    c[7] = [1e9, 0, 0]
+
+
+@pytest.mark.parametrize("change, item", [
+    (lambda f: f["Header"].attrs.__delitem__("Omega0"), "Header/Omega0"),
+    (lambda f: f["Header"].attrs.__setitem__("Omega0", 0.25), "Header/Omega0 = 0.25 disagrees"),
+    (lambda f: f["Header"].attrs.__setitem__("HubbleParam", 0.68), "Header/HubbleParam"),
+    (nan_position, "row 5"),
+    (far_position, "row 7"),
+    (lambda f: f.__delitem__("PartType1"), "PartType1/Coordinates"),
+    (lambda f: f["Header"].attrs.__setitem__("NumPart_Total", np.zeros(6, np.uint32)),
+     "no particles"),
+])
+def test_bad_snapshots_exit_2_naming_the_file_and_the_item(cli, root, tmp_path, snapshots,
+                                                          change, item):
+    bad = broken(snapshots, tmp_path, change)
+    p = cli("run", config(root, tmp_path, bad), "-o", tmp_path / "x.h5", check=False)
+    assert p.returncode == 2, p.stderr
+    assert str(bad) in p.stderr and item in p.stderr, p.stderr
+    assert "panicked" not in p.stderr
+
+
+@pytest.mark.parametrize("extra, particles_extra, key", [
+    ("", '\ntime_dependence = "linear_growth"', "potential.particles.time_dependence"),
+    ("", "\ntypes = [9]", "potential.particles.types"),
+    ("", "\nlength_unit_mpc_h = -1.0", "potential.particles.length_unit_mpc_h"),
+    ("\nsize_mpc = 100.0", "", "potential.size_mpc"),
+])
+def test_bad_keys_exit_2_naming_the_key(cli, root, tmp_path, snapshots, extra, particles_extra,
+                                       key):
+    text = config(root, tmp_path, snapshots / "one.hdf5", extra, "").read_text()
+    if particles_extra:
+        # Replace the key where the example sets it (a TOML key may appear once).
+        name = particles_extra.strip().split(" =")[0]
+        lines = [l for l in text.splitlines() if not l.startswith(f"{name} =")]
+        text = "\n".join(lines).replace("replicate = false", "replicate = false" + particles_extra)
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    p = cli("run", cfg, "-o", tmp_path / "x.h5", check=False)
+    assert p.returncode == 2, p.stderr
+    assert key in p.stderr, p.stderr
