@@ -1,42 +1,7 @@
-//! The checks every config key goes through: finite numbers, positive values, finite vectors.
+//! The checks of single keys: positive values in range, finite vectors (the walk over every
+//! float is `finite.rs`).
 
 use super::error::{err as bad, ConfigError};
-use super::schema::RunConfig;
-
-/// Every float of the config, used or not, must be finite: the first NaN or infinity is
-/// reported by its dotted key (found by walking the config as TOML, so no key is forgotten).
-pub(super) fn first_non_finite(config: &RunConfig) -> Result<(), ConfigError> {
-    fn walk(v: &toml::Value, path: &str) -> Option<(String, f64)> {
-        match v {
-            toml::Value::Float(f) if !f.is_finite() => Some((path.to_string(), *f)),
-            toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
-                walk(
-                    v,
-                    &if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    },
-                )
-            }),
-            toml::Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| walk(v, &format!("{path}.{i}"))),
-            _ => None,
-        }
-    }
-    let Ok(value) = toml::Value::try_from(config) else {
-        return Ok(());
-    };
-    match walk(&value, "") {
-        Some((key, v)) => Err(bad(
-            key,
-            format!("{v} is not allowed: must be a finite number"),
-        )),
-        None => Ok(()),
-    }
-}
 
 /// A point [Mpc]: three finite components within 1e6 Mpc (a hundred horizons) of the origin.
 pub(super) fn finite3(key: &str, v: [f64; 3]) -> Result<(), ConfigError> {

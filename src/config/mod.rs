@@ -4,6 +4,7 @@
 mod checks;
 mod enums;
 mod error;
+mod finite;
 mod particles;
 mod read;
 mod schema;

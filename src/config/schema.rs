@@ -79,7 +79,7 @@ pub struct PotentialConfig {
     /// Φ(x, η) = g(η)Φ₀(x): "frozen" (g = 1) or "fixed_physical_mass" (g = 1/a).
     pub time_dependence: TimeDependenceKind,
     /// Particles mode: the snapshot and its solve.
-    pub particles: Option<super::ParticlesConfig>,
+    pub particles: Option<super::particles::ParticlesConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

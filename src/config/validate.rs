@@ -1,9 +1,10 @@
 //! Validation of a parsed [`RunConfig`]: every physical parameter against its allowed range,
 //! with the key path in the error (physics.md and interface.md §2).
 
-use super::checks::{finite3, first_non_finite, positive_upto};
+use super::checks::{finite3, positive_upto};
 use super::enums::*;
 use super::error::{err as bad, ConfigError};
+use super::finite::first_non_finite;
 use super::schema::*;
 use crate::lens::WEAK_FIELD_LIMIT;
 

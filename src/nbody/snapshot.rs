@@ -31,21 +31,14 @@ pub struct SnapshotHeader {
     pub particles: u64,
 }
 
+/// An attribute's first value (a scalar attribute is one value).
 fn scalar(path: &Path, group: &Group, name: &str) -> Result<f64, IoError> {
-    group
-        .attr(name)
-        .and_then(|a| a.read_raw::<f64>())
-        .map_err(IoError::h5(
-            path,
-            format!("attribute {}/{name}", group.name()),
-        ))?
-        .first()
-        .copied()
-        .ok_or_else(|| {
-            IoError::invalid(path, format!("attribute {}/{name} is empty", group.name()))
-        })
+    vector(path, group, name)?.first().copied().ok_or_else(|| {
+        IoError::invalid(path, format!("attribute {}/{name} is empty", group.name()))
+    })
 }
 
+/// An attribute's values, converted to f64 (Gadget writes counts as integers).
 fn vector(path: &Path, group: &Group, name: &str) -> Result<Vec<f64>, IoError> {
     group
         .attr(name)
