@@ -189,7 +189,8 @@ pub fn draw_map(
         MapKind::Delay => std::sync::Arc::as_ptr(&rendered.image) as usize,
         _ => set.map_or(0, |s| s as *const MapSet as usize),
     };
-    let Some((values, size)) = map_values(kind, set, &rendered.image) else {
+    let waiting = kind.needs_bundles() && set.is_none();
+    if waiting {
         let why = match maps.computing_s() {
             Some(s) => format!("tracing the map's bundles… {s:.1} s"),
             None => "the map comes with the refined image".into(),
@@ -208,8 +209,10 @@ pub fn draw_map(
             Color32::WHITE,
         );
         return None;
-    };
-    if tex.key != Some((kind, source, size)) || tex.handle.is_none() {
+    }
+    // The values are derived and coloured once per map, not per frame.
+    if tex.key.is_none_or(|(k, src, _)| (k, src) != (kind, source)) || tex.handle.is_none() {
+        let (values, size) = map_values(kind, set, &rendered.image)?;
         let scale = MapScale::of(kind, &values)?;
         let pixels: Vec<Color32> = values.iter().map(|v| scale.colour(*v)).collect();
         let image = egui::ColorImage::new([size, size], pixels);
