@@ -27,8 +27,13 @@ pub struct RayOutcome {
 impl RayOutcome {
     /// A ray that could not start (its launch state is invalid): no steps, NaN states.
     pub fn start_invalid() -> RayOutcome {
+        RayOutcome::unstarted(EndReason::StartInvalid)
+    }
+
+    /// A ray that ended, for `end`, before its first step: no steps, NaN states.
+    pub fn unstarted(end: EndReason) -> RayOutcome {
         RayOutcome {
-            end: EndReason::StartInvalid,
+            end,
             steps_accepted: 0,
             steps_rejected: 0,
             initial_state: [f64::NAN; crate::metric::N_STATE],

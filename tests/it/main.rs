@@ -21,6 +21,7 @@ mod end_reasons;
 mod grid_accuracy;
 mod lensing;
 mod light_curve;
+mod many_rays;
 #[cfg(feature = "gui")]
 mod maps_bridge;
 mod nbody_sphere;

@@ -1,9 +1,10 @@
 //! `excalibur gui CONFIG --log FILE`: one line per run the window starts, per re-shade and per image
-//! it shows, with the seconds since the window opened. What an input test reads to count the
+//! it shows (with the frame time then), with the seconds since the window opened. What an input test reads to count the
 //! runs a sequence of keystrokes caused (typing "5e14⏎" must start exactly one), and what a
 //! lecturer can keep as the record of a demo.
 
 use crate::app::bridge::simulation::SimCommand;
+use crate::app::shared::timings::FrameTimings;
 use crate::app::sky::view::SkyView;
 use bevy::prelude::*;
 use std::io::Write;
@@ -54,18 +55,21 @@ fn log_commands(mut commands: MessageReader<SimCommand>, log: Option<ResMut<RunL
     }
 }
 
-fn log_images(sky: Res<SkyView>, log: Option<ResMut<RunLog>>) {
+fn log_images(sky: Res<SkyView>, timings: Res<FrameTimings>, log: Option<ResMut<RunLog>>) {
     let Some(mut log) = log else { return };
     if sky.version == log.shown_version {
         return;
     }
     log.shown_version = sky.version;
     if let Some(r) = &sky.rendered {
+        // The frame time (smoothed, of frames without a run streaming in) tells an input
+        // check how soon a picture can follow an input on this machine's renderer.
         let text = format!(
-            "image {}² images={} {}",
+            "image {}² images={} {} frame_ms={:.0}",
             r.image.sky.size,
             r.image.images.len(),
-            describe(r.config.config())
+            describe(r.config.config()),
+            timings.frame_idle.value()
         );
         log.line(&text);
     }
