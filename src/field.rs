@@ -249,7 +249,7 @@ fn build(
 }
 
 /// A config's file path, relative ones taken from the config's folder.
-fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
+pub fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
     if file.is_absolute() {
         file.to_path_buf()
     } else {

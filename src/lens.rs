@@ -177,12 +177,15 @@ impl Lens {
 }
 
 /// How the lens potentials evolve: Φ(x, η) = g(η)·Φ₀(x), with Φ′ = g′Φ₀ (physics.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TimeDependence {
     /// g ≡ 1 (default): no ISW, all invariants hold.
     Frozen,
     /// g = 1/a: comoving Poisson equation with a fixed physical mass; g′ = −gℋ.
     FixedPhysicalMass,
+    /// A snapshot's potential in linear theory: g = G = D(a)/a relative to the snapshot's
+    /// epoch (physics.md §13), g′ = Gℋ(f − 1).
+    LinearGrowth(std::sync::Arc<crate::cosmology::Growth>),
 }
 
 impl TimeDependence {
@@ -195,6 +198,7 @@ impl TimeDependence {
                 let g = 1.0 / a;
                 (g, -g * conformal_hubble)
             }
+            TimeDependence::LinearGrowth(growth) => growth.factor(a, conformal_hubble),
         }
     }
 }

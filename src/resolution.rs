@@ -18,10 +18,10 @@ pub fn resolution_warnings(model: &Model) -> Vec<String> {
     let Some(grid) = model.field.grid_geometry() else {
         return vec![];
     };
+    let mut out: Vec<String> = repetition_warning(model).into_iter().collect();
     let dx = grid.spacing_m;
     let size_m = dx * grid.nodes[0] as f64;
     let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
-    let mut out = vec![];
     for (i, lens) in model.lenses.iter().enumerate() {
         // Impact parameters of the rays' unlensed lines, for rays heading toward the lens.
         let close: Vec<f64> = model
@@ -65,4 +65,44 @@ pub fn resolution_warnings(model: &Model) -> Vec<String> {
         ));
     }
     out
+}
+
+/// With `potential.particles.replicate`, a ray whose path spans more than the box along an
+/// axis passes the same structures again in the box's periodic copy: said once, with the
+/// longest span, so that users know their light cone repeats. The path is the stop distance,
+/// or the distance to the stop's scale factor on the light cone; none is said when neither is
+/// set (a ray then ends at its plane or its step limit).
+pub fn repetition_warning(model: &Model) -> Option<String> {
+    let p = &model.config.potential;
+    let replicated = p.mode == crate::config::PotentialMode::Particles
+        && p.particles.as_ref().is_some_and(|s| s.replicate);
+    let grid = model.field.grid_geometry().filter(|_| replicated)?;
+    let box_m = grid.spacing_m * grid.nodes[0] as f64;
+    let stop = &model.integration.stop;
+    let by_scale = stop.scale_factor.and_then(|a| match &model.background {
+        crate::cosmology::Background::Lcdm(l) => l
+            .eta_of_a(a)
+            .ok()
+            .map(|eta| (model.background.eta_obs_s() - eta) * crate::units::C_M_S),
+        crate::cosmology::Background::Static => None,
+    });
+    let path_m = match (stop.distance_m, by_scale) {
+        (Some(d), Some(s)) => d.min(s),
+        (d, s) => d.or(s)?,
+    };
+    let span_m = model
+        .rays
+        .iter()
+        .map(|r| path_m * r.direction.iter().fold(0.0f64, |m, d| m.max(d.abs())))
+        .fold(0.0f64, f64::max);
+    (span_m > box_m).then(|| {
+        format!(
+            "rays span up to {:.1} Mpc along an axis of the {:.1} Mpc box: with \
+             potential.particles.replicate they pass the same structures again in its periodic \
+             copies ({:.2} boxes)",
+            span_m / MPC_M,
+            box_m / MPC_M,
+            span_m / box_m
+        )
+    })
 }

@@ -39,6 +39,9 @@ pub struct Model {
     pub integration: Integration,
     /// Seconds spent building the field (0 when reused or analytic).
     pub grid_build_s: f64,
+    /// How the potential evolves, Φ = g(η)Φ₀ (the config's `potential.time_dependence`, or a
+    /// snapshot's `potential.particles.time_dependence` with its growth table).
+    pub time: TimeDependence,
 }
 
 impl Model {
@@ -93,6 +96,7 @@ impl Model {
             vec![]
         };
         let integration = integration(&config, field.grid_geometry());
+        let time = time_dependence(&config, &background, base_dir)?;
         Ok(Model {
             config,
             background,
@@ -101,6 +105,7 @@ impl Model {
             rays,
             integration,
             grid_build_s,
+            time,
         })
     }
 
@@ -147,7 +152,7 @@ impl Model {
             EquationsKind::Exact => Equations::Exact,
             EquationsKind::FirstOrder => Equations::FirstOrder,
         };
-        let time = self.time_dependence();
+        let time = self.time.clone();
         macro_rules! go {
             ($f:expr, $floor_m:expr) => {{
                 let st = PerturbedFlrw {
@@ -178,19 +183,42 @@ impl Model {
         }
     }
 
-    /// How the potential evolves, Φ = g(η)Φ₀ (the config's `potential.time_dependence`).
-    pub fn time_dependence(&self) -> TimeDependence {
-        match self.config.potential.time_dependence {
-            TimeDependenceKind::Frozen => TimeDependence::Frozen,
-            TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
-        }
-    }
-
     /// The rays of shard `index` of `count` (contiguous blocks, in launch order).
     pub fn shard(&self, index: usize, count: usize) -> &[Ray] {
         let n = self.rays.len();
         &self.rays[n * index / count..n * (index + 1) / count]
     }
+}
+
+/// How the potential evolves. A snapshot's potential in linear growth is scaled from the
+/// snapshot's epoch (its header's redshift, read again: a few attributes), on the growth of
+/// the run's own background; validation refuses it on a static background.
+fn time_dependence(
+    config: &RunConfig,
+    background: &Background,
+    base_dir: &Path,
+) -> Result<TimeDependence, SetupError> {
+    let p = &config.potential;
+    let growing = p.particles.as_ref().filter(|s| {
+        p.mode == PotentialMode::Particles
+            && s.time_dependence == ParticleTimeDependence::LinearGrowth
+    });
+    if let (Some(particles), Background::Lcdm(l)) = (growing, background) {
+        let path = crate::field::resolve(&particles.file, base_dir);
+        let header = crate::nbody::field::checked_header(&path, particles, p, &config.cosmology)
+            .map_err(|source| FieldError::Import {
+                path: path.clone(),
+                source,
+            })?;
+        let a_snap = 1.0 / (1.0 + header.redshift);
+        return Ok(TimeDependence::LinearGrowth(Arc::new(
+            crate::cosmology::Growth::new(&l.expansion, a_snap),
+        )));
+    }
+    Ok(match p.time_dependence {
+        TimeDependenceKind::Frozen => TimeDependence::Frozen,
+        TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
+    })
 }
 
 fn integration(config: &RunConfig, grid: Option<GridGeometry>) -> Integration {

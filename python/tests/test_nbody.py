@@ -26,9 +26,9 @@ def config(root, tmp_path, snapshot, extra="", particles_extra=""):
     base = (root / "configs" / "nbody_lightcone.toml").read_text()
     base = base.replace('file = "../sims/nbody_example.hdf5"', f'file = "{snapshot}"')
     base = base.replace("nodes = 64", "nodes = 32" + extra)
-    base = base.replace('replicate = false', 'replicate = false' + particles_extra)
+    base = base.replace('replicate = true', 'replicate = true' + particles_extra)
     base = base.replace("[700.0, 700.0, 700.0]", "[400.0, 400.0, 400.0]")
-    base = base.replace("distance_mpc = 1100.0", "distance_mpc = 600.0")
+    base = base.replace("distance_mpc = 1500.0", "distance_mpc = 600.0")
     path = tmp_path / "nbody.toml"
     path.write_text(base)
     return path
@@ -116,7 +116,6 @@ def test_bad_snapshots_exit_2_naming_the_file_and_the_item(cli, root, tmp_path, 
 
 
 @pytest.mark.parametrize("extra, particles_extra, key", [
-    ("", '\ntime_dependence = "linear_growth"', "potential.particles.time_dependence"),
     ("", "\ntypes = [9]", "potential.particles.types"),
     ("", "\nlength_unit_mpc_h = -1.0", "potential.particles.length_unit_mpc_h"),
     ("\nsize_mpc = 100.0", "", "potential.size_mpc"),
@@ -128,9 +127,54 @@ def test_bad_keys_exit_2_naming_the_key(cli, root, tmp_path, snapshots, extra, p
         # Replace the key where the example sets it (a TOML key may appear once).
         name = particles_extra.strip().split(" =")[0]
         lines = [l for l in text.splitlines() if not l.startswith(f"{name} =")]
-        text = "\n".join(lines).replace("replicate = false", "replicate = false" + particles_extra)
+        text = "\n".join(lines).replace("replicate = true", "replicate = true" + particles_extra)
     cfg = tmp_path / "bad.toml"
     cfg.write_text(text)
     p = cli("run", cfg, "-o", tmp_path / "x.h5", check=False)
     assert p.returncode == 2, p.stderr
     assert key in p.stderr, p.stderr
+
+
+def with_lines(path, **keys):
+    """The config at `path` with each `key = value` line replaced (the key's first line)."""
+    lines = path.read_text().splitlines()
+    for key, value in keys.items():
+        i = next(n for n, l in enumerate(lines) if l.startswith(f"{key} ="))
+        lines[i] = f"{key} = {value}"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_linear_growth_deepens_past_wells_and_adds_isw(cli, root, tmp_path, snapshots):
+    # The snapshot is at z = 0: earlier along the cone g = D/a is larger (G > 1), so rays bend
+    # more than through the frozen field (by ~ the growth over z ≈ 0.15, a few %), and the
+    # decaying potential gives an ISW redshift that the frozen one cannot.
+    cfg = config(root, tmp_path, snapshots / "one.hdf5")
+    grown, frozen = tmp_path / "grown.h5", tmp_path / "frozen.h5"
+    run(cli, cfg, grown)
+    run(cli, with_lines(cfg, time_dependence='"frozen"'), frozen)
+    g, f = observables(grown), observables(frozen)
+    assert np.all(f["z_isw"] == 0.0)
+    assert np.all(g["z_isw"] != 0.0) and np.all(np.abs(g["z_isw"]) < 1e-5), g["z_isw"]
+    ratio = np.median(g["deflection_rad"] / f["deflection_rad"])
+    assert 1.005 < ratio < 1.2, ratio
+
+
+def test_linear_growth_on_a_static_background_exits_2(cli, root, tmp_path, snapshots):
+    cfg = with_lines(config(root, tmp_path, snapshots / "one.hdf5"), model='"static"')
+    p = cli("run", cfg, "-o", tmp_path / "x.h5", check=False)
+    assert p.returncode == 2, p.stderr
+    assert "potential.particles.time_dependence" in p.stderr and "expanding" in p.stderr, p.stderr
+
+
+def test_replicated_rays_continue_through_the_periodic_copies(cli, root, tmp_path, snapshots):
+    # 1500 Mpc of path through a 428.6 Mpc box: with replicate the rays go on (and the run
+    # says that structures repeat); without, each ray ends where it leaves the box.
+    cfg = with_lines(config(root, tmp_path, snapshots / "one.hdf5"), distance_mpc="1500.0")
+    p = cli("run", cfg, "-o", tmp_path / "r.h5", "--json", "--force")
+    summary = json.loads(p.stdout.strip().splitlines()[-1])
+    assert summary["end_reasons"] == {"distance_reached": 91}, summary
+    assert "periodic" in p.stderr and "boxes" in p.stderr, p.stderr
+    closed = with_lines(cfg, replicate="false")
+    summary = run(cli, closed, tmp_path / "c.h5")
+    assert summary["end_reasons"] == {"left_grid": 91}, summary

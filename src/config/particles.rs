@@ -67,7 +67,7 @@ impl Default for ParticlesConfig {
             mass_unit_msun_h: 1e10,
             assignment: AssignmentKind::Cic,
             deconvolve: true,
-            // Frozen until linear growth lands (issue 22): a default must run.
+            // Frozen is valid on every background (linear growth needs an expanding one).
             time_dependence: ParticleTimeDependence::Frozen,
             replicate: true,
         }
@@ -78,8 +78,9 @@ impl Default for ParticlesConfig {
 const PART_TYPES: u32 = 6;
 
 impl ParticlesConfig {
-    /// The keys' own ranges (the snapshot is checked when it is read).
-    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+    /// The keys' own ranges (the snapshot is checked when it is read); `expanding`: whether
+    /// the run's background expands (perturbed FLRW on ΛCDM), which linear growth needs.
+    pub(super) fn validate(&self, expanding: bool) -> Result<(), ConfigError> {
         let key = |k: &str| format!("potential.particles.{k}");
         if self.file.as_os_str().is_empty() {
             return Err(bad(
@@ -101,10 +102,10 @@ impl ParticlesConfig {
                 ));
             }
         }
-        if self.time_dependence == ParticleTimeDependence::LinearGrowth {
+        if self.time_dependence == ParticleTimeDependence::LinearGrowth && !expanding {
             return Err(bad(
                 key("time_dependence"),
-                "\"linear_growth\" is not available yet in this version: use \"frozen\"",
+                "\"linear_growth\" needs an expanding background (spacetime.metric = \"perturbed_flrw\" with cosmology.model = \"lcdm\"); use \"frozen\" on a static one",
             ));
         }
         positive_upto(
@@ -133,7 +134,15 @@ mod tests {
             file: "snap.hdf5".into(),
             ..Default::default()
         };
-        assert!(ok.validate().is_ok());
+        assert!(ok.validate(true).is_ok() && ok.validate(false).is_ok());
+        let growing = ParticlesConfig {
+            time_dependence: ParticleTimeDependence::LinearGrowth,
+            ..ok.clone()
+        };
+        assert!(growing.validate(true).is_ok());
+        let e = growing.validate(false).unwrap_err();
+        assert_eq!(e.key, "potential.particles.time_dependence");
+        assert!(e.message.contains("expanding background"), "{}", e.message);
         let cases: [(ParticlesConfig, &str, &str); 4] = [
             (
                 ParticlesConfig::default(),
@@ -166,7 +175,7 @@ mod tests {
             ),
         ];
         for (c, want_key, want) in cases {
-            let e = c.validate().unwrap_err();
+            let e = c.validate(true).unwrap_err();
             assert_eq!(e.key, want_key);
             assert!(e.message.contains(want), "{}", e.message);
         }

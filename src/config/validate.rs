@@ -181,7 +181,10 @@ impl RunConfig {
             return match &p.particles {
                 Some(particles) => {
                     nodes_in_range(p.nodes)?;
-                    particles.validate()
+                    particles.validate(
+                        self.spacetime.metric == Metric::PerturbedFlrw
+                            && self.cosmology.model == CosmologyModel::Lcdm,
+                    )
                 }
                 None => Err(bad(
                     "potential.particles",

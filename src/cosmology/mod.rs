@@ -7,8 +7,10 @@
 
 mod background;
 mod expansion;
+mod growth;
 mod lcdm;
 
 pub use background::Background;
 pub use expansion::{CosmologyError, Expansion};
+pub use growth::{Growth, GROWTH_A_MIN};
 pub use lcdm::{Lcdm, A_TABLE_MAX};

@@ -98,7 +98,7 @@ impl<'a> Born<'a> {
     /// the background has no a(χ).
     pub fn nodes(&self, edges: &[f64]) -> Option<Vec<(f64, f64)>> {
         let chi_s = self.source_distance_m;
-        let time = self.model.time_dependence();
+        let time = &self.model.time;
         let mut nodes = Vec::with_capacity(edges.len() * self.rule.len());
         for w in edges.windows(2) {
             let (mid, half) = (0.5 * (w[0] + w[1]), 0.5 * (w[1] - w[0]));

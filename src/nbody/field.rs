@@ -10,7 +10,7 @@ use super::poisson::{solve, PoissonSetup};
 use super::snapshot::{for_each_chunk, read_header, SnapshotHeader};
 use crate::config::{AssignmentKind, CosmologyConfig, ParticlesConfig, PotentialConfig};
 use crate::io::IoError;
-use crate::potential::{Grid, GridGeometry, GridScalar};
+use crate::potential::{Grid, GridScalar};
 use crate::units::MPC_M;
 use std::path::Path;
 
@@ -117,13 +117,17 @@ pub fn particle_grid<T: GridScalar>(
     })?;
     drop(mass);
     let origin_m = potential.origin_mpc.map(|o| o * MPC_M);
-    let geometry = GridGeometry::cube(n, header.box_mpc * MPC_M, origin_m)
-        .map_err(|e| IoError::invalid(path, e.to_string()))?;
     let g = &solved.gradient;
-    let grid = Grid::from_nodes(geometry, |[i, j, k]| {
-        let p = (i * n + j) * n + k;
-        [solved.phi[p], g[0][p], g[1][p], g[2][p]]
-    })
+    let grid = Grid::from_periodic_nodes(
+        n,
+        header.box_mpc * MPC_M,
+        origin_m,
+        particles.replicate,
+        |[i, j, k]| {
+            let p = (i * n + j) * n + k;
+            [solved.phi[p], g[0][p], g[1][p], g[2][p]]
+        },
+    )
     .map_err(|e| IoError::invalid(path, e.to_string()))?;
     Ok((grid, header))
 }

@@ -11,7 +11,9 @@ use super::bricks::Bricks;
 use super::build::{build_parallel, fill_slab_from_lenses, slab_planes};
 pub use super::scalar::GridScalar;
 use crate::lens::Lens;
-use ndarray::{Array3, Array4};
+#[cfg(test)]
+use ndarray::Array3;
+use ndarray::Array4;
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq)]
@@ -93,6 +95,11 @@ pub struct Grid<T: GridScalar> {
     data: Vec<T>,
     bricks: Bricks,
     inv_spacing: f64,
+    /// The nodes sample one period of a periodic field (`Grid::from_periodic_nodes`): a last
+    /// cell per axis joins node N − 1 to node 0.
+    periodic: bool,
+    /// Looked up modulo the box: a ray that leaves it continues in its periodic copy.
+    wrap: bool,
 }
 
 impl<T: GridScalar> Grid<T> {
@@ -118,46 +125,6 @@ impl<T: GridScalar> Grid<T> {
         })
         .ok_or_else(|| geometry.too_large::<T>())?;
         Ok(Self::from_data(geometry, data, bricks))
-    }
-
-    /// Builds from node values of Φ (C order), with central-difference gradients in the interior and
-    /// second-order one-sided differences on the outer planes; both exact for linear fields.
-    pub fn from_potential(geometry: GridGeometry, phi: &Array3<f64>) -> Result<Self, GridError> {
-        let shape = phi.shape();
-        let got = [shape[0], shape[1], shape[2]];
-        if got != geometry.nodes {
-            return Err(GridError::ShapeMismatch {
-                got,
-                want: geometry.nodes,
-            });
-        }
-        if got.iter().any(|&n| n < 3) {
-            return Err(GridError::TooFewNodes(*got.iter().min().unwrap_or(&0)));
-        }
-        if let Some((idx, _)) = phi.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(GridError::NonFinite([idx.0, idx.1, idx.2]));
-        }
-        let h = geometry.spacing_m;
-        let derivative = |axis: usize, idx: [usize; 3]| -> f64 {
-            let n = got[axis];
-            let at = |offset: isize| {
-                let mut p = idx;
-                p[axis] = (idx[axis] as isize + offset) as usize;
-                phi[(p[0], p[1], p[2])]
-            };
-            let i = idx[axis];
-            if i == 0 {
-                (-3.0 * at(0) + 4.0 * at(1) - at(2)) / (2.0 * h)
-            } else if i == n - 1 {
-                (3.0 * at(0) - 4.0 * at(-1) + at(-2)) / (2.0 * h)
-            } else {
-                (at(1) - at(-1)) / (2.0 * h)
-            }
-        };
-        Self::from_nodes(geometry, |[i, j, k]| {
-            let d = |axis| derivative(axis, [i, j, k]);
-            [phi[(i, j, k)], d(0), d(1), d(2)]
-        })
     }
 
     /// Builds from [Φ, ∂ₓΦ, ∂ᵧΦ, ∂_zΦ] of each node (i, j, k), filled slab by slab in parallel
@@ -186,6 +153,30 @@ impl<T: GridScalar> Grid<T> {
         Ok(Self::from_data(geometry, data, bricks))
     }
 
+    /// The grid of a periodic box of `cells`³ nodes and edge `box_m` (a particle solve's):
+    /// `values` gives node (i, j, k). Its last cell on each axis joins node N − 1 to node 0,
+    /// so the whole box interpolates, with no node stored twice. With `wrap`, lookups are
+    /// taken modulo the box (`potential.particles.replicate`); without, a ray ends where it
+    /// leaves the box.
+    pub fn from_periodic_nodes(
+        cells: usize,
+        box_m: f64,
+        origin_m: [f64; 3],
+        wrap: bool,
+        values: impl Fn([usize; 3]) -> [f64; 4] + Sync,
+    ) -> Result<Self, GridError> {
+        let geometry = GridGeometry::cube(cells, box_m, origin_m)?;
+        let mut grid = Self::from_nodes(geometry, values)?;
+        grid.periodic = true;
+        grid.wrap = wrap;
+        Ok(grid)
+    }
+
+    /// Whether lookups wrap around the box.
+    pub fn wraps(&self) -> bool {
+        self.wrap
+    }
+
     fn from_data(geometry: GridGeometry, data: Vec<T>, bricks: Bricks) -> Self {
         // `sample` reads the values through a raw pointer and relies on this length.
         assert_eq!(data.len(), bricks.stored_nodes() * 4);
@@ -195,6 +186,8 @@ impl<T: GridScalar> Grid<T> {
             geometry,
             data,
             bricks,
+            periodic: false,
+            wrap: false,
         }
     }
 
@@ -250,16 +243,23 @@ impl<T: GridScalar> Field for Grid<T> {
         let mut frac = [[0.0; L]; 3];
         for axis in 0..3 {
             let origin = self.geometry.origin_m[axis];
-            let last = (self.geometry.nodes[axis] - 1) as f64;
-            let max_cell = self.geometry.nodes[axis] - 2;
+            let n = self.geometry.nodes[axis];
+            // A periodic lattice has N cells per axis (the last one wraps to node 0), others
+            // N − 1.
+            let (last, max_cell) = if self.periodic {
+                (n as f64, n - 1)
+            } else {
+                ((n - 1) as f64, n - 2)
+            };
             for l in 0..L {
                 let rel = (x_m[axis][l] - origin) * self.inv_spacing;
+                let rel = if self.wrap { rel.rem_euclid(last) } else { rel };
                 // The negated form also rejects NaN.
                 let inside = rel >= 0.0 && rel <= last;
                 valid[l] &= inside;
                 // A lane outside looks up cell 0 (harmless) and is reported invalid.
                 let rel = if inside { rel } else { 0.0 };
-                // SAFETY: 0 ≤ rel ≤ N − 1 < 2³¹ (`from_data` checks N), so the truncation is a
+                // SAFETY: 0 ≤ rel ≤ N < 2³¹ (`from_data` checks N), so the truncation is a
                 // valid i32; `as` would add a saturation check to every lookup.
                 let i0 = (unsafe { rel.to_int_unchecked::<i32>() } as usize).min(max_cell);
                 cell[axis][l] = i0;
@@ -274,9 +274,15 @@ impl<T: GridScalar> Field for Grid<T> {
             // x[a] + y[b] + z[c].
             let at = |axis: usize| {
                 let i = cell[axis][l];
+                // Only a periodic lattice's last cell reaches i + 1 = N: its node 0.
+                let next = if i + 1 == self.geometry.nodes[axis] {
+                    0
+                } else {
+                    i + 1
+                };
                 [
                     self.bricks.table_offset(axis, i),
-                    self.bricks.table_offset(axis, i + 1),
+                    self.bricks.table_offset(axis, next),
                 ]
             };
             let (x, y, z) = (at(0), at(1), at(2));
@@ -286,9 +292,10 @@ impl<T: GridScalar> Field for Grid<T> {
                     let (w0, w1) = (w * (1.0 - fz), w * fz);
                     let (n0, n1) = (xi + yj + z[0], xi + yj + z[1]);
                     debug_assert!(n0.max(n1) < self.bricks.stored_nodes());
-                    // SAFETY: every cell index is at most N − 2 on its axis, so both nodes are
-                    // nodes of the grid, whose 4 values each lie inside `data` (`from_data`
-                    // checks its length against the bricks). Checked indexing here cost ~5 % of
+                    // SAFETY: every cell index is at most N − 1 on its axis and its upper node
+                    // N − 1 or less (N wraps to 0), so both nodes are nodes of the grid, whose
+                    // 4 values each lie inside `data` (`from_data` checks its length against
+                    // the bricks). Checked indexing here cost ~5 % of
                     // a step.
                     let (v0, v1) = unsafe {
                         (

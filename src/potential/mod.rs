@@ -4,6 +4,7 @@ mod analytic;
 mod bricks;
 mod build;
 pub mod grid;
+mod import;
 mod scalar;
 
 pub use analytic::{AnalyticField, Field, StaticLanes, StaticSample, UniformField};
