@@ -48,6 +48,17 @@ pub fn analytic(lenses: Vec<Lens>) -> AnalyticField {
     }
 }
 
+/// A spatially uniform Φ₀ [m²/s²] and no lenses (its time dependence is the spacetime's).
+pub fn uniform(phi0: f64) -> AnalyticField {
+    AnalyticField {
+        lenses: vec![],
+        uniform: Some(excalibur::potential::UniformField {
+            phi0,
+            ..Default::default()
+        }),
+    }
+}
+
 pub fn rk4(step_mpc: f64, stop: StopConditions) -> Integration {
     Integration {
         method: Method::Rk4(StepRule::Comoving(step_mpc * MPC_M)),

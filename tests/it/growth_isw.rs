@@ -9,7 +9,7 @@ use excalibur::integrate::StopConditions;
 use excalibur::lens::TimeDependence;
 use excalibur::metric::idx;
 use excalibur::observables::of_ray;
-use excalibur::potential::{AnalyticField, Field, UniformField};
+use excalibur::potential::Field;
 use excalibur::units::{C2, C_M_S, MPC_M};
 use std::sync::Arc;
 
@@ -93,13 +93,7 @@ fn the_growth_ode_matches_the_integral_solution_of_flat_lcdm() {
 #[test]
 fn isw_of_a_uniform_decaying_potential() {
     let phi0 = -1e-5 * C2;
-    let field = AnalyticField {
-        lenses: vec![],
-        uniform: Some(UniformField {
-            phi0,
-            ..Default::default()
-        }),
-    };
+    let field = uniform(phi0);
     let bg = background(0.3);
     let a_snap = 1.0 / 1.5;
     let mut st = flrw(field, &bg, [0.0; 3]);

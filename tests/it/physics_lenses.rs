@@ -290,13 +290,7 @@ fn sachs_wolfe_emitter_in_a_well_is_redshifted() {
 #[test]
 fn isw_of_uniform_time_dependent_potential() {
     let phi0 = -1e-5 * C2;
-    let field = AnalyticField {
-        lenses: vec![],
-        uniform: Some(UniformField {
-            phi0,
-            ..Default::default()
-        }),
-    };
+    let field = uniform(phi0);
     let bg = lcdm();
     let mut st = flrw(field, &bg, [0.0; 3]);
     st.time = TimeDependence::FixedPhysicalMass;
