@@ -15,6 +15,7 @@ fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Merge(args) => cli::merge(&args),
         Command::Image(args) => cli::image(&args),
         Command::Map(args) => cli::map(&args),
+        Command::Potential(args) => cli::potential(&args),
         Command::Inspect { file } => cli::out::print(&cli::inspect(&file)?),
         Command::Check { config, sets } => cli::out::print(&cli::check(&config, &sets)?),
         Command::Sweep(args) => cli::sweep(&args),

@@ -178,3 +178,25 @@ def test_replicated_rays_continue_through_the_periodic_copies(cli, root, tmp_pat
     closed = with_lines(cfg, replicate="false")
     summary = run(cli, closed, tmp_path / "c.h5")
     assert summary["end_reasons"] == {"left_grid": 91}, summary
+
+
+def test_the_potential_command_saves_the_snapshot_solve(cli, root, tmp_path, snapshots):
+    # Solve once, save: `Phi` [32, 32, 32] in m²/s² over the snapshot's box, at its redshift,
+    # with the config that made it; the attributes say how to trace from it.
+    out = tmp_path / "phi.h5"
+    p = cli("potential", config(root, tmp_path, snapshots / "one.hdf5"), "-o", out, "--json")
+    summary = json.loads(p.stdout.strip().splitlines()[-1])
+    with h5py.File(out) as f, h5py.File(snapshots / "one.hdf5") as s:
+        phi = f["Phi"][()]
+        assert phi.shape == (32, 32, 32) and phi.dtype == np.float64
+        box_mpc = s["Header"].attrs["BoxSize"] * 1e-3 / 0.7
+        assert abs(f.attrs["size_mpc"] - box_mpc) < 1e-9 * box_mpc
+        assert f.attrs["redshift"] == s["Header"].attrs["Redshift"] == summary["redshift"]
+        assert f.attrs["phi_units"] == "m2/s2" and "particles" in f.attrs["config_toml"]
+    # Φ of a ΛCDM box: a zero mean (k = 0 removed) and |Φ|/c² ~ 1e-5.
+    c2 = 299792458.0**2
+    assert abs(phi.mean()) < 1e-6 * np.abs(phi).max()
+    assert 1e-7 < np.abs(phi).max() / c2 < 1e-3
+    again = cli("potential", config(root, tmp_path, snapshots / "one.hdf5"), "-o", out,
+                check=False)
+    assert again.returncode == 2 and "--force" in again.stderr, again.stderr

@@ -27,6 +27,8 @@ pub enum Command {
     /// A HEALPix map (rays.pattern = "healpix"): κ, γ, ω, μ, deflection, z, delay and the
     /// Born κ, γ of every pixel, as a FITS table healpy reads (interface.md §7).
     Map(MapArgs),
+    /// Solve the config's grid potential once and write it as `potential.file` reads it (§6).
+    Potential(PotentialArgs),
     /// Print what a run file holds.
     Inspect { file: PathBuf },
     /// Validate a config and print it fully resolved, as TOML.
@@ -251,6 +253,22 @@ pub struct MapArgs {
     /// Worker threads (0 = all cores); overrides the config's `threads`.
     #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     pub threads: Option<usize>,
+    /// Print a JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct PotentialArgs {
+    pub config: PathBuf,
+    /// The HDF5 file to write (dataset `Phi`).
+    #[arg(short, long, value_name = "PHI.h5")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sets: Overrides,
     /// Print a JSON summary on stdout.
     #[arg(long)]
     pub json: bool,

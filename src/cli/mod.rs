@@ -12,6 +12,7 @@ mod image;
 mod map;
 mod merge;
 pub mod out;
+mod potential;
 mod report;
 mod sweep;
 
@@ -22,4 +23,5 @@ pub use exit::exit_status;
 pub use image::image;
 pub use map::map;
 pub use merge::merge;
+pub use potential::potential;
 pub use sweep::{summarize, sweep};

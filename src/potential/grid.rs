@@ -11,9 +11,7 @@ use super::bricks::Bricks;
 use super::build::{build_parallel, fill_slab_from_lenses, slab_planes};
 pub use super::scalar::GridScalar;
 use crate::lens::Lens;
-#[cfg(test)]
-use ndarray::Array3;
-use ndarray::Array4;
+use ndarray::{Array3, Array4};
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq)]
@@ -197,6 +195,14 @@ impl<T: GridScalar> Grid<T> {
         let [nx, ny, nz] = self.geometry.nodes;
         Array4::from_shape_fn((nx, ny, nz, 4), |(i, j, k, c)| {
             self.data[self.bricks.index(i, j, k) * 4 + c]
+        })
+    }
+
+    /// Φ [m²/s²] at every node, shape (Nx, Ny, Nz): what `excalibur potential` writes.
+    pub fn node_phi(&self) -> Array3<f64> {
+        let [nx, ny, nz] = self.geometry.nodes;
+        Array3::from_shape_fn((nx, ny, nz), |(i, j, k)| {
+            self.data[self.bricks.index(i, j, k) * 4].to_f64()
         })
     }
 
