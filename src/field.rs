@@ -248,8 +248,29 @@ fn build(
     })
 }
 
+/// The header of the snapshot a particles run reads (checked against the config), or `None`
+/// for other potentials: its redshift is the epoch of the solved Φ (linear growth scales from
+/// it; `excalibur potential` records it).
+pub fn snapshot_header(
+    config: &ValidConfig,
+    base_dir: &Path,
+) -> Result<Option<crate::nbody::snapshot::SnapshotHeader>, FieldError> {
+    let p = &config.potential;
+    let Some(particles) = p
+        .particles
+        .as_ref()
+        .filter(|_| p.mode == PotentialMode::Particles)
+    else {
+        return Ok(None);
+    };
+    let path = resolve(&particles.file, base_dir);
+    crate::nbody::field::checked_header(&path, particles, p, &config.cosmology)
+        .map(Some)
+        .map_err(|source| FieldError::Import { path, source })
+}
+
 /// A config's file path, relative ones taken from the config's folder.
-pub fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
+fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
     if file.is_absolute() {
         file.to_path_buf()
     } else {

@@ -194,28 +194,24 @@ impl Model {
 /// snapshot's epoch (its header's redshift, read again: a few attributes), on the growth of
 /// the run's own background; validation refuses it on a static background.
 fn time_dependence(
-    config: &RunConfig,
+    config: &ValidConfig,
     background: &Background,
     base_dir: &Path,
 ) -> Result<TimeDependence, SetupError> {
-    let p = &config.potential;
-    let growing = p.particles.as_ref().filter(|s| {
-        p.mode == PotentialMode::Particles
-            && s.time_dependence == ParticleTimeDependence::LinearGrowth
-    });
-    if let (Some(particles), Background::Lcdm(l)) = (growing, background) {
-        let path = crate::field::resolve(&particles.file, base_dir);
-        let header = crate::nbody::field::checked_header(&path, particles, p, &config.cosmology)
-            .map_err(|source| FieldError::Import {
-                path: path.clone(),
-                source,
-            })?;
-        let a_snap = 1.0 / (1.0 + header.redshift);
-        return Ok(TimeDependence::LinearGrowth(Arc::new(
-            crate::cosmology::Growth::new(&l.expansion, a_snap),
-        )));
+    let growing = config
+        .potential
+        .particles
+        .as_ref()
+        .is_some_and(|s| s.time_dependence == ParticleTimeDependence::LinearGrowth);
+    if let (true, Background::Lcdm(l)) = (growing, background) {
+        if let Some(header) = crate::field::snapshot_header(config, base_dir)? {
+            let a_snap = 1.0 / (1.0 + header.redshift);
+            return Ok(TimeDependence::LinearGrowth(Arc::new(
+                crate::cosmology::Growth::new(&l.expansion, a_snap),
+            )));
+        }
     }
-    Ok(match p.time_dependence {
+    Ok(match config.potential.time_dependence {
         TimeDependenceKind::Frozen => TimeDependence::Frozen,
         TimeDependenceKind::FixedPhysicalMass => TimeDependence::FixedPhysicalMass,
     })

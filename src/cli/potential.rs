@@ -25,7 +25,11 @@ pub fn potential(args: &PotentialArgs) -> anyhow::Result<()> {
     }
     let inputs = inputs_of(&args.config, &config);
     refuse_output(&args.output, args.force, &inputs)?;
-    excalibur::budget::MemoryEstimate::of(&config)
+    // The grid and the copy of its Φ that is written (f64 a node); no rays are made.
+    let mut estimate = excalibur::budget::MemoryEstimate::of(&config);
+    estimate.rays_bytes = 0;
+    estimate.grid_bytes += (config.potential.nodes as u64).pow(3) * 8;
+    estimate
         .check_memory(&config, false)
         .map_err(|e| bad_input(anyhow::anyhow!("{name}: {e}")))?;
     let dir = base_dir(&args.config);
@@ -41,15 +45,9 @@ pub fn potential(args: &PotentialArgs) -> anyhow::Result<()> {
         FieldData::Analytic(_) => unreachable!("a grid mode builds a grid"),
     };
     let geometry = field.grid_geometry().expect("a grid");
-    let redshift = match config.potential.particles.as_ref() {
-        Some(p) if config.potential.mode == PotentialMode::Particles => {
-            let path = excalibur::field::resolve(&p.file, &dir);
-            excalibur::nbody::field::checked_header(&path, p, &config.potential, &config.cosmology)
-                .map_err(io_error)?
-                .redshift
-        }
-        _ => 0.0,
-    };
+    let redshift = excalibur::field::snapshot_header(&config, &dir)
+        .map_err(bad_input)?
+        .map_or(0.0, |h| h.redshift);
     let nodes = geometry.nodes[0];
     let size_mpc = geometry.spacing_m * nodes as f64 / MPC_M;
     let origin_mpc = geometry.origin_m.map(|o| o / MPC_M);

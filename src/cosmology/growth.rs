@@ -17,7 +17,7 @@ use super::expansion::Expansion;
 use super::lcdm::A_TABLE_MAX;
 
 /// Earliest tabulated scale factor; earlier, no ray of this tool goes (the CMB is at 10⁻³).
-pub const GROWTH_A_MIN: f64 = 1e-5;
+const GROWTH_A_MIN: f64 = 1e-5;
 /// RK4 steps in ln a over the table (a step of 1.2·10⁻³ in ln a: the RK4 error of D is
 /// ~10⁻¹³ relative, far below the tests' 10⁻⁸).
 const STEPS: usize = 10_000;
@@ -85,14 +85,14 @@ impl Growth {
                 }
             }
         }
-        table.ln_g_snap = table.ln_d_f(a_snap).0 - a_snap.ln();
+        let x_snap = a_snap.ln();
+        table.ln_g_snap = table.ln_d_f(x_snap).0 - x_snap;
         table
     }
 
-    /// (ln D, f) at `a` by cubic Hermite interpolation in ln a; below the table D ∝ a (f = 1),
-    /// above it the last value's slope continues (no ray reaches a > 1.05).
-    fn ln_d_f(&self, a: f64) -> (f64, f64) {
-        let x = a.ln();
+    /// (ln D, f) at x = ln a by cubic Hermite interpolation; below the table D ∝ a (f = 1),
+    /// above it the last interval's cubic continues (no ray reaches a > 1.05).
+    fn ln_d_f(&self, x: f64) -> (f64, f64) {
         let last = self.ln_d.len() - 1;
         let u = (x - self.x0) / self.dx;
         if u.is_nan() || u <= 0.0 {
@@ -116,19 +116,20 @@ impl Growth {
 
     /// D(a) normalised to D(1) = 1.
     pub fn d(&self, a: f64) -> f64 {
-        (self.ln_d_f(a).0 - self.ln_d_f(1.0).0).exp()
+        (self.ln_d_f(a.ln()).0 - self.ln_d_f(0.0).0).exp()
     }
 
     /// f = dln D/dln a.
     pub fn f(&self, a: f64) -> f64 {
-        self.ln_d_f(a).1
+        self.ln_d_f(a.ln()).1
     }
 
     /// (G, dG/dη) at `a`, with ℋ(a) = `conformal_hubble` [s⁻¹]: G = g(a)/g(a_snap), g = D/a.
     #[inline]
     pub fn factor(&self, a: f64, conformal_hubble: f64) -> (f64, f64) {
-        let (ln_d, f) = self.ln_d_f(a);
-        let g = (ln_d - a.ln() - self.ln_g_snap).exp();
+        let x = a.ln();
+        let (ln_d, f) = self.ln_d_f(x);
+        let g = (ln_d - x - self.ln_g_snap).exp();
         (g, g * conformal_hubble * (f - 1.0))
     }
 }

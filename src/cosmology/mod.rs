@@ -12,5 +12,5 @@ mod lcdm;
 
 pub use background::Background;
 pub use expansion::{CosmologyError, Expansion};
-pub use growth::{Growth, GROWTH_A_MIN};
+pub use growth::Growth;
 pub use lcdm::{Lcdm, A_TABLE_MAX};
