@@ -104,6 +104,22 @@ impl MemoryEstimate {
         }
     }
 
+    /// This estimate with a `potential.file` read only on `region` (`field::file_region`):
+    /// its grid and the f64 values read for it.
+    pub fn with_file_region(
+        mut self,
+        config: &RunConfig,
+        region: &crate::potential::NodeRegion,
+    ) -> MemoryEstimate {
+        let value = match config.potential.precision {
+            Precision::F32 => 4,
+            Precision::F64 => 8,
+        };
+        let read = region.read_for([config.potential.nodes; 3]).node_count();
+        self.grid_bytes = region.node_count() * 4 * value + read * 8;
+        self
+    }
+
     /// The bytes held at once: rays, grid and (with `with_states`) the states.
     pub fn held_bytes(&self, with_states: bool) -> u64 {
         let states = if with_states {
@@ -186,6 +202,15 @@ fn known_rows(config: &RunConfig) -> Option<u64> {
         (None, None) => return None,
     };
     Some(steps.min(i.max_steps) / i.record_every.max(1) + 2)
+}
+
+/// The peak resident memory of this process so far (VmHWM of /proc/self/status) [bytes]:
+/// what a cluster job must request. Fresh at exec, so a parent's pages are not counted.
+pub fn peak_resident_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// MemAvailable of /proc/meminfo [bytes].

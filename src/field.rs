@@ -9,7 +9,8 @@ use crate::config::{
 use crate::io::IoError;
 use crate::lens::{Lens, WEAK_FIELD_LIMIT};
 use crate::potential::grid::GridError;
-use crate::potential::{AnalyticField, Field, Grid, GridGeometry};
+use crate::potential::{AnalyticField, Field, Grid, GridGeometry, NodeRegion};
+use crate::reach::Reach;
 use crate::units::{C2, MPC_M};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -86,12 +87,23 @@ struct FieldKey {
     /// A particle solve's Φ scales with H0²Ωm.
     cosmology: CosmologyConfig,
     base_dir: PathBuf,
+    /// The box the rays can reach, for a `potential.file` read in part (None: all of it).
+    reach: Option<Reach>,
+}
+
+/// A field handed out by the cache, with what it cost.
+pub struct BuiltField {
+    pub field: Arc<FieldData>,
+    /// Seconds spent building it (0 when reused or analytic).
+    pub build_s: f64,
+    /// Nodes read from `potential.file` (0 for other potentials).
+    pub nodes_read: u64,
 }
 
 /// Holds the last field built and hands it out again while its inputs are unchanged.
 #[derive(Default)]
 pub struct FieldCache {
-    entry: Option<(FieldKey, Arc<FieldData>)>,
+    entry: Option<(FieldKey, Arc<FieldData>, u64)>,
     /// Where grids are built; None: the caller's rayon pool.
     build_pool: Option<Arc<rayon::ThreadPool>>,
 }
@@ -113,26 +125,36 @@ impl FieldCache {
     /// double the peak memory. When nothing else holds it (the window lets go of its field as
     /// it submits an edit), a grid of lenses of the same size and precision is written into
     /// its memory instead of fresh pages (`Grid::from_lenses_into`).
-    /// `base_dir` resolves a relative `potential.file`.
+    /// `base_dir` resolves a relative `potential.file`; with `reach`, only the part of that
+    /// file the rays can reach is read ([`file_region`]), other potentials ignore it.
     pub fn field_for(
         &mut self,
         config: &ValidConfig,
         lenses: &[Lens],
         base_dir: &Path,
-    ) -> Result<(Arc<FieldData>, f64), FieldError> {
+        reach: Option<Reach>,
+    ) -> Result<BuiltField, FieldError> {
         let key = FieldKey {
             lenses: config.lenses.clone(),
             potential: config.potential.clone(),
             cosmology: config.cosmology.clone(),
             base_dir: base_dir.to_path_buf(),
+            reach: reach.filter(|_| reads_file(&config.potential)),
         };
-        if let Some((k, field)) = &self.entry {
+        if let Some((k, field, nodes_read)) = &self.entry {
             if *k == key {
-                return Ok((field.clone(), 0.0));
+                return Ok(BuiltField {
+                    field: field.clone(),
+                    build_s: 0.0,
+                    nodes_read: *nodes_read,
+                });
             }
         }
         // When no one else holds the stale field, its grid memory goes to the new grid.
-        let stale = self.entry.take().and_then(|(_, f)| Arc::try_unwrap(f).ok());
+        let stale = self
+            .entry
+            .take()
+            .and_then(|(_, f, _)| Arc::try_unwrap(f).ok());
         let start = Instant::now();
         let build = || {
             build(
@@ -141,14 +163,20 @@ impl FieldCache {
                 lenses,
                 base_dir,
                 stale,
+                key.reach,
             )
         };
-        let field = Arc::new(match &self.build_pool {
+        let (field, nodes_read) = match &self.build_pool {
             Some(pool) => pool.install(build)?,
             None => build()?,
-        });
-        self.entry = Some((key, field.clone()));
-        Ok((field, start.elapsed().as_secs_f64()))
+        };
+        let field = Arc::new(field);
+        self.entry = Some((key, field.clone(), nodes_read));
+        Ok(BuiltField {
+            field,
+            build_s: start.elapsed().as_secs_f64(),
+            nodes_read,
+        })
     }
 
     /// Lets go of the cached field (the caller may still hold it).
@@ -177,13 +205,17 @@ fn build(
     lenses: &[Lens],
     base_dir: &Path,
     stale: Option<FieldData>,
-) -> Result<FieldData, FieldError> {
+    reach: Option<Reach>,
+) -> Result<(FieldData, u64), FieldError> {
     let (storage_f32, storage_f64) = reusable_storage(stale, p);
     if p.mode == PotentialMode::Analytic {
-        return Ok(FieldData::Analytic(AnalyticField {
-            lenses: lenses.to_vec(),
-            uniform: None,
-        }));
+        return Ok((
+            FieldData::Analytic(AnalyticField {
+                lenses: lenses.to_vec(),
+                uniform: None,
+            }),
+            0,
+        ));
     }
     if let Some(particles) = p
         .particles
@@ -196,38 +228,40 @@ fn build(
             source,
         };
         use crate::nbody::field::particle_grid;
-        return Ok(match p.precision {
+        let field = match p.precision {
             Precision::F32 => {
                 FieldData::GridF32(particle_grid(&path, p, cosmology).map_err(import)?.0)
             }
             Precision::F64 => {
                 FieldData::GridF64(particle_grid(&path, p, cosmology).map_err(import)?.0)
             }
-        });
+        };
+        return Ok((field, 0));
     }
-    let geometry =
-        GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))?;
+    let geometry = config_geometry(p)?;
     let Some(file) = &p.file else {
-        return Ok(match p.precision {
+        let field = match p.precision {
             Precision::F32 => {
                 FieldData::GridF32(Grid::from_lenses_into(geometry, lenses, storage_f32)?)
             }
             Precision::F64 => {
                 FieldData::GridF64(Grid::from_lenses_into(geometry, lenses, storage_f64)?)
             }
-        });
+        };
+        return Ok((field, 0));
     };
     let path = resolve(file, base_dir);
     let scale = match p.phi_units {
         PhiUnits::SquareMetresPerSquareSecond => 1.0,
         PhiUnits::SpeedOfLightSquared => C2,
     };
-    let phi = crate::io::read_potential(&path, &p.dataset, p.nodes, scale).map_err(|source| {
-        FieldError::Import {
+    let region = file_region(&geometry, reach);
+    let read = region.read_for(geometry.nodes);
+    let phi = crate::io::read_potential(&path, &p.dataset, p.nodes, scale, read.lo, read.hi)
+        .map_err(|source| FieldError::Import {
             path: path.clone(),
             source,
-        }
-    })?;
+        })?;
     // The weak-field limit holds for the imported field as for lenses: its deepest node.
     if let Some((node, v)) = phi
         .indexed_iter()
@@ -238,15 +272,53 @@ fn build(
             return Err(FieldError::WeakField {
                 path,
                 depth,
-                node: [node.0, node.1, node.2],
+                node: [
+                    node.0 + read.lo[0],
+                    node.1 + read.lo[1],
+                    node.2 + read.lo[2],
+                ],
             });
         }
     }
-    Ok(match p.precision {
-        Precision::F32 => FieldData::GridF32(Grid::from_potential(geometry, &phi)?),
-        Precision::F64 => FieldData::GridF64(Grid::from_potential(geometry, &phi)?),
+    let field = match p.precision {
+        Precision::F32 => FieldData::GridF32(Grid::from_potential_region(geometry, region, &phi)?),
+        Precision::F64 => FieldData::GridF64(Grid::from_potential_region(geometry, region, &phi)?),
+    };
+    Ok((field, read.node_count()))
+}
+
+/// The grid of `p`'s nodes, size and origin.
+fn config_geometry(p: &PotentialConfig) -> Result<GridGeometry, GridError> {
+    GridGeometry::cube(p.nodes, p.size_mpc * MPC_M, p.origin_mpc.map(|c| c * MPC_M))
+}
+
+/// The geometry of the whole grid of `p`'s `potential.file`; `None` for other potentials.
+pub fn file_geometry(p: &PotentialConfig) -> Result<Option<GridGeometry>, FieldError> {
+    Ok(if reads_file(p) {
+        Some(config_geometry(p)?)
+    } else {
+        None
     })
 }
+
+/// Whether `p` takes its values from `potential.file` (the one kind read in part).
+fn reads_file(p: &PotentialConfig) -> bool {
+    p.mode == PotentialMode::Grid && p.file.is_some()
+}
+
+/// The nodes of a `potential.file` of `geometry` that rays within `reach` can look up: the
+/// cells of the box plus two on each side (interface.md §6), or the whole file without a
+/// reach. Its gradient needs one layer more ([`NodeRegion::read_for`]).
+pub fn file_region(geometry: &GridGeometry, reach: Option<Reach>) -> NodeRegion {
+    match reach {
+        Some(r) => NodeRegion::covering(geometry, r.lo_m, r.hi_m, REACH_MARGIN_CELLS),
+        None => NodeRegion::whole(geometry.nodes),
+    }
+}
+
+/// Cells added round a run's reach before a file is read in part: the rays bend off the
+/// straight lines the reach is made of, and a step may end past its stop.
+pub const REACH_MARGIN_CELLS: usize = 2;
 
 /// The header of the snapshot a particles run reads (checked against the config), or `None`
 /// for other potentials: its redshift is the epoch of the solved Φ (linear growth scales from

@@ -29,6 +29,7 @@ pub mod nbody;
 pub mod observables;
 pub mod potential;
 pub mod rays;
+pub mod reach;
 pub mod resolution;
 pub mod session;
 pub mod setup;

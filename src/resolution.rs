@@ -20,7 +20,8 @@ pub fn resolution_warnings(model: &Model) -> Vec<String> {
     };
     let mut out: Vec<String> = repetition_warning(model).into_iter().collect();
     let dx = grid.spacing_m;
-    let size_m = dx * grid.nodes[0] as f64;
+    // The whole grid's edge (a file read in part holds fewer nodes).
+    let size_m = dx * model.config.potential.nodes as f64;
     let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
     for (i, lens) in model.lenses.iter().enumerate() {
         // Impact parameters of the rays' unlensed lines, for rays heading toward the lens.
@@ -69,9 +70,8 @@ pub fn resolution_warnings(model: &Model) -> Vec<String> {
 
 /// With `potential.particles.replicate`, a ray whose path spans more than the box along an
 /// axis passes the same structures again in the box's periodic copy: said once, with the
-/// longest span, so that users know their light cone repeats. The path is the stop distance,
-/// or the distance to the stop's scale factor on the light cone; none is said when neither is
-/// set (a ray then ends at its plane or its step limit).
+/// longest span, so that users know their light cone repeats. The path is the stop's
+/// ([`crate::reach::path_length_m`]); none is said when the stop sets none.
 pub fn repetition_warning(model: &Model) -> Option<String> {
     let p = &model.config.potential;
     let replicated = p.mode == crate::config::PotentialMode::Particles
@@ -79,17 +79,7 @@ pub fn repetition_warning(model: &Model) -> Option<String> {
     let grid = model.field.grid_geometry().filter(|_| replicated)?;
     let box_m = grid.spacing_m * grid.nodes[0] as f64;
     let stop = &model.integration.stop;
-    let by_scale = stop.scale_factor.and_then(|a| match &model.background {
-        crate::cosmology::Background::Lcdm(l) => l
-            .eta_of_a(a)
-            .ok()
-            .map(|eta| (model.background.eta_obs_s() - eta) * crate::units::C_M_S),
-        crate::cosmology::Background::Static => None,
-    });
-    let path_m = match (stop.distance_m, by_scale) {
-        (Some(d), Some(s)) => d.min(s),
-        (d, s) => d.or(s)?,
-    };
+    let path_m = crate::reach::path_length_m(stop, &model.background)?;
     let span_m = model
         .rays
         .iter()
@@ -103,6 +93,46 @@ pub fn repetition_warning(model: &Model) -> Option<String> {
             span_m / MPC_M,
             box_m / MPC_M,
             span_m / box_m
+        )
+    })
+}
+
+/// The rays of `result` that ended by leaving the part of a `potential.file` a run read
+/// (`Model::build_run`) while still inside the file: their bending took them more than the
+/// margin off the straight lines the part was cut to. 0 when the whole field is held.
+pub fn exits_from_part_read(model: &Model, result: &crate::trace::RunResult) -> usize {
+    let Ok(Some(file)) = crate::field::file_geometry(&model.config.potential) else {
+        return 0;
+    };
+    if model.field.grid_geometry() == Some(file) {
+        return 0;
+    }
+    let observer_m = model.config.observer.position_mpc.map(|c| c * MPC_M);
+    let dx = file.spacing_m;
+    result
+        .rays
+        .iter()
+        .filter(|r| r.end() == crate::integrate::EndReason::LeftGrid)
+        .filter(|r| {
+            let s = r.outcome.final_state;
+            // More than a cell inside every face of the file: the face it left by was one
+            // of the part's.
+            (0..3).all(|a| {
+                let rel = (observer_m[a] + s[1 + a] - file.origin_m[a]) / dx;
+                rel > 1.0 && rel < (file.nodes[a] - 1) as f64 - 1.0
+            })
+        })
+        .count()
+}
+
+/// The warning for `count` rays that left the part of the file read (none for 0).
+pub fn part_read_warning(count: usize) -> Option<String> {
+    (count > 0).then(|| {
+        format!(
+            "{count} rays left the part of potential.file this run read (the box of its rays' \
+             straight lines plus {} cells) while still inside the file: they bend more than that \
+             margin, and their left_grid ends are the part's edge, not the file's",
+            crate::field::REACH_MARGIN_CELLS
         )
     })
 }

@@ -12,6 +12,7 @@ use crate::metric::MassStepLimit;
 use crate::metric::{Equations, PerturbedFlrw, Schwarzschild};
 use crate::potential::GridGeometry;
 use crate::rays::{Pattern, Ray};
+use crate::reach::Reach;
 use crate::trace::{RunResult, Sink, Tracer};
 use crate::units::{C2, MPC_M};
 use std::path::Path;
@@ -39,6 +40,9 @@ pub struct Model {
     pub integration: Integration,
     /// Seconds spent building the field (0 when reused or analytic).
     pub grid_build_s: f64,
+    /// Nodes read from `potential.file` (its whole grid, or for a run the part its rays can
+    /// reach); 0 for other potentials.
+    pub grid_nodes_read: u64,
     /// How the potential evolves, Φ = g(η)Φ₀ (the config's `potential.time_dependence`, or a
     /// snapshot's `potential.particles.time_dependence` with its growth table).
     pub time: TimeDependence,
@@ -53,7 +57,20 @@ impl Model {
         fields: &mut FieldCache,
     ) -> Result<Model, SetupError> {
         let estimate = crate::budget::MemoryEstimate::of(&config);
-        Self::build_with(config, base_dir, fields, estimate, true)
+        Self::build_with(config, base_dir, fields, estimate, Rays::All)
+    }
+
+    /// The model of `excalibur run` (and of Python's `run`), which traces shard `shard` of
+    /// the rays (all without): a `potential.file` is read only where those rays can reach
+    /// ([`Reach`]), and the memory check, states included, counts that part of it.
+    pub fn build_run(
+        config: ValidConfig,
+        base_dir: &Path,
+        fields: &mut FieldCache,
+        shard: Option<(usize, usize)>,
+    ) -> Result<Model, SetupError> {
+        let estimate = crate::budget::MemoryEstimate::of(&config);
+        Self::build_with(config, base_dir, fields, estimate, Rays::Run(shard))
     }
 
     /// A model with no ray list, for `map`, which makes its pixels' rays a block at a time:
@@ -64,7 +81,7 @@ impl Model {
         fields: &mut FieldCache,
         estimate: crate::budget::MemoryEstimate,
     ) -> Result<Model, SetupError> {
-        Self::build_with(config, base_dir, fields, estimate, false)
+        Self::build_with(config, base_dir, fields, estimate, Rays::None)
     }
 
     fn build_with(
@@ -72,7 +89,7 @@ impl Model {
         base_dir: &Path,
         fields: &mut FieldCache,
         estimate: crate::budget::MemoryEstimate,
-        with_rays: bool,
+        rays_for: Rays,
     ) -> Result<Model, SetupError> {
         let background = match (config.spacetime.metric, config.cosmology.model) {
             (Metric::PerturbedFlrw, CosmologyModel::Lcdm) => {
@@ -86,15 +103,35 @@ impl Model {
             }
             _ => Background::Static,
         };
-        // The ray list and the grid must fit before either is made.
-        estimate.check_memory(&config, false)?;
-        let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
-        let (field, grid_build_s) = fields.field_for(&config, &lenses, base_dir)?;
-        let rays = if with_rays {
-            Pattern::of(&config).rays()
-        } else {
-            vec![]
+        // The ray list and the grid must fit before either is made; a run that reads part of
+        // a file knows that part once its rays are listed (they fit: checked without a grid).
+        let file_geometry = crate::field::file_geometry(&config.potential)?;
+        let (rays, reach, estimate) = match (rays_for, file_geometry) {
+            (Rays::Run(shard), Some(geometry)) => {
+                let mut rays_only = estimate;
+                rays_only.grid_bytes = 0;
+                rays_only.check_memory(&config, true)?;
+                let rays = Pattern::of(&config).rays();
+                let traced = shard.map_or(&rays[..], |(i, n)| shard_of(&rays, i, n));
+                let observer_m = config.observer.position_mpc.map(|c| c * MPC_M);
+                let stop = integration(&config, None).stop;
+                let reach = Reach::of_rays(traced, observer_m, &stop, &background);
+                let region = crate::field::file_region(&geometry, reach);
+                let estimate = estimate.with_file_region(&config, &region);
+                (rays, reach, estimate)
+            }
+            (rays_for, _) => {
+                let rays = match rays_for {
+                    Rays::None => vec![],
+                    _ => Pattern::of(&config).rays(),
+                };
+                (rays, None, estimate)
+            }
         };
+        estimate.check_memory(&config, matches!(rays_for, Rays::Run(_)))?;
+        let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
+        let built = fields.field_for(&config, &lenses, base_dir, reach)?;
+        let field = built.field;
         let integration = integration(&config, field.grid_geometry());
         let time = time_dependence(&config, &background, base_dir)?;
         Ok(Model {
@@ -104,7 +141,8 @@ impl Model {
             field,
             rays,
             integration,
-            grid_build_s,
+            grid_build_s: built.build_s,
+            grid_nodes_read: built.nodes_read,
             time,
         })
     }
@@ -185,9 +223,25 @@ impl Model {
 
     /// The rays of shard `index` of `count` (contiguous blocks, in launch order).
     pub fn shard(&self, index: usize, count: usize) -> &[Ray] {
-        let n = self.rays.len();
-        &self.rays[n * index / count..n * (index + 1) / count]
+        shard_of(&self.rays, index, count)
     }
+}
+
+/// Which rays a model is built for.
+#[derive(Clone, Copy)]
+enum Rays {
+    /// None (`map` makes its own, a block at a time).
+    None,
+    /// The config's, with the whole field (the window, `image`).
+    All,
+    /// A run's shard (all rays without one): a file is read where they reach.
+    Run(Option<(usize, usize)>),
+}
+
+/// Shard `index` of `count` of `rays`: contiguous blocks, in launch order.
+fn shard_of(rays: &[Ray], index: usize, count: usize) -> &[Ray] {
+    let n = rays.len();
+    &rays[n * index / count..n * (index + 1) / count]
 }
 
 /// How the potential evolves. A snapshot's potential in linear growth is scaled from the

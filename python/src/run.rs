@@ -52,17 +52,15 @@ pub fn run(
             )));
         }
     }
+    // Memory is checked as the model is built (a potential.file read in part counts its part).
     let config = cfg.valid.clone();
-    excalibur::budget::MemoryEstimate::of(&config)
-        .check_memory(&config, true)
-        .map_err(|e| bad_input("run", &e))?;
     let control = Control::default();
     let n_rays = excalibur::rays::Pattern::of(&config).count();
     let total = shard.map_or(n_rays, |(i, n)| n_rays * (i + 1) / n - n_rays * i / n);
     let pool = pool(threads)?;
     let base_dir = cfg.base_dir.clone();
     let traced = detached(py, &control, progress.then_some((total, "tracing")), || {
-        let model = Model::build(config, &base_dir, &mut FieldCache::default())
+        let model = Model::build_run(config, &base_dir, &mut FieldCache::default(), shard)
             .map_err(|e| bad_input("cannot set up the run", &e))?;
         let rays = match shard {
             Some((i, n)) => model.shard(i, n),

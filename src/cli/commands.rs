@@ -59,11 +59,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let budget = |e: excalibur::budget::BudgetError| {
         bad_input(anyhow::anyhow!("{}: {e}", args.config.display()))
     };
-    plan.check_memory(&config, true).map_err(budget)?;
+    // Memory first, then disk; a potential.file's grid is counted as the model is built,
+    // once its rays say which part of it they reach.
+    let mut before_grid = plan;
+    if excalibur::field::file_geometry(&config.potential).is_ok_and(|g| g.is_some()) {
+        before_grid.grid_bytes = 0;
+    }
+    before_grid.check_memory(&config, true).map_err(budget)?;
     plan.check_disk(output.parent().unwrap_or(Path::new("")))
         .map_err(budget)?;
     let threads = args.threads.unwrap_or(config.threads);
-    let model = Model::build(config, &base_dir(&args.config), &mut FieldCache::default())
+    let dir = base_dir(&args.config);
+    let model = Model::build_run(config, &dir, &mut FieldCache::default(), args.shard)
         .with_context(|| format!("{}: cannot set up the run", args.config.display()))
         .map_err(bad_input)?;
     let warnings = excalibur::resolution::resolution_warnings(&model);
@@ -85,10 +92,24 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         warnings,
     };
     let mut result = report::Digest::default();
+    let mut meta = meta;
+    // Rays that left the part of a potential.file read, said as they are found.
+    let late_warning = |exits: usize, meta: &mut RunMeta| {
+        let warning = excalibur::resolution::part_read_warning(exits);
+        if let Some(w) = &warning {
+            if !args.quiet {
+                eprintln!("warning: {w}");
+            }
+            meta.warnings.push(w.clone());
+        }
+        warning.is_some()
+    };
     let written = match model.config.output.layout {
         OutputLayout::PerPhoton => {
             let traced = model.trace(rays, threads, &sink, &AtomicBool::new(false));
             result.add(&traced);
+            let exits = excalibur::resolution::exits_from_part_read(&model, &traced);
+            late_warning(exits, &mut meta);
             let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
             io::write_run(&output, &meta, &records, args.force, &inputs)
         }
@@ -104,11 +125,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             )?;
             let per_ray = excalibur::trace::expected_rows(&model.integration);
             let block_rays = (excalibur::budget::PACKED_BLOCK_ROWS / per_ray).clamp(64, 8192);
+            let mut exits = 0;
             for block in rays.chunks(block_rays) {
                 let traced = model.trace(block, threads, &sink, &AtomicBool::new(false));
                 result.add(&traced);
+                exits += excalibur::resolution::exits_from_part_read(&model, &traced);
                 let records: Vec<RayRecord> = traced.rays.iter().map(RayRecord::from).collect();
                 w.append(&records)?;
+            }
+            if late_warning(exits, &mut meta) {
+                w.set_warnings(&meta.warnings)?;
             }
             w.finish()
         }),

@@ -35,10 +35,11 @@ pub fn potential(args: &PotentialArgs) -> anyhow::Result<()> {
     let dir = base_dir(&args.config);
     let start = Instant::now();
     let lenses: Vec<Lens> = config.lenses.iter().map(LensConfig::si).collect();
-    let (field, _) = FieldCache::default()
-        .field_for(&config, &lenses, &dir)
+    let field = FieldCache::default()
+        .field_for(&config, &lenses, &dir, None)
         .with_context(|| format!("{name}: cannot build the potential"))
-        .map_err(bad_input)?;
+        .map_err(bad_input)?
+        .field;
     let phi = match &*field {
         FieldData::GridF32(g) => g.node_phi(),
         FieldData::GridF64(g) => g.node_phi(),

@@ -105,6 +105,8 @@ pub fn json_summary(
         "output": output.display().to_string(),
         "output_bytes": std::fs::metadata(output).map(|m| m.len()).unwrap_or(0),
         "grid_bytes": model.field.memory_bytes(),
+        "grid_nodes_read": model.grid_nodes_read,
+        "peak_rss_bytes": excalibur::budget::peak_resident_bytes(),
         "end_reasons": end_reasons,
         "warnings": warnings,
     })

@@ -78,6 +78,13 @@ impl PackedWriter {
         go(self).map_err(fail)
     }
 
+    /// Replaces the file's warnings by `warnings` (those of the run's meta and the ones its
+    /// rays gave as they ended).
+    pub fn set_warnings(&self, warnings: &[String]) -> Result<(), IoError> {
+        super::write::write_warnings(&self.file, warnings)
+            .map_err(IoError::h5_write(&self.path, "cannot write the run file"))
+    }
+
     /// Writes `photon_offsets` and closes the file.
     pub fn finish(self) -> Result<(), IoError> {
         let fail = IoError::h5_write(&self.path, "cannot write the run file");

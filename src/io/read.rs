@@ -272,14 +272,17 @@ impl<'a> PackedStates<'a> {
     }
 }
 
-/// Reads a 3-D Φ dataset (C order, last index fastest) of `nodes`³ values, multiplied by
-/// `scale` to reach m²/s². The shape is checked before anything is read, so a small file that
-/// declares a huge dataset is refused instead of filling memory.
+/// Reads the nodes `lo ..= hi` (inclusive, per axis) of a 3-D Φ dataset (C order, last index
+/// fastest) of `nodes`³ values, as an HDF5 hyperslab, multiplied by `scale` to reach m²/s².
+/// The shape is checked before anything is read, so a small file that declares a huge
+/// dataset is refused instead of filling memory; only the hyperslab is ever held.
 pub fn read_potential(
     path: &Path,
     dataset: &str,
     nodes: usize,
     scale: f64,
+    lo: [usize; 3],
+    hi: [usize; 3],
 ) -> Result<Array3<f64>, IoError> {
     super::target::check_input(path, "potential.file")?;
     let file =
@@ -303,9 +306,16 @@ pub fn read_potential(
             ),
         ));
     }
-    let arr: Array3<f64> = ds.read().map_err(IoError::h5(
-        path,
-        format!("potential.dataset = \"{dataset}\""),
-    ))?;
-    Ok(arr.mapv(|v| v * scale))
+    assert!(
+        (0..3).all(|a| lo[a] <= hi[a] && hi[a] < nodes),
+        "hyperslab {lo:?}..={hi:?} outside {nodes}³"
+    );
+    let mut arr: Array3<f64> = ds
+        .read_slice(ndarray::s![lo[0]..=hi[0], lo[1]..=hi[1], lo[2]..=hi[2]])
+        .map_err(IoError::h5(
+            path,
+            format!("potential.dataset = \"{dataset}\""),
+        ))?;
+    arr.mapv_inplace(|v| v * scale);
+    Ok(arr)
 }

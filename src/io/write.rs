@@ -146,8 +146,17 @@ pub(super) fn root_attributes(
             .create("shard")?
             .write_scalar(&text(&format!("{i}/{count}")))?;
     }
-    if !meta.warnings.is_empty() {
-        let w: Vec<&str> = meta.warnings.iter().map(String::as_str).collect();
+    write_warnings(file, &meta.warnings)
+}
+
+/// The root attribute `warnings` (left out when there are none), replacing any written before
+/// (a run learns of some only as its rays end).
+pub(super) fn write_warnings(file: &hdf5::File, warnings: &[String]) -> hdf5::Result<()> {
+    if file.attr_names()?.iter().any(|n| n == "warnings") {
+        file.delete_attr("warnings")?;
+    }
+    if !warnings.is_empty() {
+        let w: Vec<&str> = warnings.iter().map(String::as_str).collect();
         file.new_attr_builder()
             .with_data(&strings(&w))
             .create("warnings")?;

@@ -5,7 +5,9 @@ mod bricks;
 mod build;
 pub mod grid;
 mod import;
+pub mod region;
 mod scalar;
 
 pub use analytic::{AnalyticField, Field, StaticLanes, StaticSample, UniformField};
 pub use grid::{Grid, GridGeometry, GridScalar};
+pub use region::NodeRegion;

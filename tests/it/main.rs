@@ -31,6 +31,7 @@ mod physics_flrw;
 mod physics_lenses;
 mod physics_schwarzschild;
 mod potential_import;
+mod potential_slab;
 mod replicate;
 mod reshade;
 mod scale_out;

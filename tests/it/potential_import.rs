@@ -179,7 +179,7 @@ fn the_potential_command_writes_what_potential_file_reads_back_bit_for_bit() {
     let FieldData::GridF64(grid) = &*built.field else {
         panic!("an f64 grid")
     };
-    let written = excalibur::io::read_potential(&out, "Phi", 48, 1.0).unwrap();
+    let written = excalibur::io::read_potential(&out, "Phi", 48, 1.0, [0; 3], [47; 3]).unwrap();
     let bits = |a: &Array3<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&written), bits(&grid.node_phi()));
     let mut import = config.config().clone();
