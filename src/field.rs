@@ -341,6 +341,27 @@ pub fn snapshot_header(
         .map_err(|source| FieldError::Import { path, source })
 }
 
+/// What a run file records of the snapshot a particles run traced (path, each file's size and
+/// SHA-256, redshift, particle count; interface.md §6), or `None` for other potentials. The
+/// files are hashed here, once per run, 1 MiB at a time.
+pub fn snapshot_record(
+    config: &ValidConfig,
+    base_dir: &Path,
+) -> Result<Option<crate::io::SnapshotRecord>, FieldError> {
+    let Some(header) = snapshot_header(config, base_dir)? else {
+        return Ok(None);
+    };
+    let particles = config
+        .potential
+        .particles
+        .as_ref()
+        .expect("a particles run");
+    let path = resolve(&particles.file, base_dir);
+    crate::io::SnapshotRecord::of_files(&path, &header.files, header.redshift, header.particles)
+        .map(Some)
+        .map_err(|source| FieldError::Import { path, source })
+}
+
 /// A config's file path, relative ones taken from the config's folder.
 fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
     if file.is_absolute() {

@@ -73,6 +73,8 @@ pub fn run(
             n_photons_total: model.rays.len(),
             shard,
             warnings: excalibur::resolution::resolution_warnings(&model),
+            snapshot: excalibur::field::snapshot_record(&model.config, &base_dir)
+                .map_err(|e| bad_input("cannot record the snapshot", &e))?,
         };
         Ok::<_, PyErr>((
             meta,

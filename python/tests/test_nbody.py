@@ -200,3 +200,37 @@ def test_the_potential_command_saves_the_snapshot_solve(cli, root, tmp_path, sna
     again = cli("potential", config(root, tmp_path, snapshots / "one.hdf5"), "-o", out,
                 check=False)
     assert again.returncode == 2 and "--force" in again.stderr, again.stderr
+
+
+def test_the_run_file_records_the_snapshot_it_traced(cli, root, tmp_path, snapshots):
+    import hashlib
+    import shutil
+    for name, parts in (("one.hdf5", ["one.hdf5"]),
+                        ("split.0.hdf5", [f"split.{i}.hdf5" for i in range(3)])):
+        out = tmp_path / "rec.h5"
+        run(cli, config(root, tmp_path, snapshots / name), out)
+        with h5py.File(out) as f, h5py.File(snapshots / parts[0]) as s:
+            g = f["snapshot"]
+            assert g.attrs["path"] == str(snapshots / name)
+            assert [str(p) for p in g.attrs["files"]] == [str(snapshots / p) for p in parts]
+            assert list(g.attrs["size_bytes"]) == [(snapshots / p).stat().st_size for p in parts]
+            assert list(g.attrs["sha256"]) == [
+                hashlib.sha256((snapshots / p).read_bytes()).hexdigest() for p in parts]
+            assert g.attrs["redshift"] == s["Header"].attrs["Redshift"]
+            assert g.attrs["particle_count"] == s["Header"].attrs["NumPart_Total"][1] == 32**3
+    # Shards of one snapshot merge, keeping the record; a shard traced after the snapshot was
+    # rewritten comes from another run and is refused.
+    snap = tmp_path / "copy.hdf5"
+    shutil.copy(snapshots / "one.hdf5", snap)
+    cfg = config(root, tmp_path, snap)
+    run(cli, cfg, tmp_path / "p0.h5", "--shard", "0/2")
+    run(cli, cfg, tmp_path / "p1.h5", "--shard", "1/2")
+    cli("merge", tmp_path / "p0.h5", tmp_path / "p1.h5", "-o", tmp_path / "m.h5")
+    with h5py.File(tmp_path / "m.h5") as f, h5py.File(tmp_path / "p0.h5") as p:
+        assert list(f["snapshot"].attrs["sha256"]) == list(p["snapshot"].attrs["sha256"])
+    with h5py.File(snap, "a") as s:
+        s["Header"].attrs["Note"] = "rewritten"  # bytes change, the physics does not
+    run(cli, cfg, tmp_path / "p1.h5", "--shard", "1/2")
+    r = cli("merge", tmp_path / "p0.h5", tmp_path / "p1.h5", "-o", tmp_path / "m2.h5",
+            check=False)
+    assert r.returncode == 2 and "different run" in r.stderr, r.stderr

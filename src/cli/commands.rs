@@ -84,12 +84,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         None => &model.rays[..],
     };
     let sink = report::ProgressSink::new(rays.len(), args.quiet);
+    let snapshot = excalibur::field::snapshot_record(&model.config, &dir)
+        .with_context(|| format!("{}: cannot record the snapshot", args.config.display()))
+        .map_err(bad_input)?;
     let meta = RunMeta {
         config_toml: model.config.to_toml(),
         metric: model.config.spacetime.metric.as_ref().into(),
         n_photons_total: model.rays.len(),
         shard: args.shard,
         warnings,
+        snapshot,
     };
     let mut result = report::Digest::default();
     let mut meta = meta;

@@ -59,7 +59,9 @@ pub fn merge(parts: &[PathBuf], output: &Path, force: bool) -> Result<(), MergeE
             return Err(MergeError::NotShard { path: p.clone() });
         };
         if let Some(f) = &first {
+            // The same snapshot bytes too: a snapshot rewritten between shards is another run.
             if f.config_toml != meta.config_toml
+                || f.snapshot != meta.snapshot
                 || f.n_photons_total != meta.n_photons_total
                 || f.shard.map(|s| s.1) != Some(count)
             {

@@ -101,6 +101,7 @@ pub fn read_run(path: &Path) -> Result<(RunMeta, Vec<StoredRay>), IoError> {
             .and_then(|a| a.read_raw::<VarLenUnicode>())
             .map(|v| v.iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
+        snapshot: super::provenance::read_snapshot(&file).map_err(h5)?,
     };
     let obs = file.group("observables").map_err(h5)?;
     let read_f64 = |name: &str| read_column::<f64>(&obs, path, name, n);

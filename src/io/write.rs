@@ -61,6 +61,8 @@ pub struct RunMeta {
     pub shard: Option<(usize, usize)>,
     /// Warnings about the run's accuracy (e.g. a grid too coarse for some rays).
     pub warnings: Vec<String>,
+    /// The N-body snapshot the potential came from (group `snapshot`).
+    pub snapshot: Option<super::SnapshotRecord>,
 }
 
 fn text(s: &str) -> VarLenUnicode {
@@ -145,6 +147,9 @@ pub(super) fn root_attributes(
         file.new_attr::<VarLenUnicode>()
             .create("shard")?
             .write_scalar(&text(&format!("{i}/{count}")))?;
+    }
+    if let Some(record) = &meta.snapshot {
+        super::provenance::write_snapshot(file, record)?;
     }
     write_warnings(file, &meta.warnings)
 }

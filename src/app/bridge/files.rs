@@ -77,8 +77,9 @@ pub fn next_free_path(stem: &str, ext: &str) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(format!("runs/{stem}.{ext}")))
 }
 
-/// Writes the finished run on screen to an HDF5 file (never over an existing one).
-pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
+/// Writes the finished run on screen to an HDF5 file (never over an existing one); a relative
+/// snapshot path is taken from `base_dir`, the config's folder.
+pub fn export_run(view: &RunView, path: &Path, base_dir: &Path) -> Result<(), String> {
     let (Some(result), Some(config)) = (view.result.as_ref(), view.config.as_ref()) else {
         return Err("no finished run to export yet".into());
     };
@@ -88,6 +89,8 @@ pub fn export_run(view: &RunView, path: &Path) -> Result<(), String> {
         n_photons_total: result.rays.len(),
         shard: None,
         warnings: view.warnings.clone(),
+        snapshot: crate::field::snapshot_record(config, base_dir)
+            .map_err(|e| format!("{:#}", anyhow::Error::from(e)))?,
     };
     let records: Vec<RayRecord> = result.rays.iter().map(RayRecord::from).collect();
     io::write_run(path, &meta, &records, false, &[])
@@ -234,7 +237,7 @@ pub fn handle_file_actions(
                 })
                 .map_err(|e| e.to_string()),
             PanelAction::Export(p) => {
-                export_run(&view, p).map(|_| format!("exported {}", p.display()))
+                export_run(&view, p, &sim.base_dir).map(|_| format!("exported {}", p.display()))
             }
             PanelAction::OpenRun(p) => open_run(&mut draft, &mut view, p),
             PanelAction::Browse(field) => {
