@@ -25,6 +25,7 @@ mod light_curve;
 mod many_rays;
 #[cfg(feature = "gui")]
 mod maps_bridge;
+mod nbody_spectrum;
 mod nbody_sphere;
 mod packets;
 mod physics_flrw;
