@@ -78,3 +78,10 @@ python3 scripts/ui_map_check.py target/release/excalibur configs/teach_einstein_
 # widen it again.
 python3 scripts/ui_panel_check.py target/release/excalibur configs/point_mass_beam.toml \
   --edge 330 --to 230 --files 38,143
+# A snapshot in the window (issue 22): its path typed into Files and Open clicked starts one
+# run through it and the slice shows its Φ; "density" then shows its density without a trace.
+mkdir -p sims
+[ -f sims/nbody_example.hdf5 ] || python3 scripts/make_snapshot.py sims/nbody_example.hdf5
+python3 scripts/ui_snapshot_check.py target/release/excalibur configs/cluster_grid.toml \
+  sims/nbody_example.hdf5 --presets 47,119 --files 40,143 --field 150,362 --open 45,384 \
+  --density 172,497 --slice 700,200,880,600

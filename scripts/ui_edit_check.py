@@ -22,21 +22,8 @@ and dragging the source in the sky panel's inset, judged from the window's run l
 import argparse, os, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xinput import changed, grab, save_png, settle, start_display, xdo
-
-
-def log_lines(path):
-    with open(path) as f:
-        return [l.split(" ", 2)[1:] for l in f.read().splitlines()]
-
-
-def wait_for(path, what, timeout_s=120):
-    start = time.time()
-    while time.time() - start < timeout_s:
-        if any(what(l) for l in log_lines(path)):
-            return
-        time.sleep(0.2)
-    sys.exit(f"FAIL: the log never showed what was awaited; it has:\n{open(path).read()}")
+from xinput import (changed, focus, grab, log_lines, save_png, settle, start_display,
+                    wait_for, xdo)
 
 
 def lit(shot, box):
@@ -59,15 +46,6 @@ def lit(shot, box):
 
 # Fewer lit pixels than this in a frame is a black sky.
 MIN_LIT = 200
-
-
-def focus(display):
-    env = dict(os.environ, DISPLAY=display)
-    ids = subprocess.run(["xdotool", "search", "--name", "excalibur"], capture_output=True,
-                         text=True, env=env).stdout.split()
-    if not ids:
-        sys.exit("FAIL: no excalibur window")
-    xdo(display, "windowfocus", "--sync", ids[-1])
 
 
 def type_into(display, at, text):

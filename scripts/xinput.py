@@ -92,3 +92,27 @@ def wheel(display, at, button, steps=5):
         time.sleep(0.15)
 
 
+def log_lines(path):
+    """The lines of a window's --log file as [kind, rest] (the time stamp dropped)."""
+    with open(path) as f:
+        return [l.split(" ", 2)[1:] for l in f.read().splitlines()]
+
+
+def wait_for(path, what, timeout_s=120):
+    """Waits until a line of the --log file satisfies `what`; fails with the log otherwise."""
+    start = time.time()
+    while time.time() - start < timeout_s:
+        if any(what(l) for l in log_lines(path)):
+            return
+        time.sleep(0.2)
+    sys.exit(f"FAIL: the log never showed what was awaited; it has:\n{open(path).read()}")
+
+
+def focus(display):
+    """Gives the window the keyboard, as a click on a desktop would (no window manager here)."""
+    env = dict(os.environ, DISPLAY=display)
+    ids = subprocess.run(["xdotool", "search", "--name", "excalibur"], capture_output=True,
+                         text=True, env=env).stdout.split()
+    if not ids:
+        sys.exit("FAIL: no excalibur window")
+    xdo(display, "windowfocus", "--sync", ids[-1])

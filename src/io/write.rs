@@ -62,7 +62,7 @@ pub struct RunMeta {
     /// Warnings about the run's accuracy (e.g. a grid too coarse for some rays).
     pub warnings: Vec<String>,
     /// The N-body snapshot the potential came from (group `snapshot`).
-    pub snapshot: Option<super::SnapshotRecord>,
+    pub snapshot: Option<super::provenance::SnapshotRecord>,
 }
 
 fn text(s: &str) -> VarLenUnicode {

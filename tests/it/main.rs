@@ -25,6 +25,7 @@ mod light_curve;
 mod many_rays;
 #[cfg(feature = "gui")]
 mod maps_bridge;
+mod nbody_plane;
 mod nbody_spectrum;
 mod nbody_sphere;
 mod packets;
@@ -38,6 +39,9 @@ mod reshade;
 mod scale_out;
 mod session;
 mod shear_maps;
+#[cfg(feature = "gui")]
+mod snapshot_bridge;
+mod snapshot_open;
 mod structure;
 mod sweeps;
 #[cfg(feature = "gui")]

@@ -2,6 +2,7 @@
 //! and the optional file dialog (rfd, portal backend, on its own thread: it only fills a path
 //! field, so a missing dialog service can never hang the app).
 
+use super::dialog::{spawn_dialog, BrowseChannel, DialogAnswer, NO_DIALOG};
 use super::draft::Draft;
 use super::simulation::{RunStatus, RunView, Simulation, Track};
 use crate::app::shared::actions::{PanelAction, PathField};
@@ -13,7 +14,6 @@ use crate::session::{Pass, RaySummary, TrackPoint};
 use crate::units::{normalize, MPC_M};
 use bevy::prelude::*;
 use bevy::window::FileDragAndDrop;
-use crossbeam_channel::{Receiver, Sender};
 use std::path::{Path, PathBuf};
 
 /// The panel's typed paths and the presets menu.
@@ -22,6 +22,7 @@ pub struct PathFields {
     pub config: String,
     pub export: String,
     pub run: String,
+    pub snapshot: String,
     /// "Export sweep…": the manifest's path and the range of the swept key.
     pub sweep: String,
     pub sweep_range: crate::sweep::KeyRange,
@@ -37,6 +38,13 @@ impl PathFields {
             config: config_path.display().to_string(),
             run: export.clone(),
             export,
+            // The snapshot the config traces, if any (as written in the config).
+            snapshot: config
+                .potential
+                .particles
+                .as_ref()
+                .map(|p| p.file.display().to_string())
+                .unwrap_or_else(|| "sims/nbody_example.hdf5".into()),
             sweep: "runs/sweep.toml".into(),
             sweep_range: crate::sweep::KeyRange {
                 key: "lenses.0.mass_msun".into(),
@@ -147,35 +155,6 @@ fn load_config_into(
     Ok(())
 }
 
-/// Dialog answers on their way back from the dialog thread.
-#[derive(Resource)]
-pub struct BrowseChannel {
-    tx: Sender<(PathField, DialogAnswer)>,
-    rx: Receiver<(PathField, DialogAnswer)>,
-}
-
-/// What the dialog thread reports.
-pub enum DialogAnswer {
-    Picked(PathBuf),
-    /// No dialog could be shown (rfd's portal backend needs xdg-desktop-portal on the D-Bus
-    /// session bus): the words say so.
-    Unavailable(String),
-}
-
-/// A dialog that answers "nothing picked" faster than this was never shown: no person
-/// cancels a file dialog within a quarter of a second.
-const DIALOG_NOT_SHOWN: std::time::Duration = std::time::Duration::from_millis(250);
-
-const NO_DIALOG: &str = "no file dialog is available here (it needs xdg-desktop-portal on \
-    the D-Bus session bus, which this desktop does not run): type the path in the field";
-
-impl Default for BrowseChannel {
-    fn default() -> Self {
-        let (tx, rx) = crossbeam_channel::unbounded();
-        BrowseChannel { tx, rx }
-    }
-}
-
 /// Saves the draft at `p`, or, when `p` is a shipped preset (a file of `configs/`), under a new
 /// name in `runs/` (`<preset>_edited.toml`, then `_2`, `_3`, ...), which becomes the path field:
 /// one click must never overwrite a preset.
@@ -240,6 +219,15 @@ pub fn handle_file_actions(
                 export_run(&view, p, &sim.base_dir).map(|_| format!("exported {}", p.display()))
             }
             PanelAction::OpenRun(p) => open_run(&mut draft, &mut view, p),
+            PanelAction::OpenSnapshot(p) => {
+                let opened = crate::nbody::open::open_snapshot(&mut draft.config, p)
+                    .map_err(|e| format!("{:#}", anyhow::Error::from(e)));
+                if opened.is_ok() {
+                    paths.snapshot = p.display().to_string();
+                    draft.touched(std::time::Instant::now());
+                }
+                opened
+            }
             PanelAction::Browse(field) => {
                 if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
                     Err(NO_DIALOG.to_string())
@@ -275,6 +263,7 @@ pub fn handle_file_actions(
             PathField::Config => paths.config = text,
             PathField::Export => paths.export = text,
             PathField::Run => paths.run = text,
+            PathField::Snapshot => paths.snapshot = text,
         }
     }
 }
@@ -294,32 +283,6 @@ fn open_run(draft: &mut Draft, view: &mut RunView, path: &Path) -> Result<String
     Ok(format!("opened {} ({n} rays)", path.display()))
 }
 
-fn spawn_dialog(field: PathField, tx: Sender<(PathField, DialogAnswer)>) {
-    let spawned = std::thread::Builder::new()
-        .name("file-dialog".into())
-        .spawn(move || {
-            let asked = std::time::Instant::now();
-            let dialog = rfd::FileDialog::new();
-            let picked = match field {
-                PathField::Config => dialog.add_filter("config", &["toml"]).pick_file(),
-                PathField::Export => dialog.add_filter("HDF5", &["h5", "hdf5"]).save_file(),
-                PathField::Run => dialog.add_filter("HDF5", &["h5", "hdf5"]).pick_file(),
-            };
-            let answer = match picked {
-                Some(p) => DialogAnswer::Picked(p),
-                None if asked.elapsed() < DIALOG_NOT_SHOWN => {
-                    DialogAnswer::Unavailable(NO_DIALOG.to_string())
-                }
-                // Cancelled by the person: nothing to say.
-                None => return,
-            };
-            let _ = tx.send((field, answer));
-        });
-    if let Err(e) = spawned {
-        error!("cannot start the file dialog thread: {e}");
-    }
-}
-
 /// A .toml dropped on the window loads as config; an .h5 opens as a run.
 pub fn handle_drops(
     mut drops: MessageReader<FileDragAndDrop>,
@@ -328,7 +291,10 @@ pub fn handle_drops(
     for d in drops.read() {
         if let FileDragAndDrop::DroppedFile { path_buf, .. } = d {
             let ext = path_buf.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let snapshot =
+                || crate::nbody::open::snapshot_format(path_buf).is_ok_and(|f| f.is_some());
             actions.write(match ext {
+                "h5" | "hdf5" if snapshot() => PanelAction::OpenSnapshot(path_buf.clone()),
                 "h5" | "hdf5" => PanelAction::OpenRun(path_buf.clone()),
                 _ => PanelAction::LoadConfig(path_buf.clone()),
             });

@@ -28,15 +28,23 @@ impl RunLog {
     }
 }
 
-/// "lenses=[5.000e14] source=[0.0100, 0.0000] fov=120": what identifies a run in the log.
+/// "lenses=[5.000e14] potential=analytic source=[0.0100, 0.0000] fov=120" (a snapshot's
+/// potential is "particles:FILE NAME"): what identifies a run in the log.
 fn describe(c: &crate::config::RunConfig) -> String {
     let masses: Vec<String> = c
         .lenses
         .iter()
         .map(|l| format!("{:.3e}", l.mass_msun))
         .collect();
+    let potential = match &c.potential.particles {
+        Some(p) if c.potential.mode == crate::config::PotentialMode::Particles => format!(
+            "particles:{}",
+            p.file.file_name().unwrap_or_default().to_string_lossy()
+        ),
+        _ => c.potential.mode.as_ref().to_string(),
+    };
     format!(
-        "lenses=[{}] source=[{:.4}, {:.4}] fov={}",
+        "lenses=[{}] potential={potential} source=[{:.4}, {:.4}] fov={}",
         masses.join(", "),
         c.source.offset_mpc[0],
         c.source.offset_mpc[1],

@@ -1,5 +1,5 @@
-//! egui sections that edit the run config: cosmology, lenses, potential, observer and rays,
-//! integration. Each is a plain function of (`ui`, the part of the config it edits); the caller
+//! egui sections that edit the run config: cosmology, lenses, observer and rays, integration
+//! (the potential's is `potential.rs`). Each is a plain function of (`ui`, the part of the config it edits); the caller
 //! compares the config before and after to decide on a re-trace.
 
 use super::widgets::{count, enum_combo, mass, number, optional, vec3};
@@ -135,54 +135,6 @@ pub fn lenses_ui(ui: &mut Ui, config: &mut RunConfig) -> Option<PanelAction> {
         });
     }
     action
-}
-
-pub fn potential_ui(ui: &mut Ui, p: &mut PotentialConfig) {
-    enum_combo(
-        ui,
-        "mode",
-        &mut p.mode,
-        "analytic: exact Φ from the lenses; grid: sampled on nodes, trilinear interpolation",
-    );
-    if p.mode == PotentialMode::Grid {
-        count(
-            ui,
-            "potential.nodes",
-            "nodes",
-            &mut p.nodes,
-            "nodes per side (node i at origin + i·L/N); above 128 a 128³ preview is traced first",
-        );
-        number(
-            ui,
-            "potential.size_mpc",
-            "box size",
-            &mut p.size_mpc,
-            1.0,
-            "grid side length L [Mpc]",
-        );
-        vec3(
-            ui,
-            "potential.origin_mpc",
-            "origin",
-            &mut p.origin_mpc,
-            1.0,
-            "grid corner [Mpc]",
-        );
-        enum_combo(
-            ui,
-            "precision",
-            &mut p.precision,
-            "f32 halves memory; f64 for convergence studies",
-        );
-        let bytes = 16.0
-            * (p.nodes as f64).powi(3)
-            * if p.precision == Precision::F32 {
-                1.0
-            } else {
-                2.0
-            };
-        ui.small(format!("grid memory ≈ {:.0} MiB", bytes / 1048576.0));
-    }
 }
 
 pub fn rays_ui(ui: &mut Ui, config: &mut RunConfig) {

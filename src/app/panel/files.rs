@@ -1,4 +1,5 @@
-//! The panel's Files section: typed paths with their buttons (config, run export, run file),
+//! The panel's Files section: typed paths with their buttons (config, run export, run file,
+//! snapshot),
 //! and "Export sweep…", which turns the current config and a range of one key into a sweep
 //! manifest for a cluster's job array (`excalibur sweep`, configs/slurm/sweep.sh).
 
@@ -66,7 +67,15 @@ pub fn files_ui(ui: &mut Ui, paths: &mut PathFields, out: &mut Vec<PanelAction>)
         &[("Open", PanelAction::OpenRun)],
         out,
     );
-    ui.small("You can also drop a .toml or .h5 file onto the window.");
+    path_row(
+        ui,
+        "open N-body snapshot (Gadget HDF5 or arrays)",
+        &mut paths.snapshot,
+        PathField::Snapshot,
+        &[("Open", PanelAction::OpenSnapshot)],
+        out,
+    );
+    ui.small("You can also drop a config (.toml), a run file or a snapshot (.h5, .hdf5) onto the window.");
     ui.separator();
     sweep_ui(ui, paths, out);
 }

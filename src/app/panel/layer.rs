@@ -3,8 +3,10 @@
 //! [`PanelAction`] messages.
 
 use super::config::*;
+use super::display::display_ui;
 use super::files::files_ui;
 use super::plots::plots_window;
+use super::potential::potential_ui;
 use super::readouts::{overlay, scene_labels, status_bar, DrawnLabels, Readouts};
 use super::teaching::{apply_theme, teaching_ui};
 use crate::app::bridge::draft::Draft;
@@ -17,7 +19,7 @@ use crate::app::scene::frame::SceneLabels;
 use crate::app::scene::legend::Legend;
 use crate::app::shared::actions::PanelAction;
 use crate::app::shared::display::Presentation;
-use crate::app::shared::display::{ColorBy, Display, Selection};
+use crate::app::shared::display::{Display, Selection};
 use crate::app::shared::layout::UiLayout;
 use crate::app::shared::timings::FrameTimings;
 use crate::app::sky::light_curve::LightCurve;
@@ -26,10 +28,9 @@ use crate::app::sky::view::SkyView;
 use crate::config::Theme;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy_egui::egui::{self, CollapsingHeader, Slider, Ui};
+use bevy_egui::egui::{self, CollapsingHeader, Ui};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use std::time::Instant;
-use strum::VariantArray;
 
 /// Whether the panel is open and the plot window shown.
 #[derive(Resource, Debug, Clone)]
@@ -314,61 +315,6 @@ fn record_controls(ui: &mut Ui, e: &mut Edits, out: &mut Vec<PanelAction>) {
             }
             ui.checkbox(&mut e.panel.record_mp4, "MP4")
                 .on_hover_text("an MP4 through ffmpeg instead of a GIF");
-        }
-    });
-}
-
-fn display_ui(
-    ui: &mut Ui,
-    d: &mut Display,
-    config: &crate::config::RunConfig,
-    out: &mut Vec<PanelAction>,
-) {
-    egui::ComboBox::from_label("colour by")
-        .selected_text(d.color_by.label())
-        .show_ui(ui, |ui| {
-            for c in ColorBy::VARIANTS {
-                ui.selectable_value(&mut d.color_by, *c, c.label());
-            }
-        });
-    ui.horizontal(|ui| {
-        ui.label("bend ×").on_hover_text("display only: scales each ray's offset from its unlensed line; files and readouts are never exaggerated");
-        ui.add(Slider::new(&mut d.exaggeration, 1.0..=1e6).logarithmic(true)
-            .custom_formatter(|v, _| format!("{v:.0}")));
-    });
-    ui.horizontal(|ui| {
-        ui.label("slice ⊥")
-            .on_hover_text("axis normal to the Φ/c² slice");
-        for (i, n) in ["x", "y", "z"].iter().enumerate() {
-            ui.selectable_value(&mut d.slice_axis, i, *n);
-        }
-    });
-    let mut position = d.slice_position_mpc(config);
-    ui.horizontal(|ui| {
-        ui.label("slice at")
-            .on_hover_text("slice position along its axis [Mpc]");
-        if ui
-            .add(
-                egui::DragValue::new(&mut position)
-                    .speed(1.0)
-                    .suffix(" Mpc"),
-            )
-            .changed()
-        {
-            d.slice_position_mpc = position;
-        }
-    });
-    ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut d.show_rays, "rays");
-        ui.checkbox(&mut d.show_lenses, "lenses");
-        ui.checkbox(&mut d.show_slice, "slice");
-        ui.checkbox(&mut d.show_cone, "cone");
-        ui.checkbox(&mut d.show_box, "box");
-        ui.checkbox(&mut d.show_axes, "axes");
-    });
-    ui.horizontal(|ui| {
-        if ui.button("reset camera").clicked() {
-            out.push(PanelAction::ResetCamera);
         }
     });
 }

@@ -1,4 +1,4 @@
-//! The colour scale in use for the rays and the Φ/c² slice, and the legend drawn in the overlay.
+//! The colour scale in use for the rays and the slice (|Φ|/c² or ρ/ρ̄), and the legend drawn in the overlay.
 
 use crate::app::bridge::simulation::Track;
 use crate::app::shared::colors::{colormap, end_reason_color, nice_ceiling};
@@ -81,19 +81,19 @@ impl Scale {
 #[derive(Resource, Default)]
 pub struct Legend {
     pub rays: Option<Scale>,
-    /// (min, max) of |Φ|/c² on the slice.
-    pub slice: Option<(f64, f64)>,
+    /// What the slice shows, with its (min, max) on a log scale.
+    pub slice: Option<(&'static str, f64, f64)>,
+    /// Why the density slice could not be made (the snapshot could not be read again).
+    pub slice_error: Option<String>,
 }
 
 impl Legend {
     pub fn ui(&self, ui: &mut egui::Ui) {
-        if let Some((lo, hi)) = self.slice {
-            bar(
-                ui,
-                "slice |Φ|/c² (log scale)",
-                &format!("{lo:.1e}"),
-                &format!("{hi:.1e}"),
-            );
+        if let Some(e) = &self.slice_error {
+            ui.colored_label(egui::Color32::from_rgb(255, 110, 110), e);
+        }
+        if let Some((label, lo, hi)) = self.slice {
+            bar(ui, label, &format!("{lo:.1e}"), &format!("{hi:.1e}"));
         }
         match &self.rays {
             Some(Scale::Linear { label, max }) => bar(ui, label, "0", &format!("{max:.3}")),

@@ -2,14 +2,15 @@
 //! from the run on screen (the draft's differences are previewed by the gizmos). Scene
 //! coordinates are Mpc from the frame's centre.
 
+use super::density::{DensityJob, DensityKey};
 use super::frame::SceneFrame;
 use super::legend::Legend;
+use crate::app::bridge::simulation::Simulation;
 use crate::app::bridge::simulation::{RunStatus, RunView};
 use crate::app::shared::colors::colormap;
-use crate::app::shared::display::Display;
+use crate::app::shared::display::{Display, SliceShows};
 use crate::app::shared::layout::AppSet;
 use crate::config::ProfileKind;
-use crate::field::FieldData;
 use crate::units::{C2, MPC_M};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -119,17 +120,21 @@ pub fn sync_objects(
     }
 }
 
-/// What the slice was last computed from.
+/// What the slice was last computed from: the field, what it shows, its axis and position,
+/// the frame.
 #[derive(Default)]
-pub struct SliceKey(Option<(usize, usize, u64, [u64; 3])>);
+pub struct SliceKey(Option<(usize, SliceShows, usize, u64, [u64; 3])>);
 
-/// Recomputes the Φ/c² slice texture when the field, the slice or the frame changes.
+/// Recomputes the slice texture (|Φ|/c², or the snapshot's ρ/ρ̄ once its plane has been read)
+/// when the field, the slice or the frame changes.
 #[allow(clippy::too_many_arguments)]
 pub fn update_slice(
     mut commands: Commands,
     view: Res<RunView>,
     display: Res<Display>,
     frame: Res<SceneFrame>,
+    sim: Res<Simulation>,
+    mut density: ResMut<DensityJob>,
     mut key: Local<SliceKey>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut images: ResMut<Assets<Image>>,
@@ -155,12 +160,13 @@ pub fn update_slice(
         key.0 = None;
         return;
     };
-    let Some(config) = view.config.as_deref() else {
+    let Some(config) = view.config.as_ref() else {
         return;
     };
     let position = d.slice_position_mpc(config);
     let k = (
         Arc::as_ptr(field) as usize,
+        d.slice_shows,
         d.slice_axis,
         position.to_bits(),
         frame.centre_mpc.map(f64::to_bits),
@@ -168,12 +174,47 @@ pub fn update_slice(
     if key.0 == Some(k) {
         return;
     }
+    let (rgba, range) = match d.slice_shows {
+        SliceShows::Potential => {
+            let (rgba, range) = slice_texture(&frame, d.slice_axis, position, None, |p| {
+                field
+                    .phi_at(p.map(|c| c * MPC_M))
+                    .map(|phi| (phi / C2).abs())
+            });
+            (
+                rgba,
+                range.map(|(lo, hi)| ("slice |Φ|/c² (log scale)", lo, hi)),
+            )
+        }
+        SliceShows::Density => {
+            let asked = DensityKey::of(config, d.slice_axis, position);
+            // Until the plane is read, the slice on screen stays.
+            match density.plane(asked, config, &sim.base_dir, position) {
+                None => return,
+                Some(Err(e)) => {
+                    // Said where its colour bar would be; the slice on screen stays.
+                    legend.slice_error = Some(e);
+                    key.0 = Some(k);
+                    return;
+                }
+                Some(Ok(plane)) => {
+                    let (a, b) = plane_axes(d.slice_axis);
+                    let (rgba, range) =
+                        slice_texture(&frame, d.slice_axis, position, Some(3.0), |p| {
+                            Some(plane.at(p[a], p[b]))
+                        });
+                    let label = "slice density / mean of the snapshot (log, 3 decades)";
+                    (rgba, range.map(|(lo, hi)| (label, lo, hi)))
+                }
+            }
+        }
+    };
     key.0 = Some(k);
     for e in &quads {
         commands.entity(e).despawn();
     }
-    let (rgba, range) = slice_texture(field, &frame, d.slice_axis, position);
     legend.slice = range;
+    legend.slice_error = None;
     let image = Image::new(
         Extent3d {
             width: SLICE_TEXELS as u32,
@@ -235,47 +276,46 @@ fn slice_quad(frame: &SceneFrame, axis: usize, position: f64) -> Mesh {
     .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
 }
 
-/// RGBA texels of |Φ|/c² on the slice on a log scale (texel (i, j) at u = i, v = j), and the
-/// range of |Φ|/c². A log scale, because a lens well spans decades between core and far field.
+/// RGBA texels of `value` (|Φ|/c², ρ/ρ̄) at the texel centres of the slice, on a log scale
+/// (texel (i, j) at u = i, v = j), and the range shown. A log scale, because a lens well and
+/// the cosmic web span decades. Points where it has no value (outside a grid) or a zero (an
+/// empty cell of a snapshot: nothing on a log scale) are clear. With `decades`, the scale
+/// spans that many below the largest value, and smaller ones take its lowest colour (the
+/// legend says so): a few nearly empty cells would otherwise squeeze the web into one colour.
 pub fn slice_texture(
-    field: &FieldData,
     frame: &SceneFrame,
     axis: usize,
     position: f64,
+    decades: Option<f64>,
+    value: impl Fn([f64; 3]) -> Option<f64>,
 ) -> (Vec<u8>, Option<(f64, f64)>) {
     let n = SLICE_TEXELS;
-    let depth: Vec<Option<f64>> = (0..n * n)
+    let values: Vec<Option<f64>> = (0..n * n)
         .map(|k| {
             let (i, j) = (k % n, k / n);
-            let p = corner(
+            value(corner(
                 frame,
                 axis,
                 position,
                 (i as f64 + 0.5) / n as f64,
                 (j as f64 + 0.5) / n as f64,
-            );
-            field
-                .phi_at(p.map(|c| c * MPC_M))
-                .map(|phi| (phi / C2).abs())
+            ))
         })
         .collect();
-    let positive = depth
+    let positive = values
         .iter()
         .flatten()
         .copied()
         .filter(|v| v.is_finite() && *v > 0.0);
     let (lo, hi) = positive.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let lo = decades.map_or(lo, |d| lo.max(hi * 10f64.powf(-d)));
     let range = (lo <= hi).then_some((lo, hi));
     let (log_lo, span) = (lo.log10(), (hi.log10() - lo.log10()).max(1e-12));
     let mut rgba = Vec::with_capacity(4 * n * n);
-    for v in &depth {
+    for v in &values {
         match v {
-            Some(v) if v.is_finite() => {
-                let t = if *v > 0.0 && range.is_some() {
-                    (v.log10() - log_lo) / span
-                } else {
-                    0.0
-                };
+            Some(v) if v.is_finite() && *v > 0.0 => {
+                let t = ((v.log10() - log_lo) / span).max(0.0);
                 let [r, g, b] = colormap(t).map(|c| (c * 255.0) as u8);
                 rgba.extend_from_slice(&[r, g, b, 170]);
             }
@@ -291,6 +331,7 @@ pub struct ScenePlugin;
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<Legend>()
+            .init_resource::<DensityJob>()
             .add_systems(Startup, setup_scene)
             .add_systems(
                 Update,

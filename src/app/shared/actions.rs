@@ -16,6 +16,8 @@ pub enum PanelAction {
     Export(PathBuf),
     /// Show the rays of an existing run file.
     OpenRun(PathBuf),
+    /// Trace through this N-body snapshot (`nbody::open::open_snapshot`).
+    OpenSnapshot(PathBuf),
     /// Write a sweep manifest of the draft over one key's range (`excalibur sweep`).
     ExportSweep(PathBuf, crate::sweep::KeyRange),
     /// Open a file dialog that fills one of the path fields.
@@ -33,4 +35,5 @@ pub enum PathField {
     Config,
     Export,
     Run,
+    Snapshot,
 }

@@ -25,6 +25,16 @@ impl ColorBy {
     }
 }
 
+/// What the slice shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SliceShows {
+    /// |Φ|/c² of the field traced (any potential).
+    #[default]
+    Potential,
+    /// ρ/ρ̄ of the snapshot a particles run solves from (`app/scene/density.rs`).
+    Density,
+}
+
 /// How the scene is drawn.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct Display {
@@ -33,6 +43,7 @@ pub struct Display {
     /// puts it through the first lens (or the box centre).
     pub slice_axis: usize,
     pub slice_position_mpc: f64,
+    pub slice_shows: SliceShows,
     pub show_lenses: bool,
     pub show_slice: bool,
     pub show_rays: bool,
@@ -49,6 +60,7 @@ impl Default for Display {
             color_by: ColorBy::Redshift,
             slice_axis: 2,
             slice_position_mpc: f64::NAN,
+            slice_shows: SliceShows::Potential,
             show_lenses: true,
             show_slice: true,
             show_rays: true,
