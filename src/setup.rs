@@ -204,6 +204,7 @@ impl Model {
                     step_limit: MassStepLimit {
                         centres_m: self.lenses.iter().map(|l| l.center_m).collect(),
                         floor_m: $floor_m,
+                        cap_m: GRID_STEP_CAP_CELLS * $floor_m,
                     },
                 };
                 Tracer {
@@ -226,6 +227,10 @@ impl Model {
         shard_of(&self.rays, index, count)
     }
 }
+
+/// A DOPRI5 step through a sampled field spans at most this many cells
+/// (`MassStepLimit::cap_m`).
+pub const GRID_STEP_CAP_CELLS: f64 = 1.0;
 
 /// Which rays a model is built for.
 #[derive(Clone, Copy)]

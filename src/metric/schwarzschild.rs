@@ -128,6 +128,7 @@ impl Spacetime for Schwarzschild {
         st::MassStepLimit {
             centres_m: vec![self.center_m],
             floor_m: 0.0,
+            cap_m: 0.0,
         }
         .at(st::absolute_position(self.observer_m, y))
     }

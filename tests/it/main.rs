@@ -19,6 +19,7 @@ mod delays;
 mod edits_bridge;
 mod end_reasons;
 mod grid_accuracy;
+mod grid_steps;
 mod growth_isw;
 mod lensing;
 mod light_curve;
