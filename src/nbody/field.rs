@@ -75,20 +75,30 @@ pub fn checked_header(
     Ok(header)
 }
 
+/// What every reader of a particles config's snapshot starts from: its `[potential.particles]`
+/// section, the header checked against the config, and the assignment window.
+pub(super) fn particles_of<'a>(
+    path: &Path,
+    potential: &'a PotentialConfig,
+    cosmology: &CosmologyConfig,
+) -> Result<(&'a ParticlesConfig, SnapshotHeader, Assignment), IoError> {
+    let particles = potential
+        .particles
+        .as_ref()
+        .ok_or_else(|| IoError::invalid(path, "no [potential.particles] section"))?;
+    let header = checked_header(path, particles, potential, cosmology)?;
+    Ok((particles, header, Assignment::from(particles.assignment)))
+}
+
 /// Deposits the snapshot on `nodes`³ and solves for Φ; returns the grid and the header.
 pub fn particle_grid<T: GridScalar>(
     path: &Path,
     potential: &PotentialConfig,
     cosmology: &CosmologyConfig,
 ) -> Result<(Grid<T>, SnapshotHeader), IoError> {
-    let particles = potential
-        .particles
-        .as_ref()
-        .ok_or_else(|| IoError::invalid(path, "no [potential.particles] section"))?;
-    let header = checked_header(path, particles, potential, cosmology)?;
+    let (particles, header, assignment) = particles_of(path, potential, cosmology)?;
     let n = potential.nodes;
     let dx_mpc = header.box_mpc / n as f64;
-    let assignment = Assignment::from(particles.assignment);
     let mut mass = Vec::new();
     mass.try_reserve_exact(n * n * n)
         .map_err(|_| IoError::invalid(path, format!("cannot hold the {n}³ mass grid")))?;

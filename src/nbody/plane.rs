@@ -6,7 +6,7 @@
 //! read again, a chunk at a time; only the plane's N² values are held.
 
 use super::deposit::Assignment;
-use super::field::checked_header;
+use super::field::particles_of;
 use super::snapshot::for_each_chunk;
 use crate::config::{CosmologyConfig, PotentialConfig};
 use crate::io::IoError;
@@ -63,14 +63,9 @@ pub fn plane_density(
     axis: usize,
     position_mpc: f64,
 ) -> Result<PlaneDensity, IoError> {
-    let particles = potential
-        .particles
-        .as_ref()
-        .ok_or_else(|| IoError::invalid(path, "no [potential.particles] section"))?;
-    let header = checked_header(path, particles, potential, cosmology)?;
+    let (particles, header, assignment) = particles_of(path, potential, cosmology)?;
     let n = potential.nodes;
     let dx = header.box_mpc / n as f64;
-    let assignment = Assignment::from(particles.assignment);
     // The two node planes around the position, and the plane's share of each.
     let along = ((position_mpc - potential.origin_mpc[axis]) / dx).rem_euclid(n as f64);
     let below = (along.floor() as usize).min(n - 1);
