@@ -96,7 +96,12 @@ pub fn source_inset(
     painter.text(
         rect.left_top() + Vec2::new(4.0, 2.0),
         egui::Align2::LEFT_TOP,
-        format!("source plane · ±{} arcsec", half / ARCSEC),
+        // Rounded to 1e-4″: the half-width is a product of radians and would print as
+        // 499.99999999.
+        format!(
+            "source plane · ±{} arcsec",
+            (half / ARCSEC * 1e4).round() / 1e4
+        ),
         egui::FontId::proportional(11.0),
         Color32::GRAY,
     );
