@@ -10,6 +10,7 @@ use super::born::Born;
 use super::jacobian::Jacobian;
 use super::sky::Sky;
 use super::tracer::SkyTracer;
+use crate::integrate::{Method, StepRule};
 use crate::setup::Model;
 use std::sync::atomic::AtomicBool;
 
@@ -20,6 +21,41 @@ pub const BUNDLE_OFFSET_PX: f64 = 0.1;
 /// The bundle's DOPRI5 tolerance per radian of pixel: 1e-5 of a pixel, so an error of the
 /// difference over 2δ is ~5e-5 of A.
 pub const BUNDLE_RTOL_PER_PIXEL_RAD: f64 = 1e-5;
+
+/// Fixed steps per grid cell of a bundle's rays through a sampled field ([`bundle_method`]).
+pub const BUNDLE_STEPS_PER_CELL: f64 = 4.0;
+
+/// How a bundle's rays are integrated. A bundle's A is a difference of rays 0.2 px apart, so
+/// their errors must cancel. On exact fields DOPRI5 at `rtol` does that. Through a sampled
+/// field it does not: the trilinear field's kinks at cell faces escape its error estimate and
+/// each ray takes its own steps, so κ through the example snapshot (64², signal 1.5e-3) had
+/// 0.015 rms of noise. RK4 at a quarter cell puts the rays' steps at the same places: 1.3e-4
+/// rms there, with the mean within 1 % of RK4 at 1 Mpc (one-cell steps are 20 % off); a
+/// config's finer RK4 step is kept.
+pub fn bundle_method(model: &Model, rtol: f64) -> Method {
+    match (model.field.grid_geometry(), model.integration.method) {
+        // The config's own RK4 step where it is finer.
+        (Some(g), Method::Rk4(StepRule::Comoving(step_m))) => Method::Rk4(StepRule::Comoving(
+            step_m.min(g.spacing_m / BUNDLE_STEPS_PER_CELL),
+        )),
+        (Some(g), _) => Method::Rk4(StepRule::Comoving(g.spacing_m / BUNDLE_STEPS_PER_CELL)),
+        (
+            None,
+            Method::Dopri5 {
+                initial_step_m,
+                length_scale_m,
+                eta_rtol,
+                ..
+            },
+        ) => Method::Dopri5 {
+            rtol,
+            initial_step_m,
+            length_scale_m,
+            eta_rtol,
+        },
+        (None, m) => m,
+    }
+}
 
 /// Pixels whose bundles are traced together.
 const BLOCK_PIXELS: usize = 4096;
@@ -35,8 +71,10 @@ pub struct Bundles {
 /// The bundles of every pixel of `sky`, four geodesics each, traced in parallel on the
 /// current rayon pool. None when cancelled.
 pub fn bundle_jacobians(model: &Model, sky: &Sky, cancel: &AtomicBool) -> Option<Bundles> {
-    let tracer =
-        SkyTracer::new(model, *sky, cancel).with_rtol(BUNDLE_RTOL_PER_PIXEL_RAD * sky.pixel_rad());
+    let tracer = SkyTracer::new(model, *sky, cancel).with_method(bundle_method(
+        model,
+        BUNDLE_RTOL_PER_PIXEL_RAD * sky.pixel_rad(),
+    ));
     let d = BUNDLE_OFFSET_PX * sky.pixel_rad();
     let n = sky.size;
     let mut out = Bundles {

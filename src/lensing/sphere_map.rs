@@ -14,7 +14,7 @@ use super::born::Born;
 use super::bundle::BUNDLE_OFFSET_PX;
 use super::jacobian::{det_of, lensing_fields, Jacobian};
 use crate::healpix::{pixel_frame, HealpixSky, PixelFrame};
-use crate::integrate::{EndReason, Method};
+use crate::integrate::EndReason;
 use crate::metric::{idx, offset, State};
 use crate::rays::Ray;
 use crate::setup::Model;
@@ -73,9 +73,8 @@ pub fn trace_sphere_map(
     let pixel_rad = sky.pixel_rad();
     let delta = BUNDLE_OFFSET_PX * pixel_rad;
     let mut integration = model.integration;
-    if let Method::Dopri5 { rtol, .. } = &mut integration.method {
-        *rtol = MAP_BUNDLE_RTOL_PER_PIXEL_RAD * pixel_rad;
-    }
+    integration.method =
+        super::bundle::bundle_method(model, MAP_BUNDLE_RTOL_PER_PIXEL_RAD * pixel_rad);
     integration.stop.plane = None;
     integration.stop.distance_m = Some(chi_s);
     integration.record_every = u64::MAX;

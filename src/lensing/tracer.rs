@@ -106,6 +106,13 @@ impl<'a> SkyTracer<'a> {
         }
     }
 
+    /// The same tracer integrating with `method` (the bundles' choice:
+    /// `bundle::bundle_method`).
+    pub fn with_method(mut self, method: Method) -> SkyTracer<'a> {
+        self.integration.method = method;
+        self
+    }
+
     /// The same tracer with DOPRI5 at `rtol` (RK4 keeps its step).
     pub fn with_rtol(mut self, rtol: f64) -> SkyTracer<'a> {
         if let Method::Dopri5 { rtol: r, .. } = &mut self.integration.method {

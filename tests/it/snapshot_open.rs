@@ -12,13 +12,23 @@ use std::path::Path;
 /// of 16³ particles in a 300 Mpc/h box at z = 0.5, coordinates in kpc/h, Ωm 0.31, ΩΛ 0.69,
 /// h 0.68.
 pub fn write_gadget(path: &Path) {
+    write_gadget_clumped(path, 0.0);
+}
+
+/// As [`write_gadget`], with each particle pulled by `pull` (0–1) of its way toward the box
+/// centre, in a Gaussian of the distance (a clump of ~60 Mpc/h): a field that lenses.
+pub fn write_gadget_clumped(path: &Path, pull: f64) {
     let n = 16usize;
     let box_kpc_h = 300_000.0;
+    let centre = box_kpc_h / 2.0;
     let positions: Vec<f32> = (0..n * n * n)
         .flat_map(|k| {
             let c = [k / (n * n), (k / n) % n, k % n];
             let jitter = ((k * 7919) % 101) as f64 / 101.0 - 0.5;
-            c.map(|c| ((c as f64 + 0.5 + 0.3 * jitter) * box_kpc_h / n as f64) as f32)
+            let p = c.map(|c| (c as f64 + 0.5 + 0.3 * jitter) * box_kpc_h / n as f64);
+            let r2: f64 = p.iter().map(|x| (x - centre).powi(2)).sum();
+            let w = pull * (-r2 / (2.0 * 60_000.0f64.powi(2))).exp();
+            p.map(|x| (x + w * (centre - x)) as f32)
         })
         .collect();
     let f = hdf5::File::create(path).unwrap();
