@@ -343,7 +343,7 @@ pub fn snapshot_header(
 
 /// What a run file records of the snapshot a particles run traced (path, each file's size and
 /// SHA-256, redshift, particle count; interface.md §6), or `None` for other potentials. The
-/// files are hashed here, once per run, 1 MiB at a time.
+/// files are hashed here, once per run, streamed.
 pub fn snapshot_record(
     config: &ValidConfig,
     base_dir: &Path,
@@ -363,7 +363,7 @@ pub fn snapshot_record(
 }
 
 /// A config's file path, relative ones taken from the config's folder.
-fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
+pub fn resolve(file: &Path, base_dir: &Path) -> PathBuf {
     if file.is_absolute() {
         file.to_path_buf()
     } else {

@@ -87,7 +87,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let snapshot = excalibur::field::snapshot_record(&model.config, &dir)
         .with_context(|| format!("{}: cannot record the snapshot", args.config.display()))
         .map_err(bad_input)?;
-    let meta = RunMeta {
+    let mut meta = RunMeta {
         config_toml: model.config.to_toml(),
         metric: model.config.spacetime.metric.as_ref().into(),
         n_photons_total: model.rays.len(),
@@ -96,7 +96,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         snapshot,
     };
     let mut result = report::Digest::default();
-    let mut meta = meta;
     // Rays that left the part of a potential.file read, said as they are found.
     let late_warning = |exits: usize, meta: &mut RunMeta| {
         let warning = excalibur::resolution::part_read_warning(exits);

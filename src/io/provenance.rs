@@ -6,7 +6,6 @@
 use super::error::IoError;
 use hdf5::types::VarLenUnicode;
 use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One file of a snapshot.
@@ -29,8 +28,7 @@ pub struct SnapshotRecord {
 }
 
 impl SnapshotRecord {
-    /// Sizes and hashes `files` (read 1 MiB at a time: a snapshot of gigabytes is never
-    /// held).
+    /// Sizes and hashes `files` (streamed: a snapshot of gigabytes is never held).
     pub fn of_files(
         path: &Path,
         files: &[PathBuf],
@@ -54,16 +52,7 @@ fn hash_file(path: &Path) -> Result<SnapshotFile, IoError> {
     let io = |e: std::io::Error| IoError::invalid(path, format!("cannot read the snapshot: {e}"));
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut size_bytes = 0u64;
-    loop {
-        let n = file.read(&mut buffer).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size_bytes += n as u64;
-    }
+    let size_bytes = std::io::copy(&mut file, &mut hasher).map_err(io)?;
     let sha256 = hasher
         .finalize()
         .iter()

@@ -10,18 +10,23 @@ use excalibur::lensing::{render, Source};
 use excalibur::setup::Model;
 use std::path::Path;
 
+/// The example light cone's config pointed at the snapshot `snap`, solved on 16³ nodes.
+fn snapshot_config(snap: &Path) -> RunConfig {
+    let mut config = RunConfig::load(Path::new("configs/nbody_lightcone.toml"), &[])
+        .unwrap()
+        .as_given()
+        .clone();
+    excalibur::nbody::open::open_snapshot(&mut config, snap).unwrap();
+    config.potential.nodes = 16;
+    config
+}
+
 #[test]
 fn a_weak_snapshot_field_images_smoothly_without_critical_curves() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snap.hdf5");
     super::snapshot_open::write_gadget(&snap);
-    let mut config = RunConfig::load(Path::new("configs/nbody_lightcone.toml"), &[])
-        .unwrap()
-        .as_given()
-        .clone();
-    excalibur::nbody::open::open_snapshot(&mut config, &snap).unwrap();
-    config.potential.nodes = 16;
-    let valid = config.into_valid().unwrap();
+    let valid = snapshot_config(&snap).into_valid().unwrap();
     let source = Source::new(&valid.source, Path::new("configs")).unwrap();
     let model = Model::build(valid, Path::new("."), &mut FieldCache::default()).unwrap();
     let size = 48;
@@ -57,12 +62,7 @@ fn a_grids_bundle_convergence_is_converged_not_noise() {
     let snap = dir.path().join("snap.hdf5");
     super::snapshot_open::write_gadget_clumped(&snap, 0.6);
     let kappa = |rk4_cells: Option<f64>| -> Vec<f64> {
-        let mut config = RunConfig::load(Path::new("configs/nbody_lightcone.toml"), &[])
-            .unwrap()
-            .as_given()
-            .clone();
-        excalibur::nbody::open::open_snapshot(&mut config, &snap).unwrap();
-        config.potential.nodes = 16;
+        let mut config = snapshot_config(&snap);
         if let Some(cells) = rk4_cells {
             let cell_mpc = 300.0 / 0.68 / 16.0;
             config.integration.method = excalibur::config::MethodKind::Rk4;

@@ -4,28 +4,30 @@
 //! window keeps drawing; the slice on screen stays up until the new one arrives, and only the
 //! newest request's answer is shown.
 
-use crate::config::ValidConfig;
+use crate::config::{CosmologyConfig, PotentialConfig, ValidConfig};
 use crate::nbody::plane::{plane_density, PlaneDensity};
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, TryRecvError};
 use std::path::Path;
 use std::sync::Arc;
 
-/// What a density plane was asked for: the run's potential and cosmology (as TOML, to
-/// compare), the slice's axis and position.
+/// What a density plane was asked for: the run's potential and cosmology, the slice's axis
+/// and position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DensityKey {
-    pub potential_toml: String,
+    pub potential: PotentialConfig,
+    pub cosmology: CosmologyConfig,
     pub axis: usize,
-    pub position_bits: u64,
+    pub position_mpc: f64,
 }
 
 impl DensityKey {
     pub fn of(config: &ValidConfig, axis: usize, position_mpc: f64) -> DensityKey {
         DensityKey {
-            potential_toml: format!("{:?}{:?}", config.potential, config.cosmology),
+            potential: config.potential.clone(),
+            cosmology: config.cosmology.clone(),
             axis,
-            position_bits: position_mpc.to_bits(),
+            position_mpc,
         }
     }
 }
@@ -45,9 +47,7 @@ impl DensityJob {
     pub fn plane(
         &mut self,
         key: DensityKey,
-        config: &ValidConfig,
         base_dir: &Path,
-        position_mpc: f64,
     ) -> Option<Result<Arc<PlaneDensity>, String>> {
         if let Some((k, rx)) = &self.in_flight {
             match rx.try_recv() {
@@ -69,22 +69,19 @@ impl DensityJob {
             }
         }
         if self.in_flight.is_none() {
-            let Some(particles) = config.potential.particles.as_ref() else {
+            let Some(particles) = key.potential.particles.as_ref() else {
                 return Some(Err(
                     "the density slice needs potential.mode = \"particles\"".into(),
                 ));
             };
-            let path = if particles.file.is_absolute() {
-                particles.file.clone()
-            } else {
-                base_dir.join(&particles.file)
-            };
-            let (potential, cosmology, axis) =
-                (config.potential.clone(), config.cosmology.clone(), key.axis);
+            let path = crate::field::resolve(&particles.file, base_dir);
+            let asked = key.clone();
             let (tx, rx) = crossbeam_channel::bounded(1);
             std::thread::spawn(move || {
-                let plane = plane_density(&path, &potential, &cosmology, axis, position_mpc)
-                    .map_err(|e| format!("density slice: {:#}", anyhow::Error::from(e)));
+                let k = &asked;
+                let plane =
+                    plane_density(&path, &k.potential, &k.cosmology, k.axis, k.position_mpc)
+                        .map_err(|e| format!("density slice: {:#}", anyhow::Error::from(e)));
                 // The window may have closed since: then no one listens.
                 let _ = tx.send(plane);
             });

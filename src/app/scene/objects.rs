@@ -157,6 +157,7 @@ pub fn update_slice(
             commands.entity(e).despawn();
         }
         legend.slice = None;
+        legend.slice_error = None;
         key.0 = None;
         return;
     };
@@ -189,7 +190,7 @@ pub fn update_slice(
         SliceShows::Density => {
             let asked = DensityKey::of(config, d.slice_axis, position);
             // Until the plane is read, the slice on screen stays.
-            match density.plane(asked, config, &sim.base_dir, position) {
+            match density.plane(asked, &sim.base_dir) {
                 None => return,
                 Some(Err(e)) => {
                     // Said where its colour bar would be; the slice on screen stays.
