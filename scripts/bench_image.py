@@ -15,9 +15,9 @@ import json
 import pathlib
 import subprocess
 import tempfile
-import time
-
 import numpy as np
+
+from bench_poisson import best_of
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "teach_einstein_ring.toml"
@@ -67,12 +67,7 @@ def main():
             ours_s = float(np.median([r["seconds"] for r in runs]))
             image = lenstronomy_model(size, runs[0]["einstein_radius_predicted_arcsec"])
             image()
-            times = []
-            for _ in range(args.repeats):
-                start = time.perf_counter()
-                image()
-                times.append(time.perf_counter() - start)
-            theirs_s = float(np.median(times))
+            theirs_s = best_of(image, args.repeats)
             rows.append((size, ours_s, theirs_s, runs[0]["geodesics"], runs[0]["steps"]))
     print(f"{'pixels':>7} {'excalibur [ms]':>15} {'lenstronomy [ms]':>17} {'ratio':>6} "
           f"{'geodesics':>10} {'steps':>9}")
